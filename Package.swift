@@ -1,0 +1,103 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Swift 6 language mode everywhere; existentials spelled `any` as in swift-log.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Touchstone",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "touchstone", targets: ["touchstone"]),
+        .library(name: "TouchstoneStats", targets: ["TouchstoneStats"]),
+        .library(name: "TouchstoneExperiment", targets: ["TouchstoneExperiment"]),
+        .library(name: "TouchstoneData", targets: ["TouchstoneData"]),
+        .library(name: "TouchstoneAnalysis", targets: ["TouchstoneAnalysis"]),
+        .library(name: "TouchstoneAttribution", targets: ["TouchstoneAttribution"]),
+        .library(name: "TouchstoneReport", targets: ["TouchstoneReport"]),
+    ],
+    dependencies: [
+        // Command-line parsing for the thin `touchstone` executable.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // YAML experiment configs (JSON configs go through Foundation's JSONSerialization).
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // MARK: - C
+        .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+
+        // MARK: - Libraries
+        .target(name: "TouchstoneStats", dependencies: ["CGSL"], swiftSettings: strictSettings),
+        .target(
+            name: "TouchstoneExperiment",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "TouchstoneData",
+            dependencies: ["CSQLite", "TouchstoneExperiment", "TouchstoneStats"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "TouchstoneAnalysis",
+            dependencies: ["TouchstoneData", "TouchstoneExperiment", "TouchstoneStats"],
+            swiftSettings: strictSettings
+        ),
+        .target(name: "TouchstoneAttribution", dependencies: ["TouchstoneStats"], swiftSettings: strictSettings),
+        .target(
+            name: "TouchstoneReport",
+            dependencies: ["TouchstoneAnalysis", "TouchstoneAttribution", "TouchstoneStats"],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: - Executable
+        .executableTarget(
+            name: "touchstone",
+            dependencies: [
+                "TouchstoneStats", "TouchstoneExperiment", "TouchstoneData", "TouchstoneAnalysis",
+                "TouchstoneAttribution", "TouchstoneReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: - Tests
+        .target(name: "TouchstoneTestSupport", path: "Sources/TouchstoneTestSupport", swiftSettings: strictSettings),
+        .testTarget(
+            name: "TouchstoneStatsTests",
+            dependencies: ["TouchstoneStats", "TouchstoneTestSupport"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TouchstoneExperimentTests",
+            dependencies: ["TouchstoneExperiment", "TouchstoneTestSupport", "TouchstoneStats"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TouchstoneDataTests",
+            dependencies: ["TouchstoneData", "TouchstoneTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TouchstoneAnalysisTests",
+            dependencies: ["TouchstoneAnalysis", "TouchstoneTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TouchstoneAttributionTests",
+            dependencies: ["TouchstoneAttribution", "TouchstoneTestSupport"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TouchstoneCLITests",
+            dependencies: ["touchstone", "TouchstoneTestSupport"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

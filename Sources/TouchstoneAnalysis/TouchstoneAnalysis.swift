@@ -1,0 +1,1 @@
+// TouchstoneAnalysis: exposures + events -> per-unit metrics -> per-arm sufficient statistics -> results.

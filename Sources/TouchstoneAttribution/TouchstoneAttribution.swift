@@ -1,0 +1,1 @@
+// TouchstoneAttribution: journeys, heuristic models, Markov removal effects, Shapley values.

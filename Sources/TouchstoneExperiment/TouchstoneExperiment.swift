@@ -1,0 +1,1 @@
+// TouchstoneExperiment: experiment definitions, hashing, bucketing, layers, holdouts, targeting, exposures.

@@ -1,0 +1,1 @@
+// TouchstoneReport: renders results as terminal tables, JSON, CSV, Markdown and HTML.

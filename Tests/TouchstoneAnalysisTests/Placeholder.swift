@@ -1,0 +1,1 @@
+// Tests for TouchstoneAnalysis are added with the module's features.

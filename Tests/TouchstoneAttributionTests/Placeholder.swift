@@ -1,0 +1,1 @@
+// Tests for TouchstoneAttribution are added with the module's features.

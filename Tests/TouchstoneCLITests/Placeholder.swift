@@ -1,0 +1,1 @@
+// Tests for TouchstoneCLI are added with the module's features.

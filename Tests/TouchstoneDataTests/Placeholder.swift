@@ -1,0 +1,1 @@
+// Tests for TouchstoneData are added with the module's features.

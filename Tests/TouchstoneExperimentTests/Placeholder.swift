@@ -1,0 +1,1 @@
+// Tests for TouchstoneExperiment are added with the module's features.
