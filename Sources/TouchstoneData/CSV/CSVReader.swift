@@ -1,0 +1,294 @@
+import Foundation
+
+/// A delimited-text reader that parses bytes directly (RFC 4180).
+///
+/// Quoted fields may contain delimiters, doubled quotes and line breaks; CRLF and LF line ends,
+/// a UTF-8 byte-order mark and `,` `;` or tab delimiters are accepted. Fields are handed out as
+/// byte ranges of one buffer, so the hot loop allocates nothing per field; numbers are parsed
+/// from the bytes (``CSVRow/double(_:)``) without building a `String`.
+///
+/// Every error names the file, the 1-based line and the 1-based field (column) at fault.
+public struct CSVReader: Sendable {
+    /// The name used in error messages (normally the path as the user typed it).
+    public let name: String
+    /// The header fields, in order.
+    public let header: [String]
+    public let delimiter: UInt8
+
+    let bytes: [UInt8]
+    /// Offset of the first byte after the header line.
+    let bodyStart: Int
+    /// The line number (1-based) on which the body starts.
+    let bodyLine: Int
+
+    /// Reads the file at `path` completely into memory.
+    public init(path: String, delimiter: UInt8? = nil) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DataError(file: path, message: "cannot read the file (missing or unreadable)")
+        }
+        try self.init(bytes: [UInt8](data), name: path, delimiter: delimiter)
+    }
+
+    /// Parses `bytes` already in memory; `name` is used in error messages.
+    public init(bytes: [UInt8], name: String, delimiter: UInt8? = nil) throws {
+        var start = 0
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
+        self.bytes = bytes
+        self.name = name
+        let chosen = delimiter ?? CSVReader.sniffDelimiter(bytes, from: start)
+        self.delimiter = chosen
+        var header: [String] = []
+        var scanner = CSVScanner(delimiter: chosen)
+        let outcome = try bytes.withUnsafeBufferPointer { buffer in
+            try scanner.nextRecord(buffer, from: start, line: 1, name: name)
+        }
+        guard let outcome else {
+            throw DataError(file: name, line: 1, message: "the file is empty: expected a header line")
+        }
+        for index in 0..<scanner.fieldCount {
+            let text = bytes.withUnsafeBufferPointer { scanner.string(index, in: $0) }
+            header.append(text.trimmingCharacters(in: .whitespaces))
+        }
+        if header.count == 1, header[0].isEmpty {
+            throw DataError(file: name, line: 1, message: "the header line is empty")
+        }
+        var seen: Set<String> = []
+        for (index, field) in header.enumerated() where !seen.insert(field).inserted {
+            throw DataError(file: name, line: 1, column: index + 1, message: "duplicate column name '\(field)'")
+        }
+        self.header = header
+        self.bodyStart = outcome.next
+        self.bodyLine = outcome.nextLine
+    }
+
+    /// The index of the column called `column`, or an error naming the file and the columns found.
+    public func columnIndex(_ column: String) throws -> Int {
+        guard let index = header.firstIndex(of: column) else {
+            let known = header.map { "'\($0)'" }.joined(separator: ", ")
+            throw DataError(file: name, line: 1, message: "missing column '\(column)' (the header has \(known))")
+        }
+        return index
+    }
+
+    /// Calls `body` once per data row, in file order. Blank lines are skipped.
+    ///
+    /// Rows must have as many fields as the header; the row handed to `body` is valid only
+    /// during the call.
+    public func forEachRow(_ body: (borrowing CSVRow) throws -> Void) throws {
+        var scanner = CSVScanner(delimiter: delimiter)
+        try bytes.withUnsafeBufferPointer { buffer in
+            var offset = bodyStart
+            var line = bodyLine
+            while offset < buffer.count {
+                guard let outcome = try scanner.nextRecord(buffer, from: offset, line: line, name: name) else { break }
+                defer {
+                    offset = outcome.next
+                    line = outcome.nextLine
+                }
+                if scanner.fieldCount == 1, scanner.isBlank(0) { continue }
+                guard scanner.fieldCount == header.count else {
+                    throw DataError(
+                        file: name, line: line, column: min(scanner.fieldCount, header.count + 1),
+                        message: "expected \(header.count) fields, found \(scanner.fieldCount)")
+                }
+                let row = CSVRow(buffer: buffer, scanner: scanner, line: line, name: name)
+                try body(row)
+            }
+        }
+    }
+
+    /// Picks the delimiter that occurs most often outside quotes on the first line.
+    static func sniffDelimiter(_ bytes: [UInt8], from start: Int) -> UInt8 {
+        var counts: [UInt8: Int] = [UInt8(ascii: ","): 0, UInt8(ascii: ";"): 0, UInt8(ascii: "\t"): 0]
+        var inQuotes = false
+        var index = start
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") { inQuotes.toggle() }
+            if !inQuotes {
+                if byte == UInt8(ascii: "\n") { break }
+                if counts[byte] != nil { counts[byte, default: 0] += 1 }
+            }
+            index += 1
+        }
+        let best = counts.max { lhs, rhs in
+            lhs.value != rhs.value ? lhs.value < rhs.value : lhs.key > rhs.key
+        }
+        guard let best, best.value > 0 else { return UInt8(ascii: ",") }
+        return best.key
+    }
+}
+
+/// One data row: fields by index, as text or numbers.
+public struct CSVRow: ~Copyable {
+    let buffer: UnsafeBufferPointer<UInt8>
+    let scanner: CSVScanner
+    /// The 1-based line on which the row starts.
+    public let line: Int
+    let name: String
+
+    init(buffer: UnsafeBufferPointer<UInt8>, scanner: CSVScanner, line: Int, name: String) {
+        self.buffer = buffer
+        self.scanner = scanner
+        self.line = line
+        self.name = name
+    }
+
+    public var count: Int { scanner.fieldCount }
+
+    /// The field's text with RFC 4180 quoting removed.
+    public func string(_ index: Int) -> String {
+        scanner.string(index, in: buffer)
+    }
+
+    /// `true` when the field is empty or only blanks.
+    public func isEmpty(_ index: Int) -> Bool {
+        scanner.isBlank(index)
+    }
+
+    /// The field as a finite number, or a located error.
+    public func double(_ index: Int, column: String? = nil) throws -> Double {
+        let field = scanner.fields[index]
+        let value: Double? = field.quoted
+            ? NumberParsing.double(Array(string(index).utf8)[...])
+            : NumberParsing.double(buffer, field.start, field.end)
+        guard let value else {
+            throw error(index, "'\(string(index))' is not a finite number\(column.map { " in column '\($0)'" } ?? "")")
+        }
+        return value
+    }
+
+    /// The field as a whole number, or a located error.
+    public func integer(_ index: Int, column: String? = nil) throws -> Int {
+        let value = try double(index, column: column)
+        guard value == value.rounded(), abs(value) <= 9.007_199_254_740_992e15 else {
+            throw error(index, "'\(string(index))' is not a whole number\(column.map { " in column '\($0)'" } ?? "")")
+        }
+        return Int(value)
+    }
+
+    /// A ``DataError`` located at this row and the given field.
+    public func error(_ index: Int, _ message: String) -> DataError {
+        DataError(file: name, line: line, column: index + 1, message: message)
+    }
+
+    /// Calls `body` with the raw bytes of an unquoted field (for hashing or interning without a `String`).
+    public func withBytes<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        let field = scanner.fields[index]
+        if field.quoted {
+            let text = Array(string(index).utf8)
+            return try text.withUnsafeBufferPointer(body)
+        }
+        return try body(UnsafeBufferPointer(rebasing: buffer[field.start..<field.end]))
+    }
+}
+
+/// The record splitter shared by the header and body passes.
+struct CSVScanner: @unchecked Sendable {
+    struct Field {
+        var start: Int
+        var end: Int
+        /// The field was quoted: its text needs `""` → `"` unescaping.
+        var quoted: Bool
+    }
+
+    let delimiter: UInt8
+    private(set) var fields: [Field] = []
+    private(set) var fieldCount = 0
+
+    init(delimiter: UInt8) {
+        self.delimiter = delimiter
+        fields.reserveCapacity(16)
+    }
+
+    private mutating func append(_ field: Field) {
+        if fieldCount < fields.count {
+            fields[fieldCount] = field
+        } else {
+            fields.append(field)
+        }
+        fieldCount += 1
+    }
+
+    /// Splits the record starting at `offset`; `nil` at end of input.
+    mutating func nextRecord(
+        _ buffer: UnsafeBufferPointer<UInt8>, from offset: Int, line: Int, name: String
+    ) throws -> (next: Int, nextLine: Int)? {
+        guard offset < buffer.count else { return nil }
+        fieldCount = 0
+        let quote = UInt8(ascii: "\""), newline = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+        var index = offset
+        var currentLine = line
+        while true {
+            if index < buffer.count, buffer[index] == quote {
+                let startLine = currentLine
+                let start = index + 1
+                index = start
+                var closed = false
+                while index < buffer.count {
+                    let byte = buffer[index]
+                    if byte == quote {
+                        if index + 1 < buffer.count, buffer[index + 1] == quote {
+                            index += 2
+                            continue
+                        }
+                        closed = true
+                        break
+                    }
+                    if byte == newline { currentLine += 1 }
+                    index += 1
+                }
+                guard closed else {
+                    throw DataError(
+                        file: name, line: startLine, column: fieldCount + 1,
+                        message: "unterminated quoted field")
+                }
+                append(Field(start: start, end: index, quoted: true))
+                index += 1
+                guard index < buffer.count else { return (index, currentLine) }
+                let byte = buffer[index]
+                if byte == delimiter {
+                    index += 1
+                    continue
+                }
+                if byte == newline { return (index + 1, currentLine + 1) }
+                if byte == cr, index + 1 < buffer.count, buffer[index + 1] == newline {
+                    return (index + 2, currentLine + 1)
+                }
+                throw DataError(
+                    file: name, line: currentLine, column: fieldCount,
+                    message: "unexpected text after a closing quote")
+            }
+            let start = index
+            while index < buffer.count {
+                let byte = buffer[index]
+                if byte == delimiter || byte == newline { break }
+                if byte == quote {
+                    throw DataError(
+                        file: name, line: currentLine, column: fieldCount + 1,
+                        message: "a quote inside an unquoted field (quote the whole field and double the quote)")
+                }
+                index += 1
+            }
+            var end = index
+            if index < buffer.count, buffer[index] == newline, end > start, buffer[end - 1] == cr { end -= 1 }
+            if index == buffer.count, end > start, buffer[end - 1] == cr { end -= 1 }
+            append(Field(start: start, end: end, quoted: false))
+            if index == buffer.count { return (index, currentLine) }
+            if buffer[index] == newline { return (index + 1, currentLine + 1) }
+            index += 1
+        }
+    }
+
+    func string(_ index: Int, in buffer: UnsafeBufferPointer<UInt8>) -> String {
+        let field = fields[index]
+        let slice = UnsafeBufferPointer(rebasing: buffer[field.start..<field.end])
+        let text = String(decoding: slice, as: UTF8.self)
+        return field.quoted ? text.replacingOccurrences(of: "\"\"", with: "\"") : text
+    }
+
+    func isBlank(_ index: Int) -> Bool {
+        let field = fields[index]
+        return field.end == field.start && !field.quoted
+    }
+}
