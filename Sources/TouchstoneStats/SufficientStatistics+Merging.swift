@@ -17,11 +17,13 @@ extension SufficientStatistics {
         }
         let na = Double(count), nb = Double(other.count)
         let n = na + nb
-        let deltaY = other.mean - mean
-        let deltaX = other.covariateMean - covariateMean
+        // The other side's mean re-expressed against this side's shift; for nearby shifts the
+        // difference of shifts is exact (Sterbenz), so no precision is lost at large means.
+        let deltaY = ((other.shift - shift) + other.offsetMean) - offsetMean
+        let deltaX = ((other.covariateShift - covariateShift) + other.covariateOffsetMean) - covariateOffsetMean
         let weight = na * nb / n
-        mean += deltaY * nb / n
-        covariateMean += deltaX * nb / n
+        offsetMean += deltaY * nb / n
+        covariateOffsetMean += deltaX * nb / n
         sumOfSquaredDeviations += other.sumOfSquaredDeviations + deltaY * deltaY * weight
         covariateSumOfSquaredDeviations += other.covariateSumOfSquaredDeviations + deltaX * deltaX * weight
         coMoment += other.coMoment + deltaX * deltaY * weight

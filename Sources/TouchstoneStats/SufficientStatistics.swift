@@ -10,12 +10,18 @@
 public struct SufficientStatistics: Sendable, Hashable, Codable {
     /// Number of units.
     public internal(set) var count: Int
-    /// Mean of the metric.
-    public internal(set) var mean: Double
+    /// The first value seen: moments are accumulated on y − shift, so values near 1e15 with a
+    /// spread near 1 keep full precision (the "shifted data" algorithm; Chan, Golub & LeVeque
+    /// 1983, §3). Zero unless set by the first ``add(_:covariate:)``.
+    public internal(set) var shift: Double
+    /// Mean of y − ``shift``.
+    public internal(set) var offsetMean: Double
     /// Σ (yᵢ − ȳ)², the sum of squared deviations of the metric.
     public internal(set) var sumOfSquaredDeviations: Double
-    /// Mean of the covariate (0 when there is none).
-    public internal(set) var covariateMean: Double
+    /// The covariate's shift (its first value).
+    public internal(set) var covariateShift: Double
+    /// Mean of x − ``covariateShift``.
+    public internal(set) var covariateOffsetMean: Double
     /// Σ (xᵢ − x̄)², the covariate's sum of squared deviations.
     public internal(set) var covariateSumOfSquaredDeviations: Double
     /// Σ (xᵢ − x̄)(yᵢ − ȳ), the co-moment of covariate and metric.
@@ -24,9 +30,11 @@ public struct SufficientStatistics: Sendable, Hashable, Codable {
     /// The statistics of no units.
     public init() {
         count = 0
-        mean = 0
+        shift = 0
+        offsetMean = 0
         sumOfSquaredDeviations = 0
-        covariateMean = 0
+        covariateShift = 0
+        covariateOffsetMean = 0
         covariateSumOfSquaredDeviations = 0
         coMoment = 0
     }
@@ -40,7 +48,7 @@ public struct SufficientStatistics: Sendable, Hashable, Codable {
     public init(count: Int, mean: Double, stdDev: Double) {
         self.init()
         self.count = count
-        self.mean = count > 0 ? mean : 0
+        self.shift = count > 0 ? mean : 0
         self.sumOfSquaredDeviations = count > 1 ? stdDev * stdDev * Double(count - 1) : 0
     }
 
@@ -52,8 +60,8 @@ public struct SufficientStatistics: Sendable, Hashable, Codable {
         self.init()
         guard count > 0 else { return }
         self.count = count
-        self.mean = sum / Double(count)
-        self.sumOfSquaredDeviations = max(0, sumOfSquares - sum * mean)
+        self.shift = sum / Double(count)
+        self.sumOfSquaredDeviations = max(0, sumOfSquares - sum * shift)
     }
 
     /// Statistics of a 0/1 metric: `conversions` ones among `units`.
@@ -62,7 +70,7 @@ public struct SufficientStatistics: Sendable, Hashable, Codable {
         guard units > 0 else { return statistics }
         let n = Double(units), c = Double(conversions)
         statistics.count = units
-        statistics.mean = c / n
+        statistics.shift = c / n
         statistics.sumOfSquaredDeviations = c * (n - c) / n
         return statistics
     }
@@ -77,7 +85,7 @@ public struct SufficientStatistics: Sendable, Hashable, Codable {
     ) {
         self.init(count: count, mean: mean, stdDev: stdDev)
         guard count > 0 else { return }
-        self.covariateMean = covariateMean
+        self.covariateShift = covariateMean
         let degrees = Double(max(count - 1, 0))
         self.covariateSumOfSquaredDeviations = covariateStdDev * covariateStdDev * degrees
         self.coMoment = covariance * degrees
@@ -87,19 +95,29 @@ public struct SufficientStatistics: Sendable, Hashable, Codable {
 
     /// Adds one unit's metric value `y` (and covariate `x`), by Welford's update.
     public mutating func add(_ y: Double, covariate x: Double = 0) {
+        if count == 0 {
+            shift = y
+            covariateShift = x
+        }
         count += 1
         let n = Double(count)
-        let deltaY = y - mean
-        let deltaX = x - covariateMean
-        mean += deltaY / n
-        covariateMean += deltaX / n
+        let offsetY = y - shift, offsetX = x - covariateShift
+        let deltaY = offsetY - offsetMean
+        let deltaX = offsetX - covariateOffsetMean
+        offsetMean += deltaY / n
+        covariateOffsetMean += deltaX / n
         // Uses the updated mean for one factor and the old for the other (Welford 1962).
-        sumOfSquaredDeviations += deltaY * (y - mean)
-        covariateSumOfSquaredDeviations += deltaX * (x - covariateMean)
-        coMoment += deltaX * (y - mean)
+        sumOfSquaredDeviations += deltaY * (offsetY - offsetMean)
+        covariateSumOfSquaredDeviations += deltaX * (offsetX - covariateOffsetMean)
+        coMoment += deltaX * (offsetY - offsetMean)
     }
 
     // MARK: - Derived quantities
+
+    /// The mean ȳ.
+    public var mean: Double { shift + offsetMean }
+    /// The covariate's mean x̄ (0 when there is none).
+    public var covariateMean: Double { covariateShift + covariateOffsetMean }
 
     /// Σy.
     public var sum: Double { mean * Double(count) }
