@@ -1,1 +1,0 @@
-// TouchstoneExperiment: experiment definitions, hashing, bucketing, layers, holdouts, targeting, exposures.
