@@ -1,0 +1,83 @@
+import Foundation
+import TouchstoneExperiment
+
+/// One exposure as byte ranges of the file being read: valid only during the callback, so the
+/// hot loop allocates nothing per row.
+struct ExposureFields {
+    var experiment: UnsafeBufferPointer<UInt8>
+    var unitId: UnsafeBufferPointer<UInt8>
+    var variant: UnsafeBufferPointer<UInt8>
+    /// Microseconds since the Unix epoch.
+    var timestamp: Int64
+}
+
+/// Streams exposure logs: CSV `unit_id,experiment,variant,timestamp` (any column order, extra
+/// columns ignored) or JSON Lines with those four keys.
+///
+/// The format is chosen by extension (`.jsonl`, `.ndjson`, `.json` → JSON Lines) or else by
+/// content (a first non-blank byte `{`). Timestamps are ISO 8601 or epoch seconds
+/// (``Timestamp``). Every error names the file, line and column.
+public enum ExposureLogReader {
+    /// The column and key names read.
+    public static let columns = ["unit_id", "experiment", "variant", "timestamp"]
+
+    /// All exposures of the file at `path` (convenient for small files and tests).
+    public static func read(path: String) throws -> [Exposure] {
+        var result: [Exposure] = []
+        try forEach(path: path) { fields in
+            result.append(Exposure(
+                experiment: String(decoding: fields.experiment, as: UTF8.self),
+                unitId: String(decoding: fields.unitId, as: UTF8.self),
+                variant: String(decoding: fields.variant, as: UTF8.self),
+                timestamp: fields.timestamp))
+        }
+        return result
+    }
+
+    /// Calls `body` for every exposure, in file order; returns the number of rows.
+    @discardableResult
+    static func forEach(path: String, _ body: (ExposureFields) throws -> Void) throws -> Int {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DataError(file: path, message: "cannot read the file (missing or unreadable)")
+        }
+        let bytes = [UInt8](data)
+        if isJSONLines(path: path, bytes: bytes) {
+            return try JSONLinesExposureReader.forEach(bytes: bytes, name: path, body)
+        }
+        return try forEachCSV(CSVReader(bytes: bytes, name: path), body)
+    }
+
+    static func isJSONLines(path: String, bytes: [UInt8]) -> Bool {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") || lower.hasSuffix(".json") { return true }
+        if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") { return false }
+        let first = bytes.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF }
+        return first == UInt8(ascii: "{")
+    }
+
+    private static func forEachCSV(_ reader: CSVReader, _ body: (ExposureFields) throws -> Void) throws -> Int {
+        let unit = try reader.columnIndex("unit_id")
+        let experiment = try reader.columnIndex("experiment")
+        let variant = try reader.columnIndex("variant")
+        let time = try reader.columnIndex("timestamp")
+        var rows = 0
+        try reader.forEachRow { row in
+            for (index, name) in [(unit, "unit_id"), (experiment, "experiment"), (variant, "variant"), (time, "timestamp")]
+            where row.isEmpty(index) {
+                throw row.error(index, "empty \(name)")
+            }
+            guard let timestamp = row.withBytes(time, { Timestamp.parse($0) }) else {
+                throw row.error(time, "'\(row.string(time))' is not a timestamp (ISO 8601 such as 2026-03-01T12:34:56Z, or epoch seconds)")
+            }
+            try row.withBytes(experiment) { experimentBytes in
+                try row.withBytes(unit) { unitBytes in
+                    try row.withBytes(variant) { variantBytes in
+                        try body(ExposureFields(experiment: experimentBytes, unitId: unitBytes, variant: variantBytes, timestamp: timestamp))
+                    }
+                }
+            }
+            rows += 1
+        }
+        return rows
+    }
+}

@@ -1,0 +1,114 @@
+import CSQLite
+
+/// A connection to one SQLite database through the raw C API (no wrapper library).
+///
+/// A `final class` because it owns a resource: the handle is closed in `deinit`. Not `Sendable`:
+/// one connection belongs to one thread, as SQLite's default threading mode expects.
+final class SQLiteDatabase {
+    let path: String
+    private(set) var handle: OpaquePointer?
+
+    init(path: String, readOnly: Bool = false) throws {
+        self.path = path
+        let flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+        var handle: OpaquePointer?
+        let status = sqlite3_open_v2(path, &handle, flags | SQLITE_OPEN_NOMUTEX, nil)
+        self.handle = handle
+        guard status == SQLITE_OK else {
+            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close_v2(handle)
+            self.handle = nil
+            throw DataError(file: path, message: "cannot open the store: \(message)")
+        }
+        sqlite3_extended_result_codes(handle, 1)
+    }
+
+    deinit {
+        sqlite3_close_v2(handle)
+    }
+
+    /// Runs one or more statements that return no rows.
+    func execute(_ sql: String) throws {
+        var message: UnsafeMutablePointer<CChar>?
+        let status = sqlite3_exec(handle, sql, nil, nil, &message)
+        guard status == SQLITE_OK else {
+            let text = message.map { String(cString: $0) } ?? lastError
+            sqlite3_free(message)
+            throw DataError(file: path, message: "\(text) (in: \(sql.prefix(80)))")
+        }
+    }
+
+    func prepare(_ sql: String) throws -> SQLiteStatement {
+        try SQLiteStatement(database: self, sql: sql)
+    }
+
+    var lastError: String { handle.map { String(cString: sqlite3_errmsg($0)) } ?? "no connection" }
+
+    func error(_ context: String) -> DataError {
+        DataError(file: path, message: "\(context): \(lastError)")
+    }
+}
+
+/// A prepared statement, reused across rows; finalised in `deinit`.
+final class SQLiteStatement {
+    private let database: SQLiteDatabase
+    private var statement: OpaquePointer?
+
+    init(database: SQLiteDatabase, sql: String) throws {
+        self.database = database
+        guard sqlite3_prepare_v3(database.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK else {
+            throw database.error("cannot prepare '\(sql.prefix(80))'")
+        }
+    }
+
+    deinit {
+        sqlite3_finalize(statement)
+    }
+
+    /// Binds text that must stay valid until the next `step`/`reset` (no copy: `SQLITE_STATIC`).
+    func bindStatic(_ index: Int32, _ bytes: UnsafeBufferPointer<UInt8>) {
+        // A zero-length buffer may have no base address, and a NULL pointer would bind SQL NULL.
+        guard let base = bytes.baseAddress, !bytes.isEmpty else {
+            sqlite3_bind_text(statement, index, "", 0, csqlite_transient())
+            return
+        }
+        sqlite3_bind_text(statement, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil)
+    }
+
+    /// Binds text copied by SQLite (`SQLITE_TRANSIENT`).
+    func bind(_ index: Int32, _ text: String) {
+        sqlite3_bind_text(statement, index, text, -1, csqlite_transient())
+    }
+
+    func bind(_ index: Int32, _ value: Int64) {
+        sqlite3_bind_int64(statement, index, value)
+    }
+
+    /// Steps once: `true` while a row is available, `false` when done.
+    @discardableResult
+    func step() throws -> Bool {
+        switch sqlite3_step(statement) {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default:
+            let error = database.error("statement failed")
+            sqlite3_reset(statement)
+            throw error
+        }
+    }
+
+    func reset() {
+        sqlite3_reset(statement)
+        sqlite3_clear_bindings(statement)
+    }
+
+    func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
+
+    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
+
+    func text(_ column: Int32) -> String {
+        guard let pointer = sqlite3_column_text(statement, column) else { return "" }
+        let count = Int(sqlite3_column_bytes(statement, column))
+        return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+
+/// Per-unit attributes for targeting, read from CSV (a `unit_id` column plus one column per
+/// attribute; empty cells mean "no such attribute") or JSON Lines (one object per unit with a
+/// `unit_id` key; numbers and booleans become text, nulls and nested values are missing).
+public struct UnitAttributes: Sendable {
+    /// Unit ids in file order (first occurrence).
+    public var order: [String]
+    public var byUnit: [String: [String: String]]
+
+    public static func read(path: String) throws -> UnitAttributes {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DataError(file: path, message: "cannot read the file (missing or unreadable)")
+        }
+        let bytes = [UInt8](data)
+        var table = UnitAttributes(order: [], byUnit: [:])
+        if ExposureLogReader.isJSONLines(path: path, bytes: bytes) {
+            for (offset, line) in data.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+                guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { continue }
+                let fields: [String: JSONScalar]
+                do { fields = try JSONDecoder().decode([String: JSONScalar].self, from: Data(line)) } catch {
+                    throw DataError(file: path, line: offset + 1, message: "not a JSON object of attribute values")
+                }
+                let attributes = fields.compactMapValues(\.text)
+                guard let unit = attributes["unit_id"], !unit.isEmpty else {
+                    throw DataError(file: path, line: offset + 1, message: "missing 'unit_id'")
+                }
+                table.add(unit, attributes)
+            }
+            return table
+        }
+        let reader = try CSVReader(bytes: bytes, name: path)
+        let unitColumn = try reader.columnIndex("unit_id")
+        try reader.forEachRow { row in
+            guard !row.isEmpty(unitColumn) else { throw row.error(unitColumn, "empty unit_id") }
+            var attributes: [String: String] = [:]
+            for (index, name) in reader.header.enumerated() where !row.isEmpty(index) {
+                attributes[name] = row.string(index)
+            }
+            table.add(row.string(unitColumn), attributes)
+        }
+        return table
+    }
+
+    mutating func add(_ unit: String, _ attributes: [String: String]) {
+        if byUnit[unit] == nil { order.append(unit) }
+        byUnit[unit] = attributes
+    }
+}
+
+/// One JSON attribute value as text: strings as they are, numbers without a needless `.0`,
+/// booleans as `true`/`false`, `null` and nested values as missing.
+private enum JSONScalar: Decodable {
+    case text(String?)
+
+    var text: String? {
+        switch self { case .text(let value): return value }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .text(nil)
+        } else if let flag = try? container.decode(Bool.self) {
+            self = .text(flag ? "true" : "false")
+        } else if let number = try? container.decode(Double.self) {
+            let integral = number == number.rounded() && abs(number) < 9e15
+            self = .text(integral ? String(Int64(number)) : String(number))
+        } else if let string = try? container.decode(String.self) {
+            self = .text(string)
+        } else {
+            self = .text(nil)
+        }
+    }
+}

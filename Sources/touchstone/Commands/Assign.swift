@@ -1,0 +1,129 @@
+import ArgumentParser
+import Foundation
+import TouchstoneData
+import TouchstoneExperiment
+import TouchstoneReport
+
+struct Assign: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Assign unit ids to the variants of one or all experiments in a config.",
+        discussion: """
+            Prints unit_id,experiment,variant (variant empty when the unit is not enrolled);
+            --format json adds the unit's bucket in [0, 1) and the reason.
+            Examples:
+              touchstone assign --config experiments.yaml --ids users.txt
+              cat users.txt | touchstone assign --config experiments.yaml --experiment onboarding_channels --format json
+              touchstone assign --config experiments.yaml --attributes users.csv --at 2026-03-15
+            """)
+
+    @Option(help: "Experiment config (YAML or JSON).")
+    var config: String
+
+    @Option(help: "Only this experiment (default: every experiment in the config).")
+    var experiment: String?
+
+    @Option(help: "Unit ids, one per line ('-' for standard input; a first line 'unit_id' is a header). Default: the --attributes ids, else standard input.")
+    var ids: String?
+
+    @Option(help: "Unit attributes for targeting: CSV with a unit_id column, or JSON Lines objects with a unit_id key.")
+    var attributes: String?
+
+    @Option(help: "Evaluate start/end dates at this time (ISO 8601 or epoch seconds; default: now).")
+    var at: String?
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        try output.require([.table, .csv, .json, .markdown])
+        if let at, Timestamp.parse(at) == nil {
+            throw ValidationError("--at '\(at)' is not a time (ISO 8601 such as 2026-03-01T12:00:00Z, or epoch seconds)")
+        }
+    }
+
+    func run() throws {
+        let parsed: ExperimentConfig
+        // Config, data and store errors print as `file:line:column: problem`, without usage text.
+        parsed = try ExperimentConfig(path: config)
+        let assigner = Assigner(config: parsed)
+        var indices = Array(parsed.experiments.indices)
+        if let experiment {
+            guard let index = parsed.experiments.firstIndex(where: { $0.key == experiment }) else {
+                let known = parsed.experiments.map(\.key).joined(separator: ", ")
+                throw ValidationError("--experiment '\(experiment)' is not in \(config) (experiments: \(known))")
+            }
+            indices = [index]
+        }
+        let table = try attributes.map { try UnitAttributes.read(path: $0) }
+        let units: [String]
+        if let ids, ids != "-" {
+            units = try UnitIdList.read(path: ids)
+        } else if ids == nil, let table {
+            units = table.order
+        } else {
+            units = UnitIdList.parse(FileHandle.standardInput.readDataToEndOfFile())
+        }
+        let date = at.flatMap(Timestamp.parse).map { Date(timeIntervalSince1970: Double($0) / 1_000_000) } ?? Date()
+        let empty: [String: String] = [:]
+        var assignments: [(unit: String, assignment: Assignment)] = []
+        assignments.reserveCapacity(units.count * indices.count)
+        for unit in units {
+            let unitAttributes = table?.byUnit[unit] ?? empty
+            for index in indices {
+                assignments.append((unit, assigner.assign(experimentAt: index, unitId: unit, attributes: unitAttributes, at: date)))
+            }
+        }
+        try output.emit(try Self.render(assignments, format: output.format))
+    }
+
+    struct Row: Encodable {
+        // Snake-case names match the CSV header and the exposure log columns.
+        var unit_id: String
+        var experiment: String
+        var variant: String?
+        var bucket: Double?
+        var reason: String
+
+        enum CodingKeys: String, CodingKey { case unit_id, experiment, variant, bucket, reason }
+
+        // Explicit nulls: a missing `variant` key would read as a schema change, not "not enrolled".
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(unit_id, forKey: .unit_id)
+            try container.encode(experiment, forKey: .experiment)
+            try container.encode(variant, forKey: .variant)
+            try container.encode(bucket, forKey: .bucket)
+            try container.encode(reason, forKey: .reason)
+        }
+    }
+
+    static func render(_ assignments: [(unit: String, assignment: Assignment)], format: OutputFormat) throws -> String {
+        switch format {
+        case .json:
+            return try JSONOutput.encode(assignments.map {
+                Row(unit_id: $0.unit, experiment: $0.assignment.experiment, variant: $0.assignment.variant,
+                    bucket: $0.assignment.bucket, reason: $0.assignment.reason.rawValue)
+            })
+        case .markdown:
+            var text = "| unit_id | experiment | variant |\n|---|---|---|\n"
+            for (unit, assignment) in assignments {
+                let cells = [unit, assignment.experiment, assignment.variant ?? ""].map { $0.replacingOccurrences(of: "|", with: "\\|") }
+                text += "| \(cells.joined(separator: " | ")) |\n"
+            }
+            return text
+        case .table, .csv, .html:
+            var text = "unit_id,experiment,variant\n"
+            text.reserveCapacity(assignments.count * 32)
+            for (unit, assignment) in assignments {
+                text += csvField(unit) + "," + csvField(assignment.experiment) + "," + csvField(assignment.variant ?? "") + "\n"
+            }
+            return text
+        }
+    }
+
+    static func csvField(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) else {
+            return text
+        }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
