@@ -36,6 +36,13 @@ public struct BucketRanges: Sendable, Hashable {
         self.ends = ends
     }
 
+    /// Explicit ranges (`starts[i] ..< ends[i]` for variant i), e.g. from a GrowthBook payload.
+    public init(starts: [Double], ends: [Double]) {
+        let count = min(starts.count, ends.count)
+        self.starts = Array(starts.prefix(count))
+        self.ends = Array(ends.prefix(count))
+    }
+
     /// GrowthBook's SDK rule exactly (`getBucketRanges`): weights of the wrong length or summing
     /// outside [0.99, 1.01] are replaced by equal weights.
     public static func growthBook(variations: Int, coverage: Double, weights: [Double]?) -> BucketRanges {

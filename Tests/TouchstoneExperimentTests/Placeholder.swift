@@ -1,1 +1,0 @@
-// Tests for TouchstoneExperiment are added with the module's features.
