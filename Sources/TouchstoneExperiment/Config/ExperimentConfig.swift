@@ -190,7 +190,11 @@ public struct ExperimentConfig: Sendable {
             for (index, item) in try reader.list(variantsNode, "\(path).variants").enumerated() {
                 let itemPath = "\(path).variants[\(index)]"
                 if case .scalar = item.kind {
-                    variants.append(Variant(name: try reader.nonEmptyString(item, itemPath), weight: 1))
+                    let name = try reader.nonEmptyString(item, itemPath)
+                    if variants.contains(where: { $0.name == name }) {
+                        throw reader.error(item, itemPath, "duplicate variant name '\(name)'")
+                    }
+                    variants.append(Variant(name: name, weight: 1))
                     continue
                 }
                 let itemFields = try reader.map(item, itemPath, allowed: ["name", "weight", "description"])
