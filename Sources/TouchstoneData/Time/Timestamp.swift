@@ -1,3 +1,5 @@
+import Foundation
+
 /// Timestamp parsing straight from bytes, to whole seconds since the Unix epoch (UTC).
 ///
 /// Accepts integer epoch seconds (`1767225600`) and ISO-8601 / RFC 3339 date-times:
@@ -139,5 +141,27 @@ public enum Timestamp {
         func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
         let yearText = year >= 0 && year < 10_000 ? String(repeating: "0", count: 4 - "\(year)".count) + "\(year)" : "\(year)"
         return "\(yearText)-\(two(month))-\(two(day))T\(two(secondOfDay / 3_600)):\(two(secondOfDay % 3_600 / 60)):\(two(secondOfDay % 60))Z"
+    }
+}
+
+/// Durations written as a number and a unit: `90s`, `30m`, `12h`, `14d`, `2w` (plain numbers are days).
+public enum DurationText {
+    /// Seconds, or `nil` for malformed or non-positive text.
+    public static func seconds(_ text: String) -> Int64? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard let last = trimmed.last else { return nil }
+        let multiplier: Double
+        var number = Substring(trimmed)
+        switch last {
+        case "s": multiplier = 1
+        case "m": multiplier = 60
+        case "h": multiplier = 3_600
+        case "d": multiplier = 86_400
+        case "w": multiplier = 7 * 86_400
+        default: multiplier = 86_400
+        }
+        if last.isLetter { number = number.dropLast() }
+        guard let value = Double(number), value > 0, value.isFinite, value * multiplier < 1e15 else { return nil }
+        return Int64((value * multiplier).rounded())
     }
 }
