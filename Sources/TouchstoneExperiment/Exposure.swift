@@ -3,7 +3,7 @@ public struct Exposure: Sendable, Hashable {
     public var experiment: String
     public var unitId: String
     public var variant: String
-    /// Microseconds since the Unix epoch (UTC); see ``Timestamp``.
+    /// Microseconds since the Unix epoch (UTC); see ``MicrosecondTimestamp``.
     public var timestamp: Int64
 
     public init(experiment: String, unitId: String, variant: String, timestamp: Int64) {

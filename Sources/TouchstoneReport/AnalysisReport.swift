@@ -61,7 +61,8 @@ public enum AnalysisReport {
                 "variant", "units", metric.kind == .proportion ? "rate" : "mean",
                 "abs. effect", "\(confidence)% CI", "lift", "\(confidence)% CI", "p", "adj. p", "",
             ])
-            for arm in metric.arms {
+            let ordered = metric.arms.filter { $0.variant == result.control } + metric.arms.filter { $0.variant != result.control }
+            for arm in ordered {
                 let comparison = metric.comparisons.first { $0.variant == arm.variant }
                 let rate = metric.kind == .proportion
                     ? String(format: "%.4f%%", arm.mean * 100) : NumberFormatting.significant(arm.mean, digits: 6)

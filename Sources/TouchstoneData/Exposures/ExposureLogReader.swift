@@ -16,7 +16,7 @@ struct ExposureFields {
 ///
 /// The format is chosen by extension (`.jsonl`, `.ndjson`, `.json` → JSON Lines) or else by
 /// content (a first non-blank byte `{`). Timestamps are ISO 8601 or epoch seconds
-/// (``Timestamp``). Every error names the file, line and column.
+/// (``MicrosecondTimestamp``). Every error names the file, line and column.
 public enum ExposureLogReader {
     /// The column and key names read.
     public static let columns = ["unit_id", "experiment", "variant", "timestamp"]
@@ -66,7 +66,7 @@ public enum ExposureLogReader {
             where row.isEmpty(index) {
                 throw row.error(index, "empty \(name)")
             }
-            guard let timestamp = row.withBytes(time, { Timestamp.parse($0) }) else {
+            guard let timestamp = row.withBytes(time, { MicrosecondTimestamp.parse($0) }) else {
                 throw row.error(time, "'\(row.string(time))' is not a timestamp (ISO 8601 such as 2026-03-01T12:34:56Z, or epoch seconds)")
             }
             try row.withBytes(experiment) { experimentBytes in

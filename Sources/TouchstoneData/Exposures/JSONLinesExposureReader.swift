@@ -131,7 +131,7 @@ enum JSONLinesExposureReader {
                                 }
                                 values.append(value)
                             }
-                            guard let timestamp = Timestamp.parse(values[3]) else {
+                            guard let timestamp = MicrosecondTimestamp.parse(values[3]) else {
                                 index = ranges[3]?.lowerBound ?? lineStart
                                 throw error("'\(String(decoding: values[3], as: UTF8.self))' is not a timestamp (ISO 8601 or epoch seconds)")
                             }

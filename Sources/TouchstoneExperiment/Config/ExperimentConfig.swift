@@ -257,7 +257,7 @@ public struct ExperimentConfig: Sendable {
 
     private static func date(_ node: ConfigNode, _ path: String, _ reader: ConfigReader) throws -> Date {
         let text = try reader.string(node, path)
-        guard let micros = Timestamp.parse(text) else {
+        guard let micros = MicrosecondTimestamp.parse(text) else {
             throw reader.error(node, path, "'\(text)' is not a date (2026-03-01, 2026-03-01T12:00:00Z or epoch seconds)")
         }
         return Date(timeIntervalSince1970: Double(micros) / 1_000_000)

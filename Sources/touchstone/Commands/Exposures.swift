@@ -129,8 +129,8 @@ struct Exposures: ParsableCommand {
 
     static func render(_ summary: ExposureSummary, _ check: ExposureSummary.SRMCheck?, format: OutputFormat) throws -> String {
         let variants = rows(summary, check)
-        let first = summary.firstExposure.map(Timestamp.format)
-        let last = summary.lastExposure.map(Timestamp.format)
+        let first = summary.firstExposure.map(MicrosecondTimestamp.format)
+        let last = summary.lastExposure.map(MicrosecondTimestamp.format)
         switch format {
         case .json:
             let srm = check.map { check in

@@ -9,7 +9,7 @@
 /// truncated. Days are counted with the proleptic Gregorian calendar (H. Hinnant,
 /// "chrono-Compatible Low-Level Date Algorithms", `days_from_civil`,
 /// <https://howardhinnant.github.io/date_algorithms.html>).
-public enum Timestamp {
+public enum MicrosecondTimestamp {
     /// Microseconds since 1970-01-01T00:00:00Z, or `nil` when `bytes` is not a timestamp.
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         var cursor = Cursor(bytes: bytes)

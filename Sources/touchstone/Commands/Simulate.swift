@@ -1,0 +1,7 @@
+import ArgumentParser
+
+struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Generate data sets with planted, known effects (for demos, tests and benchmarks).",
+        subcommands: [SimulateExperiment.self])
+}
