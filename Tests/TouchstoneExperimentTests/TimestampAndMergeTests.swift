@@ -15,18 +15,18 @@ import Testing
         ("2024-02-29T00:00:00Z", 1_709_164_800_000_000),
     ])
     func parses(text: String, micros: Int64) {
-        #expect(Timestamp.parse(text) == micros)
+        #expect(MicrosecondTimestamp.parse(text) == micros)
     }
 
     @Test(arguments: ["", "2026-02-30", "2026-13-01", "2026-03-01T25:00:00Z", "12:00", "2026-03-01Tx", "1e9", "2026-03-01T12:00:00+5"])
     func rejects(text: String) {
-        #expect(Timestamp.parse(text) == nil)
+        #expect(MicrosecondTimestamp.parse(text) == nil)
     }
 
     @Test func formatsBack() {
-        #expect(Timestamp.format(1_772_368_496_000_000) == "2026-03-01T12:34:56Z")
-        #expect(Timestamp.format(1_772_368_496_250_000) == "2026-03-01T12:34:56.250000Z")
-        #expect(Timestamp.format(-1_000_000) == "1969-12-31T23:59:59Z")
+        #expect(MicrosecondTimestamp.format(1_772_368_496_000_000) == "2026-03-01T12:34:56Z")
+        #expect(MicrosecondTimestamp.format(1_772_368_496_250_000) == "2026-03-01T12:34:56.250000Z")
+        #expect(MicrosecondTimestamp.format(-1_000_000) == "1969-12-31T23:59:59Z")
     }
 }
 
