@@ -36,7 +36,7 @@ public enum HeuristicModel: Sendable, Equatable {
         }
     }
 
-    var needsTimestamps: Bool {
+    public var needsTimestamps: Bool {
         if case .timeDecay = self { return true }
         return false
     }
@@ -77,7 +77,7 @@ public enum HeuristicModel: Sendable, Equatable {
     }
 
     /// Per-channel credit (conversions, value), indexed by channel id.
-    func credits(_ paths: PathSet) throws -> (conversions: [Double], values: [Double]) {
+    public func credits(_ paths: PathSet) throws -> (conversions: [Double], values: [Double]) {
         try validate()
         if needsTimestamps, paths.ages == nil { throw AttributionError.needsTimestamps(model: name) }
         let channelCount = paths.channels.count

@@ -90,7 +90,7 @@ public struct ShapleyModel: Sendable, Equatable {
         return result
     }
 
-    func credits(_ paths: PathSet) throws -> (conversions: [Double], values: [Double]) {
+    public func credits(_ paths: PathSet) throws -> (conversions: [Double], values: [Double]) {
         let n = paths.channels.count
         let coalitions = Self.coalitions(paths)
         var conversions = [Double](repeating: 0, count: n)

@@ -36,6 +36,8 @@ public struct AttributionResult: Sendable, Codable, Equatable {
     public var settings: [String: String]?
     /// Bootstrap replicates and seed when intervals are present.
     public var bootstrap: BootstrapSummary?
+    /// Attributed credit next to experiment-measured incrementality (`--calibration`).
+    public var calibration: CalibrationReport?
 
     public init(model: String, totalConversions: Double, totalValue: Double, channels: [ChannelCredit]) {
         self.model = model
