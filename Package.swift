@@ -72,7 +72,7 @@ let package = Package(
         .target(name: "TouchstoneTestSupport", path: "Sources/TouchstoneTestSupport", swiftSettings: strictSettings),
         .testTarget(
             name: "TouchstoneStatsTests",
-            dependencies: ["TouchstoneStats", "TouchstoneTestSupport"],
+            dependencies: ["TouchstoneStats", "TouchstoneTestSupport", "CGSL"],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),

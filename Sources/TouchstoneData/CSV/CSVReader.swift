@@ -15,39 +15,42 @@ public struct CSVReader: Sendable {
     public let header: [String]
     public let delimiter: UInt8
 
-    let bytes: [UInt8]
+    let storage: ByteBuffer
     /// Offset of the first byte after the header line.
     let bodyStart: Int
     /// The line number (1-based) on which the body starts.
     let bodyLine: Int
 
-    /// Reads the file at `path` completely into memory.
+    /// Maps the file at `path` (`-` reads standard input).
     public init(path: String, delimiter: UInt8? = nil) throws {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DataError(file: path, message: "cannot read the file (missing or unreadable)")
+        if path == "-" {
+            let data = FileHandle.standardInput.readDataToEndOfFile()
+            try self.init(storage: ByteBuffer(bytes: [UInt8](data)), name: "<stdin>", delimiter: delimiter)
+        } else {
+            try self.init(storage: ByteBuffer(contentsOf: path), name: path, delimiter: delimiter)
         }
-        try self.init(bytes: [UInt8](data), name: path, delimiter: delimiter)
     }
 
     /// Parses `bytes` already in memory; `name` is used in error messages.
     public init(bytes: [UInt8], name: String, delimiter: UInt8? = nil) throws {
+        try self.init(storage: ByteBuffer(bytes: bytes), name: name, delimiter: delimiter)
+    }
+
+    init(storage: ByteBuffer, name: String, delimiter: UInt8?) throws {
+        let bytes = storage.buffer
         var start = 0
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
-        self.bytes = bytes
+        self.storage = storage
         self.name = name
         let chosen = delimiter ?? CSVReader.sniffDelimiter(bytes, from: start)
         self.delimiter = chosen
         var header: [String] = []
         var scanner = CSVScanner(delimiter: chosen)
-        let outcome = try bytes.withUnsafeBufferPointer { buffer in
-            try scanner.nextRecord(buffer, from: start, line: 1, name: name)
-        }
-        guard let outcome else {
+        guard let outcome = try scanner.nextRecord(bytes, from: start, line: 1, name: name) else {
             throw DataError(file: name, line: 1, message: "the file is empty: expected a header line")
         }
         for index in 0..<scanner.fieldCount {
-            let text = bytes.withUnsafeBufferPointer { scanner.string(index, in: $0) }
-            header.append(text.trimmingCharacters(in: .whitespaces))
+            header.append(scanner.string(index, in: bytes).trimmingCharacters(in: .whitespaces))
         }
         if header.count == 1, header[0].isEmpty {
             throw DataError(file: name, line: 1, message: "the header line is empty")
@@ -75,30 +78,81 @@ public struct CSVReader: Sendable {
     /// Rows must have as many fields as the header; the row handed to `body` is valid only
     /// during the call.
     public func forEachRow(_ body: (borrowing CSVRow) throws -> Void) throws {
+        try forEachRow(in: bodyStart..<storage.count, firstLine: bodyLine, body)
+    }
+
+    /// Calls `body` for the rows that start in `range`, which must begin at a row boundary
+    /// (see ``chunks(_:)``). Rows report lines relative to `firstLine`.
+    func forEachRow(in range: Range<Int>, firstLine: Int, _ body: (borrowing CSVRow) throws -> Void) throws {
         var scanner = CSVScanner(delimiter: delimiter)
-        try bytes.withUnsafeBufferPointer { buffer in
-            var offset = bodyStart
-            var line = bodyLine
-            while offset < buffer.count {
-                guard let outcome = try scanner.nextRecord(buffer, from: offset, line: line, name: name) else { break }
-                defer {
-                    offset = outcome.next
-                    line = outcome.nextLine
-                }
-                if scanner.fieldCount == 1, scanner.isBlank(0) { continue }
-                guard scanner.fieldCount == header.count else {
-                    throw DataError(
-                        file: name, line: line, column: min(scanner.fieldCount, header.count + 1),
-                        message: "expected \(header.count) fields, found \(scanner.fieldCount)")
-                }
-                let row = CSVRow(buffer: buffer, scanner: scanner, line: line, name: name)
-                try body(row)
+        let buffer = storage.buffer
+        var offset = range.lowerBound
+        var line = firstLine
+        while offset < range.upperBound {
+            guard let outcome = try scanner.nextRecord(buffer, from: offset, line: line, name: name) else { break }
+            defer {
+                offset = outcome.next
+                line = outcome.nextLine
             }
+            if scanner.fieldCount == 1, scanner.isBlank(0) { continue }
+            guard scanner.fieldCount == header.count else {
+                throw DataError(
+                    file: name, line: line, column: min(scanner.fieldCount, header.count + 1),
+                    message: "expected \(header.count) fields, found \(scanner.fieldCount)")
+            }
+            let row = CSVRow(buffer: buffer, scanner: scanner, line: line, name: name)
+            try body(row)
+        }
+    }
+
+    // MARK: - Parallel parsing
+
+    /// A slice of the body that one worker parses: it starts at a row boundary.
+    public struct Chunk: Sendable {
+        public var range: Range<Int>
+    }
+
+    /// Splits the body into at most `count` chunks at line breaks, for parallel parsing.
+    ///
+    /// A quoted field may contain a line break, so a file with any quote character is returned
+    /// as a single chunk: splitting it safely would need a sequential pass anyway.
+    public func chunks(_ count: Int) -> [Chunk] {
+        let buffer = storage.buffer
+        let body = bodyStart..<buffer.count
+        guard count > 1, body.count > 1 << 20,
+            UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[body]).firstIndex(of: UInt8(ascii: "\"")) == nil
+        else { return [Chunk(range: body)] }
+        var chunks: [Chunk] = []
+        var start = body.lowerBound
+        for part in 1...count {
+            var end = part == count ? body.upperBound : body.lowerBound + body.count / count * part
+            while end < body.upperBound, end > 0, buffer[end - 1] != UInt8(ascii: "\n") { end += 1 }
+            if end > start { chunks.append(Chunk(range: start..<end)) }
+            start = end
+        }
+        return chunks
+    }
+
+    /// Calls `body` for the rows of one chunk. Errors carry the true line number, counted only
+    /// when an error occurs.
+    public func forEachRow(in chunk: Chunk, _ body: (borrowing CSVRow) throws -> Void) throws {
+        do {
+            try forEachRow(in: chunk.range, firstLine: 1, body)
+        } catch var error as DataError {
+            if let line = error.line, chunk.range.lowerBound != bodyStart {
+                let buffer = storage.buffer
+                var newlines = 0
+                for index in bodyStart..<chunk.range.lowerBound where buffer[index] == UInt8(ascii: "\n") { newlines += 1 }
+                error.line = line - 1 + bodyLine + newlines
+            } else if let line = error.line {
+                error.line = line - 1 + bodyLine
+            }
+            throw error
         }
     }
 
     /// Picks the delimiter that occurs most often outside quotes on the first line.
-    static func sniffDelimiter(_ bytes: [UInt8], from start: Int) -> UInt8 {
+    static func sniffDelimiter(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> UInt8 {
         var counts: [UInt8: Int] = [UInt8(ascii: ","): 0, UInt8(ascii: ";"): 0, UInt8(ascii: "\t"): 0]
         var inQuotes = false
         var index = start

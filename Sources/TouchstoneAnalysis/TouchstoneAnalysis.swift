@@ -1,1 +1,0 @@
-// TouchstoneAnalysis: exposures + events -> per-unit metrics -> per-arm sufficient statistics -> results.

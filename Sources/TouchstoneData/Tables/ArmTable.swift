@@ -1,0 +1,54 @@
+import TouchstoneStats
+
+/// Per-arm sufficient statistics of one or more metrics: what every reader reduces its input to.
+public struct ArmTable: Sendable, Hashable {
+    public struct Metric: Sendable, Hashable {
+        public var name: String
+        public var kind: MetricKind
+        /// Statistics per variant, keyed by variant name.
+        public var arms: [String: SufficientStatistics]
+
+        public init(name: String, kind: MetricKind, arms: [String: SufficientStatistics]) {
+            self.name = name
+            self.kind = kind
+            self.arms = arms
+        }
+    }
+
+    /// Variant names in the order they first appear in the input.
+    public var variants: [String]
+    public var metrics: [Metric]
+    /// Units per variant (the SRM counts).
+    public var units: [String: Int]
+
+    public init(variants: [String], metrics: [Metric], units: [String: Int]) {
+        self.variants = variants
+        self.metrics = metrics
+        self.units = units
+    }
+}
+
+/// A metric requested from a unit-level table: a column, optionally with its kind.
+public struct MetricColumn: Sendable, Hashable {
+    public var column: String
+    /// `nil` infers the kind: a column holding only 0/1 (or true/false) is a proportion.
+    public var kind: MetricKind?
+
+    public init(column: String, kind: MetricKind? = nil) {
+        self.column = column
+        self.kind = kind
+    }
+
+    /// Parses `COL`, `COL:proportion` or `COL:mean`.
+    public init?(argument: String) {
+        let parts = argument.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let first = parts.first, !first.isEmpty else { return nil }
+        column = String(first)
+        if parts.count == 2 {
+            guard let kind = MetricKind(rawValue: String(parts[1])) else { return nil }
+            self.kind = kind
+        } else {
+            kind = nil
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import TouchstoneStats
+
+/// Renders an ``ExperimentDesign`` in the formats of `touchstone design`.
+public enum DesignReport {
+    public static func json(_ design: ExperimentDesign) throws -> String {
+        try JSONOutput.encode(design)
+    }
+
+    private static func rows(_ design: ExperimentDesign) -> [(String, String)] {
+        var rows: [(String, String)] = [
+            ("sample per arm", NumberFormatting.count(design.samplePerArm)),
+            ("total sample", NumberFormatting.count(design.totalSample)),
+            ("arms", "\(design.arms)"),
+            ("minimum detectable effect", design.relative
+                ? NumberFormatting.percent(design.mde, digits: 3) + " (relative)"
+                : NumberFormatting.significant(design.mde, digits: 6) + " (absolute)"),
+            ("alpha", "\(design.alpha)" + (design.arms > 2 ? " (\(NumberFormatting.significant(design.comparisonAlpha)) per comparison, Bonferroni)" : "")),
+            ("power", "\(design.power)"),
+        ]
+        if let days = design.days { rows.append(("days", "\(days)")) }
+        return rows
+    }
+
+    public static func table(_ design: ExperimentDesign) -> String {
+        var table = TextTable(["quantity", "value"], alignments: [.left, .right])
+        for (name, value) in rows(design) { table.append([name, value]) }
+        return table.renderText()
+    }
+
+    public static func markdown(_ design: ExperimentDesign) -> String {
+        var table = TextTable(["quantity", "value"], alignments: [.left, .right])
+        for (name, value) in rows(design) { table.append([name, value]) }
+        return table.renderMarkdown()
+    }
+
+    public static func csv(_ design: ExperimentDesign) -> String {
+        let header = ["samplePerArm", "totalSample", "arms", "alpha", "power", "mde", "relative", "days"]
+        let values = [
+            "\(design.samplePerArm)", "\(design.totalSample)", "\(design.arms)", "\(design.alpha)", "\(design.power)",
+            "\(design.mde)", "\(design.relative)", design.days.map { "\($0)" } ?? "",
+        ]
+        return CSVWriting.line(header) + "\n" + CSVWriting.line(values)
+    }
+}

@@ -1,1 +1,0 @@
-// TouchstoneReport: renders results as terminal tables, JSON, CSV, Markdown and HTML.

@@ -1,0 +1,26 @@
+/// A flag attached to a result whose data made part of it undefined or unreliable.
+///
+/// Degenerate data never throws and never crashes: the affected numbers are NaN and a
+/// diagnostic says why (the approach of gbstats' `messages.py` and scipy's
+/// `DegenerateDataWarning`).
+public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
+    public enum Code: String, Sendable, Hashable, Codable {
+        case emptyArm = "EMPTY_ARM"
+        case insufficientData = "INSUFFICIENT_DATA"
+        case zeroVariance = "ZERO_VARIANCE"
+        case zeroControlMean = "ZERO_CONTROL_MEAN"
+        case noExpectedUnits = "NO_EXPECTED_UNITS"
+        case invalidInput = "INVALID_INPUT"
+        case solverFailed = "SOLVER_FAILED"
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+}

@@ -1,0 +1,43 @@
+import CGSL
+
+/// The standard normal distribution N(0, 1).
+///
+/// Tail probabilities use GSL's upper-tail routines (`gsl_cdf_ugaussian_Q`), never `1 - cdf`,
+/// so p-values stay accurate down to the smallest normal doubles (Q(37.5) ≈ 4.6e-308).
+public enum Normal {
+    /// P(Z ≤ x).
+    public static func cdf(_ x: Double) -> Double {
+        GSL.ready()
+        return gsl_cdf_ugaussian_P(x)
+    }
+
+    /// P(Z > x), accurate in the far upper tail.
+    public static func survival(_ x: Double) -> Double {
+        GSL.ready()
+        return gsl_cdf_ugaussian_Q(x)
+    }
+
+    /// The x with P(Z ≤ x) = p; NaN outside (0, 1), ∓∞ at 0 and 1.
+    public static func quantile(_ p: Double) -> Double {
+        guard p >= 0, p <= 1 else { return .nan }
+        if p == 0 { return -.infinity }
+        if p == 1 { return .infinity }
+        GSL.ready()
+        return gsl_cdf_ugaussian_Pinv(p)
+    }
+
+    /// The x with P(Z > x) = q, accurate for tiny q.
+    public static func upperQuantile(_ q: Double) -> Double {
+        guard q >= 0, q <= 1 else { return .nan }
+        if q == 0 { return .infinity }
+        if q == 1 { return -.infinity }
+        GSL.ready()
+        return gsl_cdf_ugaussian_Qinv(q)
+    }
+
+    /// The density φ(x).
+    public static func density(_ x: Double) -> Double {
+        GSL.ready()
+        return gsl_ran_ugaussian_pdf(x)
+    }
+}

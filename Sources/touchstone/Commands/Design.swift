@@ -1,0 +1,98 @@
+import ArgumentParser
+import TouchstoneReport
+import TouchstoneStats
+
+struct Design: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Sample size, minimum detectable effect and duration of an experiment.",
+        discussion: """
+            Examples:
+              touchstone design --metric proportion --baseline 0.05 --mde 0.1 --relative --arms 2 --daily-units 20000
+              touchstone design --metric mean --mean 10 --stddev 25 --mde 0.5
+              touchstone design --metric proportion --baseline 0.05 --sample-per-arm 50000 --relative
+            """)
+
+    enum Metric: String, ExpressibleByArgument, CaseIterable {
+        case proportion, mean
+    }
+
+    @Option(help: "The metric's type: proportion (a conversion rate) or mean.")
+    var metric: Metric
+
+    @Option(help: "Control conversion rate, for --metric proportion.")
+    var baseline: Double?
+
+    @Option(help: "Control mean, for --metric mean.")
+    var mean: Double?
+
+    @Option(help: "Per-unit standard deviation, for --metric mean.")
+    var stddev: Double?
+
+    @Option(help: "Minimum detectable effect (absolute, or relative with --relative).")
+    var mde: Double?
+
+    @Flag(help: "Read --mde (and report the MDE) relative to the baseline.")
+    var relative = false
+
+    @Option(help: "Significance level α.")
+    var alpha = 0.05
+
+    @Option(help: "Power 1 − β.")
+    var power = 0.8
+
+    @Option(help: "Number of arms including control (α is Bonferroni-split over the k − 1 comparisons).")
+    var arms = 2
+
+    @Option(help: "two-sided, greater or less.")
+    var alternative: Alternative = .twoSided
+
+    @Option(help: "Units entering the experiment per day, to report the duration.")
+    var dailyUnits: Double?
+
+    @Option(help: "Solve for the MDE given this many units per arm instead of the sample size.")
+    var samplePerArm: Int?
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        try output.require([.table, .json, .csv, .markdown])
+        switch metric {
+        case .proportion:
+            guard baseline != nil else { throw ValidationError("--metric proportion needs --baseline P") }
+        case .mean:
+            guard mean != nil, stddev != nil else { throw ValidationError("--metric mean needs --mean M and --stddev S") }
+        }
+        guard (mde == nil) != (samplePerArm == nil) else {
+            throw ValidationError("give exactly one of --mde (solve for the sample size) or --sample-per-arm (solve for the MDE)")
+        }
+    }
+
+    func run() throws {
+        let kind: PowerAnalysis.Metric = switch metric {
+        case .proportion: .proportion(baseline: baseline ?? .nan)
+        case .mean: .mean(mean: mean ?? .nan, stdDev: stddev ?? .nan)
+        }
+        let design: ExperimentDesign
+        do {
+            let analysis = try PowerAnalysis(
+                metric: kind, relative: relative, alpha: alpha, power: power, arms: arms, alternative: alternative)
+            if let samplePerArm {
+                design = try ExperimentDesign.forSample(analysis, samplePerArm: samplePerArm, dailyUnits: dailyUnits)
+            } else {
+                design = try ExperimentDesign.forEffect(analysis, mde: mde ?? .nan, dailyUnits: dailyUnits)
+            }
+        } catch let error as StatsError {
+            throw ValidationError(error.message)
+        }
+        let text = switch output.format {
+        case .json: try DesignReport.json(design)
+        case .csv: DesignReport.csv(design)
+        case .markdown: DesignReport.markdown(design)
+        case .table, .html: DesignReport.table(design)
+        }
+        try output.emit(text)
+    }
+}
+
+extension Alternative: ExpressibleByArgument {}
+extension MultipleTestingCorrection: ExpressibleByArgument {}

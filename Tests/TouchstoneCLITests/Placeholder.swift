@@ -1,1 +1,0 @@
-// Tests for TouchstoneCLI are added with the module's features.

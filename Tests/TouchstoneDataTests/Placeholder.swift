@@ -1,1 +1,0 @@
-// Tests for TouchstoneData are added with the module's features.
