@@ -6,6 +6,9 @@ struct Touchstone: ParsableCommand {
         commandName: "touchstone",
         abstract: "A/B experimentation and attribution: design, assign, expose, analyse, attribute, simulate.",
         version: "0.1.0",
-        subcommands: [Design.self, Assign.self, Expose.self, Exposures.self, Analyze.self, Simulate.self]
+        subcommands: [
+            Design.self, Assign.self, Expose.self, Exposures.self, Analyze.self, Attribute.self, Journeys.self,
+            Simulate.self,
+        ]
     )
 }

@@ -87,7 +87,6 @@ public enum RawLogPipeline {
         var index: UnitIndex
         var variantNames: [String]
         var variant: [UInt16]
-        var firstTime: [Int64]
         var multiVariant: [Bool]
         var experiment: String
         var rows: Int
@@ -104,9 +103,13 @@ public enum RawLogPipeline {
         var seenExperiment: [UInt8]? = wanted
         var otherExperiments: Set<String> = []
 
-        var index = UnitIndex(expectedCount: 1 << 16)
+        // Pre-size from the file's row count: growing a ten-million-entry table rehashes it all.
+        let expected = reader.estimatedRowCount()
+        var index = UnitIndex(expectedCount: expected)
         var variantBytes: [[UInt8]] = []
-        var variant: [UInt16] = [], firstTime: [Int64] = [], multi: [Bool] = []
+        var variant: [UInt16] = [], multi: [Bool] = []
+        variant.reserveCapacity(expected)
+        multi.reserveCapacity(expected)
         var rows = 0, repeats = 0
         try reader.forEachRow { row in
             let isWanted: Bool = row.withBytes(experimentColumn) { bytes in
@@ -131,22 +134,24 @@ public enum RawLogPipeline {
             }
             guard arm < Int(UInt16.max) else { throw row.error(variantColumn, "more than 65,534 distinct variants") }
             if variantBytes[arm].isEmpty { throw row.error(variantColumn, "empty variant") }
-            let (unit, inserted) = row.withBytes(unitColumn) { bytes in
-                index.insert(bytes, hash: UnitIndex.hash(bytes))
+            let (slot, inserted) = row.withBytes(unitColumn) { bytes in
+                index.insert(bytes, hash: UnitIndex.hash(bytes), time: time)
             }
             if inserted {
                 variant.append(UInt16(arm))
-                firstTime.append(time)
                 multi.append(false)
             } else {
                 repeats += 1
+                let unit = index.unit(at: slot)
                 if Int(variant[unit]) != arm { multi[unit] = true }
-                if time < firstTime[unit] {
-                    firstTime[unit] = time
+                if time < index.firstTime(at: slot) {
+                    index.setFirstTime(time, at: slot)
                     variant[unit] = UInt16(arm)
                 }
             }
         }
+        // Unit ids now live in the index's arena: the exposure file's pages can go.
+        reader.releaseMemory()
         if wanted == nil, !otherExperiments.isEmpty {
             let first = seenExperiment.map { String(decoding: $0, as: UTF8.self) } ?? ""
             let names = ([first] + otherExperiments.sorted()).map { "'\($0)'" }.joined(separator: ", ")
@@ -158,7 +163,7 @@ public enum RawLogPipeline {
         }
         return Exposed(
             index: index, variantNames: variantBytes.map { String(decoding: $0, as: UTF8.self) },
-            variant: variant, firstTime: firstTime, multiVariant: multi,
+            variant: variant, multiVariant: multi,
             experiment: settings.experiment ?? seenExperiment.map { String(decoding: $0, as: UTF8.self) } ?? "",
             rows: rows, repeats: repeats)
     }
@@ -220,21 +225,27 @@ public enum RawLogPipeline {
                 try reader.forEachRow(in: chunks[worker]) { row in
                     result.rows += 1
                     let eventIndex: Int? = row.withBytes(eventColumn) { bytes in
-                        names.firstIndex { $0.elementsEqual(bytes) }
+                        names.firstIndex { name in
+                            name.count == bytes.count && name.withUnsafeBufferPointer { name in
+                                guard let a = name.baseAddress, let b = bytes.baseAddress else { return bytes.isEmpty }
+                                return memcmp(a, b, bytes.count) == 0
+                            }
+                        }
                     }
                     guard let eventIndex else { return }
-                    let unit: Int? = row.withBytes(unitColumn) { bytes in
+                    let slot: Int? = row.withBytes(unitColumn) { bytes in
                         exposed.index.find(bytes, hash: UnitIndex.hash(bytes))
                     }
-                    guard let unit else {
+                    guard let slot else {
                         result.stray += 1
                         return
                     }
+                    let unit = exposed.index.unit(at: slot)
                     let time: Int64? = row.withBytes(timeColumn) { Timestamp.parse($0) }
                     guard let time else {
                         throw row.error(timeColumn, "'\(row.string(timeColumn))' is not a timestamp (ISO-8601 or epoch seconds)")
                     }
-                    let delta = time - exposed.firstTime[unit]
+                    let delta = time - exposed.index.firstTime(at: slot)
                     let inWindow = delta >= 0 && delta <= window
                     let inPrePeriod = delta < 0 && delta >= -window
                     guard inWindow || (inPrePeriod && withCovariates) else {

@@ -70,6 +70,18 @@ public final class ByteBuffer: @unchecked Sendable {
         }
     }
 
+    /// Tells the kernel the pages of `range` are no longer needed, so a long sequential pass
+    /// does not keep the whole file resident. The bytes stay readable: touching them again
+    /// re-reads them from the file. No effect on copied (non-mapped) bytes.
+    public func release(_ range: Range<Int>) {
+        guard mapped, let base else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (range.lowerBound + page - 1) / page * page
+        let end = range.upperBound / page * page
+        guard end > start else { return }
+        _ = madvise(base + start, end - start, MADV_DONTNEED)
+    }
+
     /// The bytes, valid for the lifetime of this object.
     public var buffer: UnsafeBufferPointer<UInt8> {
         guard let base else { return UnsafeBufferPointer(start: nil, count: 0) }

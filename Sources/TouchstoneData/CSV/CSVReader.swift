@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A delimited-text reader that parses bytes directly (RFC 4180).
 ///
@@ -64,6 +67,21 @@ public struct CSVReader: Sendable {
         self.bodyLine = outcome.nextLine
     }
 
+    /// Size of the input in bytes.
+    public var byteCount: Int { storage.count }
+
+    /// A rough count of data rows, from the length of the first few lines (for pre-sizing tables).
+    public func estimatedRowCount() -> Int {
+        let buffer = storage.buffer
+        var newlines = 0, index = bodyStart
+        while index < buffer.count, newlines < 1_000 {
+            if buffer[index] == UInt8(ascii: "\n") { newlines += 1 }
+            index += 1
+        }
+        guard newlines > 0, index > bodyStart else { return 1 }
+        return max(1, Int(Double(buffer.count - bodyStart) / (Double(index - bodyStart) / Double(newlines))))
+    }
+
     /// The index of the column called `column`, or an error naming the file and the columns found.
     public func columnIndex(_ column: String) throws -> Int {
         guard let index = header.firstIndex(of: column) else {
@@ -88,7 +106,12 @@ public struct CSVReader: Sendable {
         let buffer = storage.buffer
         var offset = range.lowerBound
         var line = firstLine
+        var released = range.lowerBound
         while offset < range.upperBound {
+            if offset - released >= Self.releaseStride {
+                storage.release(released..<offset)
+                released = offset
+            }
             guard let outcome = try scanner.nextRecord(buffer, from: offset, line: line, name: name) else { break }
             defer {
                 offset = outcome.next
@@ -105,6 +128,14 @@ public struct CSVReader: Sendable {
         }
     }
 
+    /// How many parsed bytes to keep mapped before handing their pages back to the kernel.
+    static let releaseStride = 64 << 20
+
+    /// Hands back the pages of the whole file (for instance once a pass over it is finished).
+    public func releaseMemory() {
+        storage.release(0..<storage.count)
+    }
+
     // MARK: - Parallel parsing
 
     /// A slice of the body that one worker parses: it starts at a row boundary.
@@ -119,9 +150,7 @@ public struct CSVReader: Sendable {
     public func chunks(_ count: Int) -> [Chunk] {
         let buffer = storage.buffer
         let body = bodyStart..<buffer.count
-        guard count > 1, body.count > 1 << 20,
-            UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[body]).firstIndex(of: UInt8(ascii: "\"")) == nil
-        else { return [Chunk(range: body)] }
+        guard count > 1, body.count > 1 << 20, !containsQuote(body) else { return [Chunk(range: body)] }
         var chunks: [Chunk] = []
         var start = body.lowerBound
         for part in 1...count {
@@ -131,6 +160,21 @@ public struct CSVReader: Sendable {
             start = end
         }
         return chunks
+    }
+
+    /// Whether any byte of `range` is a double quote, scanned block by block with the scanned
+    /// pages handed back, so the check does not make the whole file resident at once.
+    private func containsQuote(_ range: Range<Int>) -> Bool {
+        guard let base = storage.buffer.baseAddress else { return false }
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let end = min(range.upperBound, start + Self.releaseStride)
+            let found = memchr(base + start, Int32(UInt8(ascii: "\"")), end - start) != nil
+            storage.release(start..<end)
+            if found { return true }
+            start = end
+        }
+        return false
     }
 
     /// Calls `body` for the rows of one chunk. Errors carry the true line number, counted only
