@@ -15,6 +15,9 @@ public struct RatioStatistics: Sendable, Hashable, Codable {
 
     public init() { joint = SufficientStatistics() }
 
+    /// Wraps statistics accumulated with the numerator as metric and the denominator as covariate.
+    public init(joint: SufficientStatistics) { self.joint = joint }
+
     /// From sample moments: means, standard deviations (n − 1) and the covariance of m and d.
     public init(
         count: Int, numeratorMean: Double, numeratorStdDev: Double,

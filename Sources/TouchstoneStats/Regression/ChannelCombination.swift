@@ -1,0 +1,43 @@
+/// The set of channels an arm of a channel-combination experiment receives: `control` (or an
+/// arm named as the control) receives none, `email+push` receives email and push.
+public struct ChannelCombination: Sendable, Hashable {
+    /// Channel names in the order written.
+    public var channels: [String]
+
+    public init(channels: [String]) { self.channels = channels }
+
+    /// Parses a variant name; the control arm is the empty combination.
+    public init(variant: String, control: String) {
+        if variant == control {
+            channels = []
+        } else {
+            var seen: [String] = []
+            for part in variant.split(separator: "+") {
+                let name = part.trimmingCharacters(in: .whitespaces)
+                if !name.isEmpty, !seen.contains(name) { seen.append(name) }
+            }
+            channels = seen
+        }
+    }
+
+    /// Whether every channel of `other` is also in this combination.
+    public func contains(_ other: ChannelCombination) -> Bool {
+        other.channels.allSatisfy(channels.contains)
+    }
+
+    /// Whether any variant name joins channels with `+`, i.e. the arms form a channel design.
+    public static func isChannelDesign(_ variants: [String]) -> Bool {
+        variants.contains { $0.contains("+") }
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters(in _: WhitespaceSet) -> String {
+        var slice = self[...]
+        while let first = slice.first, first == " " || first == "\t" { slice = slice.dropFirst() }
+        while let last = slice.last, last == " " || last == "\t" { slice = slice.dropLast() }
+        return String(slice)
+    }
+}
+
+fileprivate enum WhitespaceSet { case whitespaces }
