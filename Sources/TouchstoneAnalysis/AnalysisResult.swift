@@ -79,6 +79,22 @@ public struct AnalysisResult: Sendable, Hashable, Codable {
         public var diagnostics: [Diagnostic]?
     }
 
+    /// A percentile-bootstrap comparison of one quantile of one metric.
+    public struct BootstrapResult: Sendable, Hashable, Codable {
+        public var metric: String
+        public var variant: String
+        public var control: String
+        public var quantile: Double
+        public var estimate: Double
+        public var ci: Interval
+        public var relativeEstimate: Double
+        public var relativeCI: Interval
+        public var standardError: Double
+        public var replicates: Int
+        public var seed: UInt64
+        public var diagnostics: [Diagnostic]?
+    }
+
     public var experiment: String?
     public var control: String
     public var method: String
@@ -92,6 +108,8 @@ public struct AnalysisResult: Sendable, Hashable, Codable {
     public var srm: SRM?
     public var metrics: [MetricResult]
     public var factorial: Factorial?
+    /// Bootstrap intervals for quantile differences (`--bootstrap N`).
+    public var bootstrap: [BootstrapResult]?
     /// Problems with the analysis as a whole (an SRM, say), for humans.
     public var warnings: [String]
 }

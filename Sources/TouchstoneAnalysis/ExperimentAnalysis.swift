@@ -115,7 +115,7 @@ public enum ExperimentAnalysis {
             alpha: settings.test.alpha, alternative: settings.test.alternative, correction: settings.correction,
             tuning: settings.method == .sequential ? settings.tuning : nil,
             prior: settings.method == .bayesian ? settings.prior : nil,
-            srm: srm, metrics: metrics, factorial: factorial, warnings: warnings)
+            srm: srm, metrics: metrics, factorial: factorial, bootstrap: nil, warnings: warnings)
     }
 
     static func compare(
@@ -213,6 +213,30 @@ public enum ExperimentAnalysis {
             intercept: fit.effects.first?.estimate ?? .nan, effects: Array(fit.effects.dropFirst()),
             relativeEffects: fit.relativeEffects, combinations: fit.combinations,
             diagnostics: fit.diagnostics.isEmpty ? nil : fit.diagnostics)
+    }
+
+    /// Percentile-bootstrap intervals of the difference in a quantile, every treatment against
+    /// control, for raw samples keyed by metric then variant. Each comparison uses its own
+    /// generator seeded `seed + index`, so results do not depend on evaluation order.
+    public static func bootstrap(
+        _ samples: [String: [String: [Double]]], control: String, quantile: Double, replicates: Int, seed: UInt64,
+        alpha: Double
+    ) -> [AnalysisResult.BootstrapResult] {
+        var results: [AnalysisResult.BootstrapResult] = []
+        for metric in samples.keys.sorted() {
+            guard let arms = samples[metric] else { continue }
+            let controlValues = arms[control] ?? []
+            for variant in arms.keys.sorted() where variant != control {
+                let b = Bootstrap.compare(
+                    control: controlValues, treatment: arms[variant] ?? [], statistic: Bootstrap.quantile(quantile),
+                    replicates: replicates, seed: seed &+ UInt64(results.count), alpha: alpha)
+                results.append(.init(
+                    metric: metric, variant: variant, control: control, quantile: quantile, estimate: b.estimate, ci: b.ci,
+                    relativeEstimate: b.relativeEstimate, relativeCI: b.relativeCI, standardError: b.standardError,
+                    replicates: replicates, seed: b.seed, diagnostics: b.diagnostics.isEmpty ? nil : b.diagnostics))
+            }
+        }
+        return results
     }
 
     static func sampleRatioCheck(_ table: ArmTable, settings: AnalysisSettings) throws -> AnalysisResult.SRM? {

@@ -131,3 +131,22 @@ extension UnitTableReader {
         return values
     }
 }
+
+extension UnitTableReader {
+    /// The values of one column grouped by variant (raw samples for the bootstrap), capped at
+    /// `cap` when given; empty cells are skipped.
+    public static func armValues(
+        _ reader: CSVReader, variantColumn: String, column: String, cap: Double? = nil
+    ) throws -> [String: [Double]] {
+        let variantIndex = try reader.columnIndex(variantColumn)
+        let index = try reader.columnIndex(column)
+        var values: [String: [Double]] = [:]
+        try reader.forEachRow { row in
+            guard !row.isEmpty(index) else { return }
+            var value = try cellValue(row, index, name: column)
+            if let cap, value > cap { value = cap }
+            values[row.string(variantIndex), default: []].append(value)
+        }
+        return values
+    }
+}
