@@ -46,7 +46,11 @@ let package = Package(
             dependencies: ["TouchstoneData", "TouchstoneExperiment", "TouchstoneStats"],
             swiftSettings: strictSettings
         ),
-        .target(name: "TouchstoneAttribution", dependencies: ["TouchstoneStats"], swiftSettings: strictSettings),
+        .target(
+            name: "TouchstoneAttribution",
+            dependencies: ["TouchstoneStats", "TouchstoneData"],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "TouchstoneReport",
             dependencies: ["TouchstoneAnalysis", "TouchstoneAttribution", "TouchstoneStats"],
@@ -90,7 +94,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TouchstoneAttributionTests",
-            dependencies: ["TouchstoneAttribution", "TouchstoneTestSupport"],
+            dependencies: ["TouchstoneAttribution", "TouchstoneStats", "TouchstoneTestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),

@@ -18,9 +18,12 @@
 #include <gsl/gsl_multifit.h>
 #include <gsl/gsl_integration.h>
 #include <gsl/gsl_roots.h>
+#include <gsl/gsl_spmatrix.h>
+#include <gsl/gsl_splinalg.h>
 
 /* Swift 6 rejects direct use of C global variables ("not concurrency-safe");
    these accessors hand out the immutable GSL type descriptors instead. */
 static inline const gsl_rng_type *cgsl_rng_mt19937(void) { return gsl_rng_mt19937; }
+static inline const gsl_splinalg_itersolve_type *cgsl_splinalg_gmres(void) { return gsl_splinalg_itersolve_gmres; }
 
 #endif

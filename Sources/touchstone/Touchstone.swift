@@ -6,6 +6,6 @@ struct Touchstone: ParsableCommand {
         commandName: "touchstone",
         abstract: "A/B experimentation and attribution: design, assign, expose, analyse, attribute, simulate.",
         version: "0.1.0",
-        subcommands: [Design.self, Analyze.self]
+        subcommands: [Design.self, Analyze.self, Attribute.self, Journeys.self, Simulate.self]
     )
 }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A delimited-text reader that parses bytes directly (RFC 4180).
 ///
@@ -15,39 +18,42 @@ public struct CSVReader: Sendable {
     public let header: [String]
     public let delimiter: UInt8
 
-    let bytes: [UInt8]
+    let storage: ByteBuffer
     /// Offset of the first byte after the header line.
     let bodyStart: Int
     /// The line number (1-based) on which the body starts.
     let bodyLine: Int
 
-    /// Reads the file at `path` completely into memory.
+    /// Maps the file at `path` (`-` reads standard input).
     public init(path: String, delimiter: UInt8? = nil) throws {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DataError(file: path, message: "cannot read the file (missing or unreadable)")
+        if path == "-" {
+            let data = FileHandle.standardInput.readDataToEndOfFile()
+            try self.init(storage: ByteBuffer(bytes: [UInt8](data)), name: "<stdin>", delimiter: delimiter)
+        } else {
+            try self.init(storage: ByteBuffer(contentsOf: path), name: path, delimiter: delimiter)
         }
-        try self.init(bytes: [UInt8](data), name: path, delimiter: delimiter)
     }
 
     /// Parses `bytes` already in memory; `name` is used in error messages.
     public init(bytes: [UInt8], name: String, delimiter: UInt8? = nil) throws {
+        try self.init(storage: ByteBuffer(bytes: bytes), name: name, delimiter: delimiter)
+    }
+
+    init(storage: ByteBuffer, name: String, delimiter: UInt8?) throws {
+        let bytes = storage.buffer
         var start = 0
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
-        self.bytes = bytes
+        self.storage = storage
         self.name = name
         let chosen = delimiter ?? CSVReader.sniffDelimiter(bytes, from: start)
         self.delimiter = chosen
         var header: [String] = []
         var scanner = CSVScanner(delimiter: chosen)
-        let outcome = try bytes.withUnsafeBufferPointer { buffer in
-            try scanner.nextRecord(buffer, from: start, line: 1, name: name)
-        }
-        guard let outcome else {
+        guard let outcome = try scanner.nextRecord(bytes, from: start, line: 1, name: name) else {
             throw DataError(file: name, line: 1, message: "the file is empty: expected a header line")
         }
         for index in 0..<scanner.fieldCount {
-            let text = bytes.withUnsafeBufferPointer { scanner.string(index, in: $0) }
-            header.append(text.trimmingCharacters(in: .whitespaces))
+            header.append(scanner.string(index, in: bytes).trimmingCharacters(in: .whitespaces))
         }
         if header.count == 1, header[0].isEmpty {
             throw DataError(file: name, line: 1, message: "the header line is empty")
@@ -59,6 +65,21 @@ public struct CSVReader: Sendable {
         self.header = header
         self.bodyStart = outcome.next
         self.bodyLine = outcome.nextLine
+    }
+
+    /// Size of the input in bytes.
+    public var byteCount: Int { storage.count }
+
+    /// A rough count of data rows, from the length of the first few lines (for pre-sizing tables).
+    public func estimatedRowCount() -> Int {
+        let buffer = storage.buffer
+        var newlines = 0, index = bodyStart
+        while index < buffer.count, newlines < 1_000 {
+            if buffer[index] == UInt8(ascii: "\n") { newlines += 1 }
+            index += 1
+        }
+        guard newlines > 0, index > bodyStart else { return 1 }
+        return max(1, Int(Double(buffer.count - bodyStart) / (Double(index - bodyStart) / Double(newlines))))
     }
 
     /// The index of the column called `column`, or an error naming the file and the columns found.
@@ -75,30 +96,107 @@ public struct CSVReader: Sendable {
     /// Rows must have as many fields as the header; the row handed to `body` is valid only
     /// during the call.
     public func forEachRow(_ body: (borrowing CSVRow) throws -> Void) throws {
+        try forEachRow(in: bodyStart..<storage.count, firstLine: bodyLine, body)
+    }
+
+    /// Calls `body` for the rows that start in `range`, which must begin at a row boundary
+    /// (see ``chunks(_:)``). Rows report lines relative to `firstLine`.
+    func forEachRow(in range: Range<Int>, firstLine: Int, _ body: (borrowing CSVRow) throws -> Void) throws {
         var scanner = CSVScanner(delimiter: delimiter)
-        try bytes.withUnsafeBufferPointer { buffer in
-            var offset = bodyStart
-            var line = bodyLine
-            while offset < buffer.count {
-                guard let outcome = try scanner.nextRecord(buffer, from: offset, line: line, name: name) else { break }
-                defer {
-                    offset = outcome.next
-                    line = outcome.nextLine
-                }
-                if scanner.fieldCount == 1, scanner.isBlank(0) { continue }
-                guard scanner.fieldCount == header.count else {
-                    throw DataError(
-                        file: name, line: line, column: min(scanner.fieldCount, header.count + 1),
-                        message: "expected \(header.count) fields, found \(scanner.fieldCount)")
-                }
-                let row = CSVRow(buffer: buffer, scanner: scanner, line: line, name: name)
-                try body(row)
+        let buffer = storage.buffer
+        var offset = range.lowerBound
+        var line = firstLine
+        var released = range.lowerBound
+        while offset < range.upperBound {
+            if offset - released >= Self.releaseStride {
+                storage.release(released..<offset)
+                released = offset
             }
+            guard let outcome = try scanner.nextRecord(buffer, from: offset, line: line, name: name) else { break }
+            defer {
+                offset = outcome.next
+                line = outcome.nextLine
+            }
+            if scanner.fieldCount == 1, scanner.isBlank(0) { continue }
+            guard scanner.fieldCount == header.count else {
+                throw DataError(
+                    file: name, line: line, column: min(scanner.fieldCount, header.count + 1),
+                    message: "expected \(header.count) fields, found \(scanner.fieldCount)")
+            }
+            let row = CSVRow(buffer: buffer, scanner: scanner, line: line, name: name)
+            try body(row)
+        }
+    }
+
+    /// How many parsed bytes to keep mapped before handing their pages back to the kernel.
+    static let releaseStride = 64 << 20
+
+    /// Hands back the pages of the whole file (for instance once a pass over it is finished).
+    public func releaseMemory() {
+        storage.release(0..<storage.count)
+    }
+
+    // MARK: - Parallel parsing
+
+    /// A slice of the body that one worker parses: it starts at a row boundary.
+    public struct Chunk: Sendable {
+        public var range: Range<Int>
+    }
+
+    /// Splits the body into at most `count` chunks at line breaks, for parallel parsing.
+    ///
+    /// A quoted field may contain a line break, so a file with any quote character is returned
+    /// as a single chunk: splitting it safely would need a sequential pass anyway.
+    public func chunks(_ count: Int) -> [Chunk] {
+        let buffer = storage.buffer
+        let body = bodyStart..<buffer.count
+        guard count > 1, body.count > 1 << 20, !containsQuote(body) else { return [Chunk(range: body)] }
+        var chunks: [Chunk] = []
+        var start = body.lowerBound
+        for part in 1...count {
+            var end = part == count ? body.upperBound : body.lowerBound + body.count / count * part
+            while end < body.upperBound, end > 0, buffer[end - 1] != UInt8(ascii: "\n") { end += 1 }
+            if end > start { chunks.append(Chunk(range: start..<end)) }
+            start = end
+        }
+        return chunks
+    }
+
+    /// Whether any byte of `range` is a double quote, scanned block by block with the scanned
+    /// pages handed back, so the check does not make the whole file resident at once.
+    private func containsQuote(_ range: Range<Int>) -> Bool {
+        guard let base = storage.buffer.baseAddress else { return false }
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let end = min(range.upperBound, start + Self.releaseStride)
+            let found = memchr(base + start, Int32(UInt8(ascii: "\"")), end - start) != nil
+            storage.release(start..<end)
+            if found { return true }
+            start = end
+        }
+        return false
+    }
+
+    /// Calls `body` for the rows of one chunk. Errors carry the true line number, counted only
+    /// when an error occurs.
+    public func forEachRow(in chunk: Chunk, _ body: (borrowing CSVRow) throws -> Void) throws {
+        do {
+            try forEachRow(in: chunk.range, firstLine: 1, body)
+        } catch var error as DataError {
+            if let line = error.line, chunk.range.lowerBound != bodyStart {
+                let buffer = storage.buffer
+                var newlines = 0
+                for index in bodyStart..<chunk.range.lowerBound where buffer[index] == UInt8(ascii: "\n") { newlines += 1 }
+                error.line = line - 1 + bodyLine + newlines
+            } else if let line = error.line {
+                error.line = line - 1 + bodyLine
+            }
+            throw error
         }
     }
 
     /// Picks the delimiter that occurs most often outside quotes on the first line.
-    static func sniffDelimiter(_ bytes: [UInt8], from start: Int) -> UInt8 {
+    static func sniffDelimiter(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> UInt8 {
         var counts: [UInt8: Int] = [UInt8(ascii: ","): 0, UInt8(ascii: ";"): 0, UInt8(ascii: "\t"): 0]
         var inQuotes = false
         var index = start

@@ -22,7 +22,22 @@ struct Analyze: ParsableCommand {
     @Option(help: "Unit-level CSV: one row per unit with its variant and metric columns.")
     var units: String?
 
-    @Option(help: "Experiment key, reported in the output.")
+    @Option(help: "Exposure log CSV: unit_id,experiment,variant,timestamp (first exposure per unit is kept).")
+    var exposures: String?
+
+    @Option(help: "Event log CSV: unit_id,timestamp,event,value (with --exposures).")
+    var events: String?
+
+    @Option(help: "Metric window after first exposure for raw logs, e.g. 14d, 36h.")
+    var window = "14d"
+
+    @Flag(help: "Raw logs: compute each metric over the window before exposure as a CUPED covariate.")
+    var preExposureCovariates = false
+
+    @Option(help: "Raw logs: worker threads (default: all cores).")
+    var threads: Int?
+
+    @Option(help: "Experiment key (selects it in an exposure log; reported in the output).")
     var experiment: String?
 
     @Option(help: "The unit table's variant column.")
@@ -91,8 +106,20 @@ struct Analyze: ParsableCommand {
 
     func validate() throws {
         try output.require([.table, .json, .csv, .markdown])
-        guard (summary == nil) != (units == nil) else {
-            throw ValidationError("give exactly one input: --summary FILE or --units FILE")
+        let inputs = [summary != nil, units != nil, exposures != nil].filter { $0 }.count
+        guard inputs == 1 else {
+            throw ValidationError("give exactly one input: --summary FILE, --units FILE, or --exposures FILE --events FILE")
+        }
+        guard (exposures == nil) == (events == nil) else {
+            throw ValidationError("--exposures and --events go together")
+        }
+        if exposures != nil {
+            for metric in metrics where MetricDefinition(argument: metric) == nil {
+                throw ValidationError("--metric '\(metric)': expected EVENT, EVENT:conversion, EVENT:sum, EVENT:count or EVENT:retention:DAY")
+            }
+            guard DurationText.seconds(window) != nil else {
+                throw ValidationError("--window '\(window)': expected a positive duration such as 14d, 36h or 90m")
+            }
         }
         if prior != nil {
             guard method == .bayesian else { throw ValidationError("--prior applies to --method bayesian") }
@@ -123,7 +150,7 @@ struct Analyze: ParsableCommand {
         if summary != nil, metrics.count > 1 {
             throw ValidationError("--summary holds one metric: give at most one --metric NAME")
         }
-        for metric in metrics where MetricColumn(argument: metric) == nil {
+        for metric in metrics where exposures == nil && MetricColumn(argument: metric) == nil {
             throw ValidationError("--metric '\(metric)': expected COLUMN, COLUMN:proportion or COLUMN:mean")
         }
         _ = try parsedWeights()
@@ -173,7 +200,27 @@ struct Analyze: ParsableCommand {
 
     func run() throws {
         let table: ArmTable
-        if let summary {
+        var experimentKey = experiment
+        if let exposures, let events {
+            var settings = RawLogSettings(
+                experiment: experiment, metrics: metrics.compactMap(MetricDefinition.init(argument:)),
+                windowSeconds: DurationText.seconds(window) ?? 14 * 86_400,
+                preExposureCovariates: preExposureCovariates)
+            if let threads { settings.threads = max(1, threads) }
+            let summary: RawLogSummary
+            do {
+                summary = try RawLogPipeline.run(
+                    exposures: CSVReader(path: exposures), events: CSVReader(path: events), settings: settings)
+            } catch let error as AnalysisError {
+                throw ValidationError(error.message)
+            }
+            table = summary.table
+            experimentKey = summary.experiment
+            output.note(
+                "exposures: \(summary.exposureRows) rows, \(summary.exposedUnits) units, \(summary.repeatExposures) repeat exposures, "
+                    + "\(summary.multiVariantUnits) units in several variants (excluded); events: \(summary.eventRows) rows, "
+                    + "\(summary.strayEvents) of never-exposed units (ignored)")
+        } else if let summary {
             table = try SummaryTableReader.read(CSVReader(path: summary), metricName: metrics.first)
         } else if let units {
             let columns = metrics.compactMap(MetricColumn.init(argument:))
@@ -193,7 +240,7 @@ struct Analyze: ParsableCommand {
             throw ValidationError("give --summary FILE or --units FILE")
         }
         let settings = AnalysisSettings(
-            experiment: experiment, control: control, test: TestSettings(alpha: alpha, alternative: alternative),
+            experiment: experimentKey, control: control, test: TestSettings(alpha: alpha, alternative: alternative),
             correction: correction, weights: try parsedWeights(), srmThreshold: srmThreshold,
             method: method, prior: prior.flatMap(GaussianPrior.init(argument:)), tuning: tuning ?? 5_000,
             factorialCovariance: RobustCovariance(argument: robust) ?? .hc3, factorialMetric: factorialMetric)

@@ -1,0 +1,70 @@
+import TouchstoneStats
+
+/// A metric computed per unit from the event log, relative to the unit's first exposure.
+///
+/// Written on the command line as `EVENT[:AGGREGATION]`:
+/// - `purchase` or `purchase:conversion` — 1 if the unit had any `purchase` within the window
+///   after its first exposure, else 0 (a proportion);
+/// - `purchase:sum` — the sum of the events' values within the window (revenue);
+/// - `session:count` — the number of events within the window;
+/// - `app_open:retention:7` — 1 if the unit had the event during day 7 after exposure, that is
+///   in [t₀ + 7·86400 s, t₀ + 8·86400 s) (a proportion).
+/// The pre-period covariate for CUPED is the same aggregation over the window before exposure.
+public struct MetricDefinition: Sendable, Hashable {
+    public enum Aggregation: Sendable, Hashable {
+        case conversion
+        case sum
+        case count
+        case retention(day: Int)
+    }
+
+    public var event: String
+    public var aggregation: Aggregation
+
+    public init(event: String, aggregation: Aggregation) {
+        self.event = event
+        self.aggregation = aggregation
+    }
+
+    /// Parses the command-line form; `nil` when it is malformed.
+    public init?(argument: String) {
+        let parts = argument.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard let event = parts.first, !event.isEmpty else { return nil }
+        self.event = event
+        switch parts.count {
+        case 1: aggregation = .conversion
+        case 2:
+            switch parts[1] {
+            case "conversion": aggregation = .conversion
+            case "sum": aggregation = .sum
+            case "count": aggregation = .count
+            default: return nil
+            }
+        case 3:
+            guard parts[1] == "retention", let day = Int(parts[2]), day >= 0 else { return nil }
+            aggregation = .retention(day: day)
+        default:
+            return nil
+        }
+    }
+
+    /// The name used in results: `purchase`, `purchase:sum`, `app_open:retention:7`.
+    public var name: String {
+        switch aggregation {
+        case .conversion: event
+        case .sum: "\(event):sum"
+        case .count: "\(event):count"
+        case .retention(let day): "\(event):retention:\(day)"
+        }
+    }
+
+    public var kind: MetricKind {
+        switch aggregation {
+        case .conversion, .retention: .proportion
+        case .sum, .count: .mean
+        }
+    }
+
+    /// Whether an event's value is needed (only sums read the value column).
+    var readsValue: Bool { aggregation == .sum }
+}

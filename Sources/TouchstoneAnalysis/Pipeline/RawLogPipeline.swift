@@ -1,0 +1,376 @@
+import Foundation
+import TouchstoneData
+import TouchstoneStats
+
+/// Settings of the raw-log pipeline: which experiment, which metrics, which windows.
+public struct RawLogSettings: Sendable {
+    public var experiment: String?
+    public var metrics: [MetricDefinition]
+    /// Length of the metric window after the first exposure (and of the pre-period), seconds.
+    public var windowSeconds: Int64
+    /// Compute each metric's pre-period value as a CUPED covariate.
+    public var preExposureCovariates: Bool
+    /// Worker threads for the event scan and the reduction.
+    public var threads: Int
+    public var exposureColumns: ExposureColumns
+    public var eventColumns: EventColumns
+
+    public struct ExposureColumns: Sendable {
+        public var unit = "unit_id", experiment = "experiment", variant = "variant", timestamp = "timestamp"
+        public init() {}
+    }
+
+    public struct EventColumns: Sendable {
+        public var unit = "unit_id", timestamp = "timestamp", event = "event", value = "value"
+        public init() {}
+    }
+
+    public init(
+        experiment: String? = nil, metrics: [MetricDefinition], windowSeconds: Int64 = 14 * 86_400,
+        preExposureCovariates: Bool = false, threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) {
+        self.experiment = experiment
+        self.metrics = metrics
+        self.windowSeconds = windowSeconds
+        self.preExposureCovariates = preExposureCovariates
+        self.threads = max(1, threads)
+        self.exposureColumns = ExposureColumns()
+        self.eventColumns = EventColumns()
+    }
+}
+
+/// What the pipeline saw, besides the per-arm statistics.
+public struct RawLogSummary: Sendable {
+    public var table: ArmTable
+    public var experiment: String
+    public var exposureRows: Int
+    /// Units exposed (after keeping the first exposure), including multi-variant ones.
+    public var exposedUnits: Int
+    /// Exposure rows beyond a unit's first (repeat exposures).
+    public var repeatExposures: Int
+    /// Units seen in more than one variant: excluded from every arm.
+    public var multiVariantUnits: Int
+    public var eventRows: Int
+    /// Events of units never exposed to the experiment: ignored.
+    public var strayEvents: Int
+}
+
+/// Exposure and event logs → per-unit metrics → per-arm sufficient statistics.
+///
+/// 1. Exposures (one sequential pass): the first exposure of each unit to the experiment is
+///    kept; a unit exposed in two variants is excluded everywhere and counted.
+/// 2. Events (parallel over chunks of the file): each event of an exposed unit updates that
+///    unit's metrics if it falls in the window [t₀, t₀ + W] after its first exposure t₀, or —
+///    for the CUPED covariate — in [t₀ − W, t₀). Each worker owns its accumulators; they are
+///    merged afterwards (max for 0/1 metrics, sum otherwise), so results do not depend on the
+///    number of threads.
+/// 3. Reduction (parallel over units): per-arm ``SufficientStatistics`` merged exactly as
+///    everywhere else. 0/1 metrics without a covariate use exact integer counts.
+public enum RawLogPipeline {
+    public static func run(exposures: CSVReader, events: CSVReader, settings: RawLogSettings) throws -> RawLogSummary {
+        guard !settings.metrics.isEmpty else {
+            throw AnalysisError("no metric requested (use --metric EVENT[:conversion|sum|count|retention:N])")
+        }
+        guard settings.windowSeconds > 0 else { throw AnalysisError("--window must be positive") }
+        let exposed = try readExposures(exposures, settings: settings)
+        let accumulated = try scanEvents(events, exposed: exposed, settings: settings)
+        let table = reduce(exposed: exposed, values: accumulated.values, covariates: accumulated.covariates, settings: settings)
+        return RawLogSummary(
+            table: table, experiment: exposed.experiment, exposureRows: exposed.rows, exposedUnits: exposed.index.count,
+            repeatExposures: exposed.repeats, multiVariantUnits: exposed.multiVariant.reduce(0) { $0 + ($1 ? 1 : 0) },
+            eventRows: accumulated.rows, strayEvents: accumulated.stray)
+    }
+
+    // MARK: - Exposures
+
+    struct Exposed: Sendable {
+        var index: UnitIndex
+        var variantNames: [String]
+        var variant: [UInt16]
+        var multiVariant: [Bool]
+        var experiment: String
+        var rows: Int
+        var repeats: Int
+    }
+
+    static func readExposures(_ reader: CSVReader, settings: RawLogSettings) throws -> Exposed {
+        let columns = settings.exposureColumns
+        let unitColumn = try reader.columnIndex(columns.unit)
+        let experimentColumn = try reader.columnIndex(columns.experiment)
+        let variantColumn = try reader.columnIndex(columns.variant)
+        let timeColumn = try reader.columnIndex(columns.timestamp)
+        let wanted = settings.experiment.map { Array($0.utf8) }
+        var seenExperiment: [UInt8]? = wanted
+        var otherExperiments: Set<String> = []
+
+        // Pre-size from the file's row count: growing a ten-million-entry table rehashes it all.
+        let expected = reader.estimatedRowCount()
+        var index = UnitIndex(expectedCount: expected)
+        var variantBytes: [[UInt8]] = []
+        var variant: [UInt16] = [], multi: [Bool] = []
+        variant.reserveCapacity(expected)
+        multi.reserveCapacity(expected)
+        var rows = 0, repeats = 0
+        try reader.forEachRow { row in
+            let isWanted: Bool = row.withBytes(experimentColumn) { bytes in
+                if let seen = seenExperiment { return bytes.elementsEqual(seen) }
+                seenExperiment = Array(bytes)
+                return true
+            }
+            guard isWanted else {
+                if wanted == nil, otherExperiments.count < 10 { otherExperiments.insert(row.string(experimentColumn)) }
+                return
+            }
+            rows += 1
+            if row.isEmpty(unitColumn) { throw row.error(unitColumn, "empty unit id") }
+            let time: Int64? = row.withBytes(timeColumn) { Timestamp.parse($0) }
+            guard let time else {
+                throw row.error(timeColumn, "'\(row.string(timeColumn))' is not a timestamp (ISO-8601 or epoch seconds)")
+            }
+            let arm: Int = row.withBytes(variantColumn) { bytes in
+                if let known = variantBytes.firstIndex(where: { $0.elementsEqual(bytes) }) { return known }
+                variantBytes.append(Array(bytes))
+                return variantBytes.count - 1
+            }
+            guard arm < Int(UInt16.max) else { throw row.error(variantColumn, "more than 65,534 distinct variants") }
+            if variantBytes[arm].isEmpty { throw row.error(variantColumn, "empty variant") }
+            let (slot, inserted) = row.withBytes(unitColumn) { bytes in
+                index.insert(bytes, hash: UnitIndex.hash(bytes), time: time)
+            }
+            if inserted {
+                variant.append(UInt16(arm))
+                multi.append(false)
+            } else {
+                repeats += 1
+                let unit = index.unit(at: slot)
+                if Int(variant[unit]) != arm { multi[unit] = true }
+                if time < index.firstTime(at: slot) {
+                    index.setFirstTime(time, at: slot)
+                    variant[unit] = UInt16(arm)
+                }
+            }
+        }
+        // Unit ids now live in the index's arena: the exposure file's pages can go.
+        reader.releaseMemory()
+        if wanted == nil, !otherExperiments.isEmpty {
+            let first = seenExperiment.map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let names = ([first] + otherExperiments.sorted()).map { "'\($0)'" }.joined(separator: ", ")
+            throw DataError(file: reader.name, message: "the exposure log holds several experiments (\(names)…): choose one with --experiment")
+        }
+        guard rows > 0 else {
+            let which = settings.experiment.map { "experiment '\($0)'" } ?? "any experiment"
+            throw DataError(file: reader.name, message: "no exposures for \(which)")
+        }
+        return Exposed(
+            index: index, variantNames: variantBytes.map { String(decoding: $0, as: UTF8.self) },
+            variant: variant, multiVariant: multi,
+            experiment: settings.experiment ?? seenExperiment.map { String(decoding: $0, as: UTF8.self) } ?? "",
+            rows: rows, repeats: repeats)
+    }
+
+    // MARK: - Events
+
+    struct Accumulated {
+        var values: DoubleBuffer
+        var covariates: DoubleBuffer?
+        var rows: Int
+        var stray: Int
+    }
+
+    private struct WorkerResult: @unchecked Sendable {
+        var values: DoubleBuffer
+        var covariates: DoubleBuffer?
+        var rows = 0
+        var stray = 0
+        var error: (any Error)?
+    }
+
+    static func scanEvents(_ reader: CSVReader, exposed: Exposed, settings: RawLogSettings) throws -> Accumulated {
+        let columns = settings.eventColumns
+        let unitColumn = try reader.columnIndex(columns.unit)
+        let timeColumn = try reader.columnIndex(columns.timestamp)
+        let eventColumn = try reader.columnIndex(columns.event)
+        let metrics = settings.metrics
+        let needsValue = metrics.contains { $0.readsValue }
+        let valueColumn = needsValue ? try reader.columnIndex(columns.value) : -1
+        // Distinct event names, each with the metrics it feeds.
+        var eventNames: [[UInt8]] = []
+        var metricsOfEvent: [[Int]] = []
+        for (m, metric) in metrics.enumerated() {
+            let bytes = Array(metric.event.utf8)
+            if let known = eventNames.firstIndex(of: bytes) {
+                metricsOfEvent[known].append(m)
+            } else {
+                eventNames.append(bytes)
+                metricsOfEvent.append([m])
+            }
+        }
+        let readsValue = metricsOfEvent.map { list in list.contains { metrics[$0].readsValue } }
+        let aggregations = metrics.map(\.aggregation)
+        let metricCount = metrics.count
+        let unitCount = exposed.index.count
+        let window = settings.windowSeconds
+        let withCovariates = settings.preExposureCovariates
+        let chunks = reader.chunks(settings.threads)
+        let slots = WorkerSlots<WorkerResult>(count: chunks.count)
+        let names = eventNames, feeds = metricsOfEvent
+
+        Parallel.run(chunks.count) { worker in
+            var result = WorkerResult(
+                values: DoubleBuffer(count: unitCount * metricCount),
+                covariates: withCovariates ? DoubleBuffer(count: unitCount * metricCount) : nil)
+            let values = result.values.pointer
+            let covariates = result.covariates?.pointer
+            do {
+                try reader.forEachRow(in: chunks[worker]) { row in
+                    result.rows += 1
+                    let eventIndex: Int? = row.withBytes(eventColumn) { bytes in
+                        names.firstIndex { name in
+                            name.count == bytes.count && name.withUnsafeBufferPointer { name in
+                                guard let a = name.baseAddress, let b = bytes.baseAddress else { return bytes.isEmpty }
+                                return memcmp(a, b, bytes.count) == 0
+                            }
+                        }
+                    }
+                    guard let eventIndex else { return }
+                    let slot: Int? = row.withBytes(unitColumn) { bytes in
+                        exposed.index.find(bytes, hash: UnitIndex.hash(bytes))
+                    }
+                    guard let slot else {
+                        result.stray += 1
+                        return
+                    }
+                    let unit = exposed.index.unit(at: slot)
+                    let time: Int64? = row.withBytes(timeColumn) { Timestamp.parse($0) }
+                    guard let time else {
+                        throw row.error(timeColumn, "'\(row.string(timeColumn))' is not a timestamp (ISO-8601 or epoch seconds)")
+                    }
+                    let delta = time - exposed.index.firstTime(at: slot)
+                    let inWindow = delta >= 0 && delta <= window
+                    let inPrePeriod = delta < 0 && delta >= -window
+                    guard inWindow || (inPrePeriod && withCovariates) else {
+                        // Retention days may lie beyond the window; checked below.
+                        if !inWindow, delta >= 0 {
+                            for m in feeds[eventIndex] {
+                                if case .retention(let day) = aggregations[m], delta / 86_400 == Int64(day) {
+                                    values[unit * metricCount + m] = 1
+                                }
+                            }
+                        }
+                        return
+                    }
+                    var value = 0.0
+                    if readsValue[eventIndex] {
+                        value = row.isEmpty(valueColumn) ? 0 : try row.double(valueColumn, column: columns.value)
+                    }
+                    let target = inWindow ? values : (covariates ?? values)
+                    let elapsed = inWindow ? delta : delta + window
+                    for m in feeds[eventIndex] {
+                        let slot = unit * metricCount + m
+                        switch aggregations[m] {
+                        case .conversion: target[slot] = 1
+                        case .sum: target[slot] += value
+                        case .count: target[slot] += 1
+                        case .retention(let day):
+                            if elapsed / 86_400 == Int64(day) { target[slot] = 1 }
+                        }
+                    }
+                }
+            } catch {
+                result.error = error
+            }
+            slots[worker] = result
+        }
+
+        let results = slots.values.compactMap { $0 }
+        if let error = results.compactMap(\.error).first { throw error }
+        guard var merged = results.first else {
+            return Accumulated(values: DoubleBuffer(count: unitCount * metricCount), covariates: nil, rows: 0, stray: 0)
+        }
+        for other in results.dropFirst() {
+            combine(into: merged.values.pointer, other.values.pointer, aggregations: aggregations)
+            if let target = merged.covariates?.pointer, let source = other.covariates?.pointer {
+                combine(into: target, source, aggregations: aggregations)
+            }
+            merged.rows += other.rows
+            merged.stray += other.stray
+        }
+        return Accumulated(values: merged.values, covariates: merged.covariates, rows: merged.rows, stray: merged.stray)
+    }
+
+    private static func combine(
+        into target: UnsafeMutableBufferPointer<Double>, _ source: UnsafeMutableBufferPointer<Double>,
+        aggregations: [MetricDefinition.Aggregation]
+    ) {
+        let m = aggregations.count
+        let isMax = aggregations.map { aggregation -> Bool in
+            switch aggregation {
+            case .conversion, .retention: true
+            case .sum, .count: false
+            }
+        }
+        for index in 0..<target.count {
+            if isMax[index % m] {
+                target[index] = max(target[index], source[index])
+            } else {
+                target[index] += source[index]
+            }
+        }
+    }
+
+    // MARK: - Reduction
+
+    static func reduce(
+        exposed: Exposed, values: DoubleBuffer, covariates: DoubleBuffer?, settings: RawLogSettings
+    ) -> ArmTable {
+        let metrics = settings.metrics
+        let m = metrics.count
+        let arms = exposed.variantNames.count
+        let unitCount = exposed.index.count
+        let workers = min(settings.threads, max(1, unitCount / 100_000))
+        let slots = WorkerSlots<[[SufficientStatistics]]>(count: workers)
+        let countSlots = WorkerSlots<[[Int]]>(count: workers)
+        Parallel.run(workers) { worker in
+            let lower = unitCount * worker / workers, upper = unitCount * (worker + 1) / workers
+            var statistics = Array(repeating: Array(repeating: SufficientStatistics(), count: m), count: arms)
+            // [arm][0] units, [arm][1 + metric] ones (for exact 0/1 rates).
+            var counts = Array(repeating: Array(repeating: 0, count: m + 1), count: arms)
+            let v = values.pointer, c = covariates?.pointer
+            for unit in lower..<upper where !exposed.multiVariant[unit] {
+                let arm = Int(exposed.variant[unit])
+                counts[arm][0] += 1
+                for metric in 0..<m {
+                    let y = v[unit * m + metric]
+                    if y == 1 { counts[arm][1 + metric] += 1 }
+                    statistics[arm][metric].add(y, covariate: c?[unit * m + metric] ?? 0)
+                }
+            }
+            slots[worker] = statistics
+            countSlots[worker] = counts
+        }
+        var statistics = Array(repeating: Array(repeating: SufficientStatistics(), count: m), count: arms)
+        var counts = Array(repeating: Array(repeating: 0, count: m + 1), count: arms)
+        for worker in 0..<workers {
+            guard let part = slots[worker], let partCounts = countSlots[worker] else { continue }
+            for arm in 0..<arms {
+                for metric in 0..<m { statistics[arm][metric].merge(part[arm][metric]) }
+                for k in 0..<(m + 1) { counts[arm][k] += partCounts[arm][k] }
+            }
+        }
+        let names = exposed.variantNames
+        let tableMetrics = metrics.enumerated().map { metric, definition in
+            let perArm = (0..<arms).map { arm in
+                definition.kind == .proportion && covariates == nil
+                    ? SufficientStatistics.proportion(units: counts[arm][0], conversions: counts[arm][1 + metric])
+                    : statistics[arm][metric]
+            }
+            // Marking the covariate switches on CUPED in the analysis.
+            return ArmTable.Metric(
+                name: definition.name, kind: definition.kind, arms: Dictionary(uniqueKeysWithValues: zip(names, perArm)),
+                covariate: covariates == nil ? nil : "\(definition.name) before exposure")
+        }
+        return ArmTable(
+            variants: names, metrics: tableMetrics,
+            units: Dictionary(uniqueKeysWithValues: zip(names, (0..<arms).map { counts[$0][0] })))
+    }
+}

@@ -1,0 +1,220 @@
+import Foundation
+import TouchstoneData
+import TouchstoneStats
+
+/// Generates a channel-combination experiment with planted, known effects: exposure and event
+/// logs as a real pipeline would see them, and the truth to check an analysis against.
+///
+/// Design: the 2³ arms of `email`, `push`, `in_app` (`control`, `email`, …, `email+push+in_app`),
+/// assigned uniformly. Each unit has a latent activity a = 2·Beta(2, 2) (mean 1) that drives
+/// both the pre-period and the experiment period, so pre-period metrics correlate with outcomes
+/// (CUPED has something to remove). In the 14-day window after its first exposure a unit
+/// converts with probability p_arm · a, making 1 + Poisson(0.5) purchases of log-normal value
+/// (mean 20), and has Poisson(3 · a · (1 + s_arm)) sessions. Hence, exactly:
+/// ```
+/// E[purchase]     = p_arm
+/// E[purchase:sum] = 30 · p_arm
+/// E[session:count] = 3 · (1 + s_arm)
+/// ```
+/// with p_arm = 0.10 + 0.02·email + 0.015·push + 0.01·in_app − 0.01·email·push (a planted
+/// negative interaction: two out-of-product channels saturate) and s_arm = 0.10·in_app + 0.05·push.
+/// Noise the pipeline must handle: repeat exposures (10% of units), units exposed in two
+/// variants (0.2%), purchases after the window, events of never-exposed units, and optionally a
+/// sample ratio mismatch (exposures of a share of one arm's units never logged).
+public struct ExperimentSimulator: Sendable {
+    public static let channels = ["email", "push", "in_app"]
+    public static let experimentKey = "onboarding_channels"
+    public static let windowDays: Int64 = 14
+    public static let start: Int64 = 1_772_323_200  // 2026-03-01T00:00:00Z
+
+    public var units: Int
+    public var seed: UInt64
+    /// Share of the last arm's units whose exposures are lost (an SRM), 0 for none.
+    public var lostExposureShare: Double
+
+    public init(units: Int, seed: UInt64, lostExposureShare: Double = 0) {
+        self.units = units
+        self.seed = seed
+        self.lostExposureShare = lostExposureShare
+    }
+
+    /// Arm names in factorial order: bit i of the index switches channel i on.
+    public static var arms: [String] {
+        (0..<(1 << channels.count)).map { mask in
+            let on = channels.indices.filter { mask & (1 << $0) != 0 }.map { channels[$0] }
+            return on.isEmpty ? "control" : on.joined(separator: "+")
+        }
+    }
+
+    public static func conversionRate(mask: Int) -> Double {
+        let email = mask & 1 != 0, push = mask & 2 != 0, inApp = mask & 4 != 0
+        return 0.10 + (email ? 0.02 : 0) + (push ? 0.015 : 0) + (inApp ? 0.01 : 0) - (email && push ? 0.01 : 0)
+    }
+
+    public static func sessionLift(mask: Int) -> Double {
+        (mask & 4 != 0 ? 0.10 : 0) + (mask & 2 != 0 ? 0.05 : 0)
+    }
+
+    /// The planted truth, as written to `truth.json`.
+    public struct Truth: Sendable, Codable {
+        public struct Arm: Sendable, Codable {
+            public var conversionRate: Double
+            public var revenuePerUnit: Double
+            public var sessionsPerUnit: Double
+        }
+
+        public var experiment: String
+        public var seed: UInt64
+        public var units: Int
+        public var windowDays: Int64
+        public var control: String
+        public var arms: [String: Arm]
+        /// Planted effects on the conversion rate (absolute, treatment coding):
+        /// main effects per channel and the `email:push` interaction.
+        public var conversionEffects: [String: Double]
+        public var metrics: [String]
+        public var repeatExposures: Int
+        public var multiVariantUnits: Int
+        public var strayEvents: Int
+        public var lostExposureUnits: Int
+    }
+
+    public static func truthArms() -> [String: Truth.Arm] {
+        var result: [String: Truth.Arm] = [:]
+        for (mask, name) in arms.enumerated() {
+            let p = conversionRate(mask: mask)
+            result[name] = Truth.Arm(conversionRate: p, revenuePerUnit: 30 * p, sessionsPerUnit: 3 * (1 + sessionLift(mask: mask)))
+        }
+        return result
+    }
+
+    /// Writes `exposures.csv`, `events.csv` and `truth.json` into `directory`. Each file appears
+    /// only once complete.
+    public func write(to directory: URL) throws -> Truth {
+        guard units > 0 else { throw AnalysisError("--units must be positive") }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let exposures = try ByteWriter(path: directory.appendingPathComponent("exposures.csv"))
+        let events = try ByteWriter(path: directory.appendingPathComponent("events.csv"))
+        do {
+            let truth = try generate(exposures: exposures, events: events)
+            try exposures.finish()
+            try events.finish()
+            let data = try JSONEncoder.sorted.encode(truth)
+            try exposures.commit()
+            try events.commit()
+            try AtomicFile.write(data, to: directory.appendingPathComponent("truth.json").path)
+            return truth
+        } catch {
+            exposures.discard()
+            events.discard()
+            throw error
+        }
+    }
+
+    private func generate(exposures: ByteWriter, events: ByteWriter) throws -> Truth {
+        let random = RandomSource(seed: seed)
+        let armNames = Self.arms.map { Array($0.utf8) }
+        let window = Self.windowDays * 86_400
+        let valueSigma = 0.8, valueMu = log(20.0) - valueSigma * valueSigma / 2
+        var repeats = 0, multi = 0, stray = 0, lost = 0
+
+        exposures.text("unit_id,experiment,variant,timestamp\n")
+        events.text("unit_id,timestamp,event,value\n")
+
+        func exposure(_ unit: Int, arm: Int, time: Int64) {
+            exposures.byte(UInt8(ascii: "u"))
+            exposures.integer(Int64(unit))
+            exposures.byte(UInt8(ascii: ","))
+            exposures.text(Self.experimentKey)
+            exposures.byte(UInt8(ascii: ","))
+            exposures.text(String(decoding: armNames[arm], as: UTF8.self))
+            exposures.byte(UInt8(ascii: ","))
+            exposures.integer(time)
+            exposures.endLine()
+        }
+        func event(prefix: UInt8, _ unit: Int, time: Int64, name: String, value: Double?) {
+            events.byte(prefix)
+            events.integer(Int64(unit))
+            events.byte(UInt8(ascii: ","))
+            events.integer(time)
+            events.byte(UInt8(ascii: ","))
+            events.text(name)
+            events.byte(UInt8(ascii: ","))
+            if let value { events.amount(value) } else { events.byte(UInt8(ascii: "0")) }
+            events.endLine()
+        }
+
+        let armCount = armNames.count
+        for unit in 0..<units {
+            let arm = random.integer(below: armCount)
+            let firstTime = Self.start + Int64(random.integer(below: Int(window)))
+            let activity = 2 * random.beta(2, 2)
+            let exposuresLost = arm == armCount - 1 && lostExposureShare > 0 && random.bernoulli(lostExposureShare)
+            if exposuresLost {
+                lost += 1
+            } else {
+                exposure(unit, arm: arm, time: firstTime)
+                if random.bernoulli(0.10) {
+                    for _ in 0..<(1 + random.integer(below: 2)) {
+                        repeats += 1
+                        exposure(unit, arm: arm, time: firstTime + Int64(1 + random.integer(below: Int(window))))
+                    }
+                }
+                if random.bernoulli(0.002) {
+                    multi += 1
+                    repeats += 1
+                    let other = (arm + 1 + random.integer(below: armCount - 1)) % armCount
+                    exposure(unit, arm: other, time: firstTime + Int64(1 + random.integer(below: 86_400)))
+                }
+            }
+            // Pre-period: same behaviour, no treatment.
+            if random.bernoulli(min(1, Self.conversionRate(mask: 0) * activity)) {
+                for _ in 0..<(1 + random.poisson(mean: 0.5)) {
+                    event(prefix: UInt8(ascii: "u"), unit, time: firstTime - 1 - Int64(random.integer(below: Int(window))),
+                          name: "purchase", value: random.logNormal(mu: valueMu, sigma: valueSigma))
+                }
+            }
+            for _ in 0..<random.poisson(mean: 3 * activity) {
+                event(prefix: UInt8(ascii: "u"), unit, time: firstTime - 1 - Int64(random.integer(below: Int(window))),
+                      name: "session", value: nil)
+            }
+            // Experiment period.
+            if random.bernoulli(Self.conversionRate(mask: arm) * activity) {
+                for _ in 0..<(1 + random.poisson(mean: 0.5)) {
+                    event(prefix: UInt8(ascii: "u"), unit, time: firstTime + Int64(random.integer(below: Int(window))),
+                          name: "purchase", value: random.logNormal(mu: valueMu, sigma: valueSigma))
+                }
+            }
+            for _ in 0..<random.poisson(mean: 3 * activity * (1 + Self.sessionLift(mask: arm))) {
+                event(prefix: UInt8(ascii: "u"), unit, time: firstTime + Int64(random.integer(below: Int(window))),
+                      name: "session", value: nil)
+            }
+            // After the window: must not count.
+            if random.bernoulli(0.02 * activity) {
+                event(prefix: UInt8(ascii: "u"), unit, time: firstTime + window + 1 + Int64(random.integer(below: 7 * 86_400)),
+                      name: "purchase", value: random.logNormal(mu: valueMu, sigma: valueSigma))
+            }
+            // Events of someone never exposed.
+            if random.bernoulli(0.05) {
+                stray += 1
+                event(prefix: UInt8(ascii: "x"), unit, time: firstTime, name: "purchase",
+                      value: random.logNormal(mu: valueMu, sigma: valueSigma))
+            }
+        }
+        return Truth(
+            experiment: Self.experimentKey, seed: seed, units: units, windowDays: Self.windowDays, control: "control",
+            arms: Self.truthArms(),
+            conversionEffects: ["email": 0.02, "push": 0.015, "in_app": 0.01, "email:push": -0.01, "email:in_app": 0,
+                                "push:in_app": 0, "email:push:in_app": 0],
+            metrics: ["purchase", "purchase:sum", "session:count"],
+            repeatExposures: repeats, multiVariantUnits: multi, strayEvents: stray, lostExposureUnits: lost)
+    }
+}
+
+extension JSONEncoder {
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return encoder
+    }
+}

@@ -1,0 +1,156 @@
+import TouchstoneData
+
+/// Turns a touchpoint log into journeys.
+///
+/// Input columns `unit_id,timestamp,channel,conversion,value` (names configurable). Each unit's
+/// rows are ordered by time (ties keep file order). Touches accumulate until a row with
+/// `conversion` > 0 closes the journey: the conversion is credited to the touches seen so far,
+/// including a touch on the converting row itself when its `channel` is not empty. A unit may
+/// convert several times; each conversion starts a new journey. With a lookback window, touches
+/// older than the window before the conversion are dropped. Touches left when a unit's rows end
+/// form a non-converting ("null") journey, as ChannelAttribution's `total_null` counts them.
+/// A conversion with no touch inside its window cannot be credited to any channel; it is
+/// counted in ``PathSet/unattributedConversions``.
+public enum TouchpointReader {
+    public struct Columns: Sendable {
+        public var unit = "unit_id"
+        public var timestamp = "timestamp"
+        public var channel = "channel"
+        public var conversion = "conversion"
+        public var value = "value"
+        public init() {}
+    }
+
+    public struct Options: Sendable {
+        /// Touches more than this many seconds before the conversion are ignored (`nil`: keep all).
+        public var lookback: Double?
+        public var columns = Columns()
+        public init(lookback: Double? = nil) { self.lookback = lookback }
+    }
+
+    public static func read(path: String, options: Options = Options()) throws -> PathSet {
+        try read(CSVReader(path: path), options: options)
+    }
+
+    /// - Complexity: O(rows) when the log is grouped by unit and sorted by time (as logs
+    ///   usually are, and as `touchstone simulate journeys` writes them); O(rows log rows) otherwise.
+    public static func read(_ reader: CSVReader, options: Options = Options()) throws -> PathSet {
+        if let lookback = options.lookback, !(lookback >= 0) {
+            throw AttributionError.invalidOption("the lookback window must be non-negative")
+        }
+        let c = options.columns
+        let unitColumn = try reader.columnIndex(c.unit)
+        let timeColumn = try reader.columnIndex(c.timestamp)
+        let channelColumn = try reader.columnIndex(c.channel)
+        let conversionColumn = try reader.columnIndex(c.conversion)
+        let valueColumn = reader.header.firstIndex(of: c.value)
+
+        var channels = ChannelTable()
+        var unitIndex: [String: Int32] = [:]
+        var previousUnit: [UInt8] = []
+        var currentUnit: Int32 = -1
+        var units: [Int32] = [], times: [Double] = [], touchChannel: [Int32] = []
+        var converts: [Double] = [], values: [Double] = []
+        var ordered = true
+        try reader.forEachRow { row in
+            let same = row.withBytes(unitColumn) { bytes in
+                bytes.count == previousUnit.count && bytes.elementsEqual(previousUnit)
+            }
+            if !same || currentUnit < 0 {
+                let name = row.string(unitColumn)
+                guard !name.isEmpty else { throw row.error(unitColumn, "empty unit id") }
+                previousUnit = Array(name.utf8)
+                if let known = unitIndex[name] {
+                    currentUnit = known
+                    ordered = false
+                } else {
+                    currentUnit = Int32(unitIndex.count)
+                    unitIndex[name] = currentUnit
+                }
+            }
+            guard let time = row.withBytes(timeColumn, { Timestamp.parse($0) }) else {
+                throw row.error(
+                    timeColumn, "'\(row.string(timeColumn))' is not a timestamp (ISO-8601 or epoch seconds)")
+            }
+            if ordered, let last = times.last, units.last == currentUnit, time < last { ordered = false }
+            let channel: Int32 = row.isEmpty(channelColumn)
+                ? -1 : row.withBytes(channelColumn) { bytes in
+                    var lower = 0, upper = bytes.count
+                    while lower < upper, bytes[lower] == UInt8(ascii: " ") { lower += 1 }
+                    while upper > lower, bytes[upper - 1] == UInt8(ascii: " ") { upper -= 1 }
+                    return upper > lower ? channels.intern(bytes: UnsafeBufferPointer(rebasing: bytes[lower..<upper])) : -1
+                }
+            let conversion = try row.double(conversionColumn, column: c.conversion)
+            guard conversion >= 0 else { throw row.error(conversionColumn, "conversion must be 0 or a positive count") }
+            let value = try valueColumn.map { try row.double($0, column: c.value) } ?? 0
+            if channel < 0, conversion == 0 {
+                throw row.error(channelColumn, "a row needs a channel, a conversion, or both")
+            }
+            units.append(currentUnit)
+            times.append(time)
+            touchChannel.append(channel)
+            converts.append(conversion)
+            values.append(conversion > 0 ? value : 0)
+        }
+
+        var order: [Int]? = nil
+        if !ordered {
+            var indices = Array(0..<units.count)
+            indices.sort { lhs, rhs in
+                if units[lhs] != units[rhs] { return units[lhs] < units[rhs] }
+                if times[lhs] != times[rhs] { return times[lhs] < times[rhs] }
+                return lhs < rhs
+            }
+            order = indices
+        }
+
+        var set = PathSet(channels: channels)
+        set.ages = []
+        set.units = []
+        set.unitCount = unitIndex.count
+        var pending: [Int32] = [], pendingTimes: [Double] = []
+        var path: [Int32] = [], ages: [Double] = []
+        var unattributed = 0.0, unattributedValue = 0.0
+
+        func close(unit: Int32, at end: Double, conversions: Double, value: Double) {
+            path.removeAll(keepingCapacity: true)
+            ages.removeAll(keepingCapacity: true)
+            for (k, id) in pending.enumerated() {
+                let age = end - pendingTimes[k]
+                if let lookback = options.lookback, age > lookback { continue }
+                path.append(id)
+                ages.append(age)
+            }
+            pending.removeAll(keepingCapacity: true)
+            pendingTimes.removeAll(keepingCapacity: true)
+            if path.isEmpty {
+                unattributed += conversions
+                unattributedValue += value
+                return
+            }
+            set.append(path: path, conversions: conversions, value: value, nulls: conversions > 0 ? 0 : 1, ages: ages, unit: unit)
+        }
+
+        let n = units.count
+        var k = 0
+        while k < n {
+            let row = order?[k] ?? k
+            let unit = units[row]
+            if touchChannel[row] >= 0 {
+                pending.append(touchChannel[row])
+                pendingTimes.append(times[row])
+            }
+            if converts[row] > 0 {
+                close(unit: unit, at: times[row], conversions: converts[row], value: values[row])
+            }
+            let nextUnit = k + 1 < n ? units[order?[k + 1] ?? (k + 1)] : -1
+            if nextUnit != unit, !pending.isEmpty, let last = pendingTimes.last {
+                close(unit: unit, at: last, conversions: 0, value: 0)
+            }
+            k += 1
+        }
+        set.unattributedConversions = unattributed
+        set.unattributedValue = unattributedValue
+        return set
+    }
+}

@@ -1,1 +1,0 @@
-// TouchstoneAttribution: journeys, heuristic models, Markov removal effects, Shapley values.

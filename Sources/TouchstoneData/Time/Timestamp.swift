@@ -1,0 +1,167 @@
+import Foundation
+
+/// Timestamp parsing straight from bytes, to whole seconds since the Unix epoch (UTC).
+///
+/// Accepts integer epoch seconds (`1767225600`) and ISO-8601 / RFC 3339 date-times:
+/// `2026-03-01T12:34:56Z`, a space instead of `T`, optional fractional seconds (truncated),
+/// and `Z`, `±hh:mm`, `±hhmm` or no zone (read as UTC); a bare date `2026-03-01` is midnight
+/// UTC. Day counting uses Howard Hinnant's `days_from_civil` algorithm
+/// (<https://howardhinnant.github.io/date_algorithms.html>), valid for the proleptic Gregorian
+/// calendar. No Foundation formatter runs in the hot loop.
+public enum Timestamp {
+    /// Seconds since 1970-01-01T00:00:00Z, or `nil` when the bytes are not a timestamp.
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var start = 0, end = bytes.count
+        while start < end, bytes[start] == 0x20 { start += 1 }
+        while end > start, bytes[end - 1] == 0x20 { end -= 1 }
+        guard start < end else { return nil }
+        let length = end - start
+        // Epoch seconds: digits only (optionally signed), and not shaped like a date.
+        if length < 10 || bytes[start + 4] != UInt8(ascii: "-") {
+            return parseEpoch(bytes, start, end)
+        }
+        return parseISO(bytes, start, end)
+    }
+
+    public static func parse(_ text: String) -> Int64? {
+        var copy = text
+        return copy.withUTF8 { parse($0) }
+    }
+
+    private static func digit(_ byte: UInt8) -> Int64? {
+        byte >= 0x30 && byte <= 0x39 ? Int64(byte - 0x30) : nil
+    }
+
+    private static func parseEpoch(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int64? {
+        var index = start
+        var negative = false
+        if bytes[index] == UInt8(ascii: "-") {
+            negative = true
+            index += 1
+        }
+        guard index < end, end - index <= 12 else { return nil }
+        var value: Int64 = 0
+        while index < end {
+            guard let d = digit(bytes[index]) else { return nil }
+            value = value * 10 + d
+            index += 1
+        }
+        return negative ? -value : value
+    }
+
+    private static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ at: Int, _ count: Int, _ end: Int) -> Int64? {
+        guard at + count <= end else { return nil }
+        var value: Int64 = 0
+        for index in at..<(at + count) {
+            guard let d = digit(bytes[index]) else { return nil }
+            value = value * 10 + d
+        }
+        return value
+    }
+
+    private static func parseISO(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int64? {
+        guard let year = number(bytes, start, 4, end), bytes[start + 4] == UInt8(ascii: "-"),
+            let month = number(bytes, start + 5, 2, end), start + 7 < end, bytes[start + 7] == UInt8(ascii: "-"),
+            let day = number(bytes, start + 8, 2, end),
+            (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month)
+        else { return nil }
+        var seconds = daysFromCivil(year: year, month: month, day: day) * 86_400
+        var index = start + 10
+        if index == end { return seconds }
+        guard bytes[index] == UInt8(ascii: "T") || bytes[index] == UInt8(ascii: "t") || bytes[index] == 0x20,
+            let hour = number(bytes, index + 1, 2, end), index + 3 < end, bytes[index + 3] == UInt8(ascii: ":"),
+            let minute = number(bytes, index + 4, 2, end), hour < 24, minute < 60
+        else { return nil }
+        index += 6
+        var second: Int64 = 0
+        if index < end, bytes[index] == UInt8(ascii: ":") {
+            guard let s = number(bytes, index + 1, 2, end), s < 61 else { return nil }
+            second = s
+            index += 3
+            if index < end, bytes[index] == UInt8(ascii: ".") || bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                let fractionStart = index
+                while index < end, digit(bytes[index]) != nil { index += 1 }
+                guard index > fractionStart else { return nil }
+            }
+        }
+        seconds += hour * 3_600 + minute * 60 + second
+        guard index < end else { return seconds }
+        switch bytes[index] {
+        case UInt8(ascii: "Z"), UInt8(ascii: "z"):
+            return index + 1 == end ? seconds : nil
+        case UInt8(ascii: "+"), UInt8(ascii: "-"):
+            let sign: Int64 = bytes[index] == UInt8(ascii: "+") ? 1 : -1
+            guard let zoneHours = number(bytes, index + 1, 2, end), zoneHours < 24 else { return nil }
+            var cursor = index + 3
+            if cursor < end, bytes[cursor] == UInt8(ascii: ":") { cursor += 1 }
+            guard let zoneMinutes = number(bytes, cursor, 2, end), zoneMinutes < 60, cursor + 2 == end else { return nil }
+            return seconds - sign * (zoneHours * 3_600 + zoneMinutes * 60)
+        default:
+            return nil
+        }
+    }
+
+    private static func isLeap(_ year: Int64) -> Bool {
+        (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    }
+
+    private static func daysInMonth(year: Int64, month: Int64) -> Int64 {
+        switch month {
+        case 2: isLeap(year) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's `days_from_civil`).
+    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// ISO-8601 text (`2026-03-01T12:34:56Z`) of epoch seconds, for output.
+    public static func format(_ seconds: Int64) -> String {
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        // Hinnant's civil_from_days.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let yearText = year >= 0 && year < 10_000 ? String(repeating: "0", count: 4 - "\(year)".count) + "\(year)" : "\(year)"
+        return "\(yearText)-\(two(month))-\(two(day))T\(two(secondOfDay / 3_600)):\(two(secondOfDay % 3_600 / 60)):\(two(secondOfDay % 60))Z"
+    }
+}
+
+/// Durations written as a number and a unit: `90s`, `30m`, `12h`, `14d`, `2w` (plain numbers are days).
+public enum DurationText {
+    /// Seconds, or `nil` for malformed or non-positive text.
+    public static func seconds(_ text: String) -> Int64? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard let last = trimmed.last else { return nil }
+        let multiplier: Double
+        var number = Substring(trimmed)
+        switch last {
+        case "s": multiplier = 1
+        case "m": multiplier = 60
+        case "h": multiplier = 3_600
+        case "d": multiplier = 86_400
+        case "w": multiplier = 7 * 86_400
+        default: multiplier = 86_400
+        }
+        if last.isLetter { number = number.dropLast() }
+        guard let value = Double(number), value > 0, value.isFinite, value * multiplier < 1e15 else { return nil }
+        return Int64((value * multiplier).rounded())
+    }
+}

@@ -1,0 +1,145 @@
+import ArgumentParser
+import Foundation
+import TouchstoneAttribution
+
+/// `touchstone attribute`: multi-touch attribution from touchpoint logs or aggregated paths.
+struct Attribute: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apportion conversions across channels: heuristics, exact Markov removal effects, Shapley values.",
+        discussion: """
+            Markov defaults follow ChannelAttribution (order 1, repeated states collapsed, null paths kept); \
+            removal effects are solved exactly instead of simulated.
+            """)
+
+    @Option(name: .long, help: "Aggregated paths (path;total_conversions;total_conversion_value;total_null).")
+    var paths: String?
+
+    @Option(name: .long, help: "Touchpoint log (unit_id,timestamp,channel,conversion,value).")
+    var touchpoints: String?
+
+    @Option(name: .long, help: "first|last|last-non-direct|linear|time-decay|position|custom|markov|shapley|all")
+    var model: String = "markov"
+
+    @Option(name: .long, help: "Markov order, 1 to 4.")
+    var order: Int = 1
+
+    @Option(name: .long, help: "Drop touches older than this before a conversion (30d, 12h, …; touchpoint logs).")
+    var lookback: String?
+
+    @Option(name: .long, help: "Bootstrap replicates for percentile intervals (0: none).")
+    var bootstrap: Int = 0
+
+    @Option(name: .long, help: "Seed for the bootstrap and sampled Shapley values.")
+    var seed: UInt64 = 1
+
+    @Option(name: .customLong("direct-channel"), help: "Channel(s) that last-non-direct skips (repeatable).")
+    var directChannels: [String] = ["direct"]
+
+    @Option(name: .customLong("half-life"), help: "Time-decay half-life (7d, 12h, …).")
+    var halfLife: String = "7d"
+
+    @Option(name: .customLong("position-weights"), help: "Position-based first,last weights (middle gets the rest).")
+    var positionWeights: String = "0.4,0.4"
+
+    @Option(name: .long, help: "Custom per-position weights from the first touch, e.g. 0.5,0.2,0.3 (last repeats).")
+    var weights: String?
+
+    @Flag(name: .customLong("no-collapse"), help: "Keep repeated Markov states as self-loops (ChannelAttribution collapses them).")
+    var noCollapse = false
+
+    @Flag(name: .customLong("drop-null-paths"), help: "Leave non-converting paths out of the Markov chain.")
+    var dropNullPaths = false
+
+    @Flag(name: .customLong("collapse-channels"), help: "Reduce runs of one channel to a single touch before any model.")
+    var collapseChannels = false
+
+    @Option(name: .customLong("shapley"), help: "Shapley method: simplified (exact, fast), exact (all coalitions, ≤ 20 channels), sampled.")
+    var shapleyMethod: String = "simplified"
+
+    @Option(name: .long, help: "Permutations for --shapley sampled.")
+    var permutations: Int = 1000
+
+    @Option(name: .long, help: "Experiment results (JSON) to calibrate the credit against measured incrementality.")
+    var calibration: String?
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard (paths == nil) != (touchpoints == nil) else { throw ValidationError("give exactly one of --paths or --touchpoints") }
+        guard AttributionRequest.modelNames.contains(model) else {
+            throw ValidationError("--model must be one of: \(AttributionRequest.modelNames.joined(separator: ", "))")
+        }
+        guard (1...4).contains(order) else { throw ValidationError("--order must be 1 to 4") }
+        guard bootstrap == 0 || bootstrap >= 2 else { throw ValidationError("--bootstrap needs at least 2 replicates") }
+        if let lookback, Duration.seconds(lookback) == nil { throw ValidationError("--lookback: '\(lookback)' is not a duration like 30d") }
+        if lookback != nil, paths != nil { throw ValidationError("--lookback needs --touchpoints (aggregated paths have no times)") }
+        guard Duration.seconds(halfLife).map({ $0 > 0 }) == true else { throw ValidationError("--half-life must be a positive duration") }
+        guard ["simplified", "exact", "sampled"].contains(shapleyMethod) else { throw ValidationError("--shapley must be simplified, exact or sampled") }
+        try output.require([.table, .json, .csv, .markdown])
+    }
+
+    func request() throws -> AttributionRequest {
+        var request = AttributionRequest(model: model)
+        request.order = order
+        request.directChannels = Set(directChannels)
+        request.halfLife = Duration.seconds(halfLife) ?? 7 * 86_400
+        let position = try numbers(positionWeights, flag: "--position-weights")
+        guard position.count == 2 else { throw ValidationError("--position-weights takes first,last") }
+        request.positionFirst = position[0]
+        request.positionLast = position[1]
+        request.customWeights = try weights.map { try numbers($0, flag: "--weights") } ?? []
+        request.collapseRepeatedStates = !noCollapse
+        request.includeNullPaths = !dropNullPaths
+        request.shapley = switch shapleyMethod {
+        case "exact": .exact
+        case "sampled": .sampled(permutations: permutations, seed: seed)
+        default: .simplified
+        }
+        if bootstrap > 0 { request.bootstrap = Bootstrap(replicates: bootstrap, seed: seed) }
+        return request
+    }
+
+    private func numbers(_ text: String, flag: String) throws -> [Double] {
+        try text.split(separator: ",").map {
+            guard let x = Double($0.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("\(flag): '\($0)' is not a number") }
+            return x
+        }
+    }
+
+    func run() throws {
+        var data = try touchpoints.map {
+            try TouchpointReader.read(path: $0, options: .init(lookback: lookback.flatMap(Duration.seconds)))
+        } ?? PathFileReader.read(path: paths ?? "")
+        if collapseChannels { data = data.collapsingRepeatedChannels() }
+        var results = try request().run(data)
+        if let calibration {
+            guard let json = FileManager.default.contents(atPath: calibration) else {
+                throw ValidationError("--calibration: cannot read \(calibration)")
+            }
+            let measurements = try Calibration.measurements(json: json, reach: data.reach(), source: calibration)
+            for k in results.indices { results[k].calibration = Calibration.calibrate(results[k], by: measurements) }
+        }
+        if data.unattributedConversions > 0 {
+            output.note("note: \(Int(data.unattributedConversions)) conversions had no touch in the lookback window and are not attributed")
+        }
+        try output.emit(try render(results))
+    }
+
+    private func render(_ results: [AttributionResult]) throws -> String {
+        let style: AttributionRendering.Style = output.format == .csv ? .csv : output.format == .markdown ? .markdown : .table
+        switch output.format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            let data = model == "all" ? try encoder.encode(["models": results]) : try encoder.encode(results[0])
+            return String(decoding: data, as: UTF8.self)
+        default:
+            var text = model == "all"
+                ? AttributionRendering.renderComparison(results, style: style)
+                : AttributionRendering.render(results[0], style: style)
+            for result in results { if let report = result.calibration { text += "\n" + AttributionRendering.render(report, style: style) } }
+            return text
+        }
+    }
+}

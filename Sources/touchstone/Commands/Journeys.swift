@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import TouchstoneAttribution
+
+/// `touchstone journeys`: descriptive journey discovery (observational).
+struct Journeys: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Common paths and how they convert: by length, by number of channels, channel and product mix (observational).")
+
+    @Option(name: .long, help: "Aggregated paths (ChannelAttribution layout).")
+    var paths: String?
+
+    @Option(name: .long, help: "Touchpoint log (unit_id,timestamp,channel,conversion,value).")
+    var touchpoints: String?
+
+    @Option(name: .long, help: "Drop touches older than this before a conversion (30d, 12h, …).")
+    var lookback: String?
+
+    @Option(name: .long, help: "How many of the most common paths to list.")
+    var top: Int = 20
+
+    @Option(name: .customLong("in-product"), help: "Comma-separated in-product channels.")
+    var inProduct: String = "in_app,web"
+
+    @Option(name: .customLong("out-of-product"), help: "Comma-separated out-of-product channels.")
+    var outOfProduct: String = "email,push,sms"
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard (paths == nil) != (touchpoints == nil) else { throw ValidationError("give exactly one of --paths or --touchpoints") }
+        guard top > 0 else { throw ValidationError("--top must be positive") }
+        if let lookback, Duration.seconds(lookback) == nil { throw ValidationError("--lookback: '\(lookback)' is not a duration like 30d") }
+        try output.require([.table, .json, .csv, .markdown])
+    }
+
+    func run() throws {
+        let data = try touchpoints.map {
+            try TouchpointReader.read(path: $0, options: .init(lookback: lookback.flatMap(Duration.seconds)))
+        } ?? PathFileReader.read(path: paths ?? "")
+        var options = JourneyReport.Options()
+        options.top = top
+        options.inProduct = Set(inProduct.split(separator: ",").map { String($0) })
+        options.outOfProduct = Set(outOfProduct.split(separator: ",").map { String($0) })
+        let report = JourneyReport(paths: data, options: options)
+        if output.format == .json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try output.emit(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            try output.emit(AttributionRendering.render(report, style: output.format == .csv ? .csv : output.format == .markdown ? .markdown : .table))
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import TouchstoneAttribution
+import TouchstoneData
+
+/// `touchstone simulate journeys`: a touchpoint log with planted channel effects.
+struct SimulateJourneys: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "journeys",
+        abstract: "Write touchpoints.csv (unit_id,timestamp,channel,conversion,value) and truth.json with the planted effects.")
+
+    @Option(name: .long, help: "Number of units (users).")
+    var units: Int = 10_000
+
+    @Option(name: .long, help: "Random seed (same seed, same bytes).")
+    var seed: UInt64 = 1
+
+    @Option(name: .long, help: "Output directory (created if missing).")
+    var out: String = "."
+
+    @Flag(name: .long, help: "Print nothing on standard error.")
+    var quiet = false
+
+    func validate() throws {
+        guard units > 0 else { throw ValidationError("--units must be positive") }
+    }
+
+    func run() throws {
+        let (csv, truth) = try JourneySimulator(units: units, seed: seed).generate()
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(Data(csv), to: out + "/touchpoints.csv")
+        try AtomicFile.write(try encoder.encode(truth), to: out + "/truth.json")
+        if !quiet {
+            FileHandle.standardError.write(Data("wrote \(out)/touchpoints.csv (\(truth.touchpoints) touchpoints, \(truth.conversions) conversions) and \(out)/truth.json\n".utf8))
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Tests for TouchstoneAnalysis are added with the module's features.

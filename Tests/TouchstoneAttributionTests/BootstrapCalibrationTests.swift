@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+import TouchstoneAttribution
+
+@Suite struct BootstrapTests {
+    @Test("intervals cover the point estimate, are seeded, and resample units for touchpoint logs")
+    func intervals() throws {
+        let (csv, _) = try JourneySimulator(units: 3000, seed: 5).generate()
+        let paths = try TouchpointReader.read(try .init(bytes: csv, name: "sim.csv"))
+        var request = AttributionRequest(model: "linear")
+        request.bootstrap = Bootstrap(replicates: 60, seed: 9)
+        let result = try #require(try request.run(paths).first)
+        #expect(result.bootstrap?.resampled == "units")
+        for credit in result.channels {
+            let ci = try #require(credit.conversionsCI)
+            #expect(ci[0] <= credit.conversions && credit.conversions <= ci[1], "\(credit.channel)")
+        }
+        #expect(try request.run(paths) == [result])
+    }
+
+    @Test("aggregated paths resample journeys; Markov intervals work")
+    func aggregated() throws {
+        let paths = PathSet(paths: [(["a", "b"], 30, 300, 70), (["b"], 10, 50, 90), (["a"], 5, 20, 40)])
+        var result = try MarkovModel().attribute(paths)
+        try Bootstrap(replicates: 50, seed: 2).addIntervals(to: &result, model: MarkovModel(), paths: paths)
+        #expect(result.bootstrap?.resampled == "journeys")
+        let a = try #require(result.credit(for: "a")?.conversionsCI)
+        #expect(a[0] < a[1])
+    }
+}
+
+@Suite struct CalibrationTests {
+    @Test("measured channels take the measurement, others the pooled factor")
+    func calibrate() throws {
+        let result = try HeuristicModel.lastTouch.attribute(PathSet(paths: [(["a"], 100, 0, 0), (["b"], 50, 0, 0), (["c"], 10, 0, 0)]))
+        let report = Calibration.calibrate(result, by: [
+            IncrementalityMeasurement(channel: "a", incrementalConversions: 40),
+            IncrementalityMeasurement(channel: "b", incrementalConversions: 35),
+        ])
+        #expect(report.pooledFactor == 0.5)
+        #expect(report.channels.first { $0.channel == "a" }?.factor == 0.4)
+        #expect(report.channels.first { $0.channel == "c" }?.calibratedConversions == 5)
+        #expect(report.channels.first { $0.channel == "c" }?.basis == "pooled")
+    }
+
+    @Test("analyze results: per-unit lift times reach")
+    func fromAnalysis() throws {
+        let json = #"{"metrics":[{"name":"conversion","comparisons":[{"variant":"email","control":"control","absoluteEffect":0.01,"absoluteCI":[0.005,0.015]}]}]}"#
+        let m = try Calibration.measurements(json: Data(json.utf8), reach: ["email": 2000], source: "x.json")
+        #expect(m == [IncrementalityMeasurement(channel: "email", incrementalConversions: 20, ci: [10, 30])])
+        #expect(throws: AttributionError.self) {
+            try Calibration.measurements(json: Data("[1]".utf8), reach: [:], source: "x.json")
+        }
+    }
+}
+
+@Suite struct JourneySimulatorTests {
+    @Test("the same seed gives the same bytes, and channels with larger planted effects convert better")
+    func deterministic() throws {
+        let first = try JourneySimulator(units: 20_000, seed: 3).generate()
+        #expect(try JourneySimulator(units: 20_000, seed: 3).generate().csv == first.csv)
+        let paths = try TouchpointReader.read(try .init(bytes: first.csv, name: "sim.csv"))
+        let report = JourneyReport(paths: paths)
+        let rate = Dictionary(uniqueKeysWithValues: report.channelMix.map { ($0.channel, $0.conversionRate) })
+        #expect((rate["paid_search"] ?? 0) > (rate["display"] ?? 1))
+        #expect(report.observational)
+        #expect(paths.totalConversions == Double(first.truth.conversions))
+    }
+}

@@ -1,1 +1,0 @@
-// Tests for TouchstoneAttribution are added with the module's features.
