@@ -80,9 +80,10 @@ public struct GroupSequentialDesign: Sendable, Hashable, Codable {
         var density: Grid? = nil
         var total = 0.0
         var previous = 0.0
-        for (k, t) in informationFractions.enumerated() {
-            total += Self.exitProbability(from: density, previousTime: previous, time: t, boundary: boundaries[k], drift: drift)
-            density = Self.continuation(from: density, previousTime: previous, time: t, boundary: boundaries[k], drift: drift)
+        // zip: a decoded or edited design may carry mismatched arrays; never index past either.
+        for (t, boundary) in zip(informationFractions, boundaries) {
+            total += Self.exitProbability(from: density, previousTime: previous, time: t, boundary: boundary, drift: drift)
+            density = Self.continuation(from: density, previousTime: previous, time: t, boundary: boundary, drift: drift)
             previous = t
         }
         return total
