@@ -95,6 +95,19 @@ public struct AnalysisResult: Sendable, Hashable, Codable {
         public var diagnostics: [Diagnostic]?
     }
 
+    /// The group-sequential look being analysed (`--method sequential --looks K --look k`).
+    public struct GroupSequentialLook: Sendable, Hashable, Codable {
+        public var looks: Int
+        public var look: Int
+        /// |z| critical value at this look (per comparison, after the Bonferroni split).
+        public var boundary: Double
+        /// Two-sided nominal p-value threshold at this look.
+        public var nominalAlpha: Double
+        public var boundaries: [Double]
+        /// The α each comparison's design spends in total (α / m with a correction, else α).
+        public var comparisonAlpha: Double
+    }
+
     public var experiment: String?
     public var control: String
     public var method: String
@@ -103,6 +116,8 @@ public struct AnalysisResult: Sendable, Hashable, Codable {
     public var correction: MultipleTestingCorrection
     /// Sequential method: the mixture SPRT tuning parameter (planned total units).
     public var tuning: Double?
+    /// Sequential method with planned looks: the group-sequential design and the current look.
+    public var groupSequential: GroupSequentialLook?
     /// Bayesian method: the prior on the relative effect, when informative.
     public var prior: GaussianPrior?
     public var srm: SRM?

@@ -18,6 +18,19 @@ public struct AnalysisSettings: Sendable, Hashable {
     /// Channel-combination regression: covariance estimator and the metric (default: the first).
     public var factorialCovariance: RobustCovariance
     public var factorialMetric: String?
+    /// Sequential with planned, equally spaced looks: (looks K, current look k). Replaces the
+    /// mixture SPRT by the Lan–DeMets O'Brien–Fleming group-sequential test.
+    public var plannedLooks: PlannedLooks?
+
+    /// K equally spaced planned looks, of which this is look k.
+    public struct PlannedLooks: Sendable, Hashable {
+        public var looks: Int
+        public var look: Int
+        public init(looks: Int, look: Int) {
+            self.looks = looks
+            self.look = look
+        }
+    }
 
     public init(
         experiment: String? = nil, control: String, test: TestSettings = TestSettings(),
@@ -67,6 +80,28 @@ public enum ExperimentAnalysis {
             guard settings.tuning > 0, settings.tuning.isFinite else { throw AnalysisError("--tuning must be a positive number of units") }
         }
         let treatments = table.variants.filter { $0 != settings.control }
+        var plan: AnalysisResult.GroupSequentialLook?
+        if settings.method == .sequential, let planned = settings.plannedLooks {
+            guard planned.looks >= 1, planned.looks <= 50, planned.look >= 1, planned.look <= planned.looks else {
+                throw AnalysisError("--look must lie between 1 and --looks (got look \(planned.look) of \(planned.looks))")
+            }
+            // Bonferroni split of the spending over all comparisons keeps the family-wise error at α.
+            let family = settings.correction == .none ? 1 : treatments.count * table.metrics.count
+            let comparisonAlpha = settings.test.alpha / Double(max(1, family))
+            let design: GroupSequentialDesign
+            do {
+                design = try GroupSequentialDesign.obrienFleming(looks: planned.looks, alpha: comparisonAlpha)
+            } catch let error as StatsError {
+                throw AnalysisError("--looks: \(error.message)")
+            }
+            let index = planned.look - 1
+            guard index < design.boundaries.count, index < design.nominalAlpha.count else {
+                throw AnalysisError("--look \(planned.look) is beyond the \(planned.looks) planned looks")
+            }
+            plan = .init(
+                looks: planned.looks, look: planned.look, boundary: design.boundaries[index],
+                nominalAlpha: design.nominalAlpha[index], boundaries: design.boundaries, comparisonAlpha: comparisonAlpha)
+        }
 
         var metrics: [AnalysisResult.MetricResult] = []
         for metric in table.metrics {
@@ -85,7 +120,7 @@ public enum ExperimentAnalysis {
             }
             let comparisons = treatments.map { variant in
                 compare(metric: metric, control: control, treatment: metric.arms[variant] ?? SufficientStatistics(),
-                        variant: variant, settings: settings)
+                        variant: variant, settings: settings, boundary: plan?.boundary)
             }
             metrics.append(.init(name: metric.name, kind: metric.kind, arms: arms, comparisons: comparisons))
         }
@@ -93,7 +128,8 @@ public enum ExperimentAnalysis {
         // One family: every comparison of every metric (NaN p-values, e.g. Bayesian, stay out).
         let family = metrics.flatMap { $0.comparisons.map(\.pValue) }
         var adjusted = settings.correction.adjust(family)[...]
-        for m in metrics.indices {
+        // Group-sequential decisions come from the boundary (already Bonferroni-split), not from p-values.
+        for m in metrics.indices where plan == nil {
             for c in metrics[m].comparisons.indices {
                 let p = adjusted.popFirst() ?? .nan
                 metrics[m].comparisons[c].adjustedPValue = p
@@ -113,14 +149,14 @@ public enum ExperimentAnalysis {
         return AnalysisResult(
             experiment: settings.experiment, control: settings.control, method: settings.method.rawValue,
             alpha: settings.test.alpha, alternative: settings.test.alternative, correction: settings.correction,
-            tuning: settings.method == .sequential ? settings.tuning : nil,
+            tuning: settings.method == .sequential && plan == nil ? settings.tuning : nil, groupSequential: plan,
             prior: settings.method == .bayesian ? settings.prior : nil,
             srm: srm, metrics: metrics, factorial: factorial, bootstrap: nil, warnings: warnings)
     }
 
     static func compare(
         metric: ArmTable.Metric, control: SufficientStatistics, treatment: SufficientStatistics, variant: String,
-        settings: AnalysisSettings
+        settings: AnalysisSettings, boundary: Double? = nil
     ) -> AnalysisResult.ComparisonResult {
         var cuped: AnalysisResult.CUPED?
         var moments = metric.kind.moments(control: control, treatment: treatment)
@@ -140,7 +176,26 @@ public enum ExperimentAnalysis {
                 ? metric.kind.compare(control: control, treatment: treatment, settings: settings.test)
                 : WelchTTest.compare(moments, settings: settings.test)
         case .sequential:
-            comparison = MixtureSPRT.compare(moments, alpha: settings.test.alpha, tuning: settings.tuning)
+            if let boundary {
+                // Fixed-horizon statistic against the look's boundary; repeated confidence
+                // intervals Δ̂ ± c_k·SE (Jennison & Turnbull 2000, ch. 9) hold jointly over looks.
+                var fixed = cuped == nil
+                    ? metric.kind.compare(control: control, treatment: treatment, settings: settings.test)
+                    : WelchTTest.compare(moments, settings: settings.test)
+                if fixed.standardError.isFinite, fixed.standardError > 0 {
+                    fixed.absoluteCI = Interval(
+                        fixed.absoluteEffect - boundary * fixed.standardError, fixed.absoluteEffect + boundary * fixed.standardError)
+                }
+                if fixed.relativeStandardError.isFinite, fixed.relativeStandardError > 0 {
+                    fixed.relativeCI = Interval(
+                        fixed.relativeEffect - boundary * fixed.relativeStandardError,
+                        fixed.relativeEffect + boundary * fixed.relativeStandardError)
+                }
+                comparison = fixed
+                result.significant = abs(fixed.statistic) >= boundary
+            } else {
+                comparison = MixtureSPRT.compare(moments, alpha: settings.test.alpha, tuning: settings.tuning)
+            }
         case .bayesian:
             let bayes: BayesianComparison
             if metric.kind == .proportion, cuped == nil, settings.prior == nil {

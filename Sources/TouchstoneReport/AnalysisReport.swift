@@ -53,7 +53,11 @@ public enum AnalysisReport {
         var heading = "Experiment \(result.experiment ?? "analysis") — control '\(result.control)', \(result.method), "
         heading += "α = \(result.alpha) (\(result.alternative.rawValue))"
         if result.method != "bayesian" { heading += ", correction: \(result.correction.rawValue)" }
-        if let tuning = result.tuning { heading += ", mSPRT tuning \(Int(tuning))" }
+        if let plan = result.groupSequential {
+            heading += ", group-sequential look \(plan.look) of \(plan.looks) (O'Brien–Fleming |z| ≥ \(String(format: "%.3f", plan.boundary)))"
+        } else if let tuning = result.tuning {
+            heading += ", mSPRT tuning \(Int(tuning))"
+        }
         if let prior = result.prior { heading += ", prior N(\(prior.mean), \(prior.stdDev)²) on the lift" }
         sections.append(markdown ? "## \(heading)" : heading)
         for warning in result.warnings {
@@ -146,7 +150,7 @@ public enum AnalysisReport {
             sections.append((markdown ? "### \(title)\n\n" : "\(title)\n") + (markdown ? table.renderMarkdown() : table.renderText()))
         }
         sections.append(result.method == "bayesian"
-            ? "* the posterior puts more than \(NumberFormatting.percent(1 - result.alpha / 2)) on one side of zero"
+            ? "* the posterior puts more than \(String(format: "%.1f%%", (1 - result.alpha / 2) * 100)) on one side of zero"
             : "* significant after correction at α = \(result.alpha)" + (result.method == "sequential" ? " (always-valid p-values)" : ""))
         return sections.joined(separator: "\n\n")
     }

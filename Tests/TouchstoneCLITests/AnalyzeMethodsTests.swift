@@ -81,6 +81,26 @@ struct AnalyzeMethodsTests {
         #expect(output["tuning"] as? Double == 5000)
     }
 
+    @Test func groupSequentialLooksUseTheOBrienFlemingBoundary() throws {
+        let summary = try temporary("arms.csv", "variant,units,mean,stddev\ncontrol,1000,10,4\ntreatment,1000,10.6,4.2\n")
+        var decisions: [Bool] = []
+        for look in [1, 3] {
+            let output = try json([
+                "--summary", summary.path, "--control", "control", "--method", "sequential", "--looks", "5", "--look", "\(look)",
+            ])
+            let plan = try #require(output["groupSequential"] as? [String: Any])
+            let boundary = try #require(plan["boundary"] as? Double)
+            #expect(abs(boundary - [4.877, 3.357, 2.680][look - 1]) < 1e-3)
+            let comparison = try firstComparison(output)
+            let ci = try #require(comparison["absoluteCI"] as? [Double])
+            let se = try #require(comparison["standardError"] as? Double)
+            #expect(abs((ci[1] - ci[0]) / 2 - boundary * se) < 1e-9)
+            decisions.append(comparison["significant"] as? Bool ?? false)
+        }
+        // z ≈ 3.27: inside the first boundary (4.877), beyond the third (2.680).
+        #expect(decisions == [false, true])
+    }
+
     @Test func cupedRatioCapsFactorialAndBootstrap() throws {
         let units = try unitTable()
         let output = try json([
@@ -128,6 +148,9 @@ struct AnalyzeMethodsTests {
         (["--covariate", "revenue=missing_column"], "missing_column"),
         (["--factorial-metric", "nope"], "--factorial-metric"),
         (["--bootstrap", "1"], "--bootstrap"),
+        (["--method", "sequential", "--looks", "5"], "--look"),
+        (["--method", "sequential", "--looks", "5", "--look", "6"], "--look"),
+        (["--looks", "5", "--look", "1"], "--method sequential"),
     ])
     func badFlagsNameTheFlag(extra: [String], mention: String) throws {
         let units = try unitTable()

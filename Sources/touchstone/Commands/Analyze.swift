@@ -78,6 +78,12 @@ struct Analyze: ParsableCommand {
     @Option(help: "Sequential: mixture SPRT tuning, the planned total units per comparison (default 5000, as GrowthBook).")
     var tuning: Double?
 
+    @Option(help: "Sequential: planned, equally spaced looks of a group-sequential (O'Brien–Fleming) test instead of the mSPRT; needs --look.")
+    var looks: Int?
+
+    @Option(help: "Sequential with --looks: which look this analysis is (1…K).")
+    var look: Int?
+
     @Option(name: .customLong("covariate"), help: "CUPED: METRIC=COL adjusts a unit-table metric by its pre-period column COL (repeatable).")
     var covariates: [String] = []
 
@@ -130,6 +136,13 @@ struct Analyze: ParsableCommand {
         if let tuning {
             guard method == .sequential else { throw ValidationError("--tuning applies to --method sequential") }
             guard tuning > 0, tuning.isFinite else { throw ValidationError("--tuning must be a positive number of units (got \(tuning))") }
+        }
+        if looks != nil || look != nil {
+            guard method == .sequential else { throw ValidationError("--looks and --look apply to --method sequential") }
+            guard let looks, let look else { throw ValidationError("--looks K and --look k go together") }
+            guard (1...50).contains(looks) else { throw ValidationError("--looks must be between 1 and 50 (got \(looks))") }
+            guard (1...looks).contains(look) else { throw ValidationError("--look must be between 1 and --looks \(looks) (got \(look))") }
+            guard tuning == nil else { throw ValidationError("--tuning is for the mSPRT; with --looks the test is group-sequential") }
         }
         if method == .sequential, alternative != .twoSided {
             throw ValidationError("--method sequential is two-sided only (as GrowthBook's): drop --alternative")
@@ -244,9 +257,11 @@ struct Analyze: ParsableCommand {
             correction: correction, weights: try parsedWeights(), srmThreshold: srmThreshold,
             method: method, prior: prior.flatMap(GaussianPrior.init(argument:)), tuning: tuning ?? 5_000,
             factorialCovariance: RobustCovariance(argument: robust) ?? .hc3, factorialMetric: factorialMetric)
+        var settingsWithLooks = settings
+        if let looks, let look { settingsWithLooks.plannedLooks = .init(looks: looks, look: look) }
         var result: AnalysisResult
         do {
-            result = try ExperimentAnalysis.analyze(table, settings: settings)
+            result = try ExperimentAnalysis.analyze(table, settings: settingsWithLooks)
             if let bootstrap, let units {
                 let columns = table.metrics.filter { $0.kind == .mean }.map(\.name)
                 var samples: [String: [String: [Double]]] = [:]
