@@ -14,6 +14,15 @@ struct Stats2UnitTests {
         #expect(Quantile.linear([1, 2], 1.5).isNaN)
     }
 
+    @Test func channelCombinationsParse() {
+        #expect(ChannelCombination(variant: "email + push", control: "control").channels == ["email", "push"])
+        #expect(ChannelCombination(variant: "control", control: "control").channels.isEmpty)
+        #expect(ChannelCombination(variant: "push+push", control: "control").channels == ["push"])
+        #expect(ChannelCombination(variant: "email+push", control: "control").contains(ChannelCombination(channels: ["push"])))
+        #expect(ChannelCombination.isChannelDesign(["control", "email", "email+push"]))
+        #expect(!ChannelCombination.isChannelDesign(["control", "treatment"]))
+    }
+
     @Test func capRulesParseAndCap() {
         #expect(CapRule(argument: "P99") == .percentile(0.99))
         #expect(CapRule(argument: "250") == .value(250))

@@ -13,7 +13,8 @@ public struct ChannelCombination: Sendable, Hashable {
         } else {
             var seen: [String] = []
             for part in variant.split(separator: "+") {
-                let name = part.trimmingCharacters(in: .whitespaces)
+                // Blanks around '+' are layout, not part of a channel name.
+                let name = String(part.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
                 if !name.isEmpty, !seen.contains(name) { seen.append(name) }
             }
             channels = seen
@@ -30,14 +31,3 @@ public struct ChannelCombination: Sendable, Hashable {
         variants.contains { $0.contains("+") }
     }
 }
-
-extension Substring {
-    fileprivate func trimmingCharacters(in _: WhitespaceSet) -> String {
-        var slice = self[...]
-        while let first = slice.first, first == " " || first == "\t" { slice = slice.dropFirst() }
-        while let last = slice.last, last == " " || last == "\t" { slice = slice.dropLast() }
-        return String(slice)
-    }
-}
-
-fileprivate enum WhitespaceSet { case whitespaces }

@@ -11,7 +11,8 @@
 /// ```
 /// The relative effect is scaled by the *unadjusted* control mean, exactly as gbstats'
 /// `RegressionAdjustedStatistic` + `frequentist_variance`. With correlation ρ between x and y
-/// the variance of the effect shrinks by about ρ²; ``varianceReduction`` reports the share
+/// the variance of the effect shrinks by about ρ². For 0/1 metrics s²_y is p(1 − p), as in
+/// gbstats' `ProportionStatistic`; ``varianceReduction`` reports the share
 /// actually achieved, 1 − Var_adj(Δ)/Var(Δ).
 public struct RegressionAdjustment: Sendable, Hashable {
     /// The pooled regression coefficient (0 when the covariate or metric is constant).
