@@ -1,7 +1,7 @@
 import TouchstoneData
 import TouchstoneStats
 
-/// Settings of a fixed-horizon frequentist analysis.
+/// Settings of an analysis.
 public struct AnalysisSettings: Sendable, Hashable {
     public var experiment: String?
     public var control: String
@@ -10,10 +10,33 @@ public struct AnalysisSettings: Sendable, Hashable {
     /// Configured traffic weights per variant for the SRM check; `nil` means equal weights.
     public var weights: [String: Double]?
     public var srmThreshold: Double
+    public var method: AnalysisMethod
+    /// Bayesian: an informative prior on the relative effect (switches conversions to the Gaussian model).
+    public var prior: GaussianPrior?
+    /// Sequential: the mixture SPRT tuning parameter, the planned total units (GrowthBook's default 5,000).
+    public var tuning: Double
+    /// Channel-combination regression: covariance estimator and the metric (default: the first).
+    public var factorialCovariance: RobustCovariance
+    public var factorialMetric: String?
+    /// Sequential with planned, equally spaced looks: (looks K, current look k). Replaces the
+    /// mixture SPRT by the Lan–DeMets O'Brien–Fleming group-sequential test.
+    public var plannedLooks: PlannedLooks?
+
+    /// K equally spaced planned looks, of which this is look k.
+    public struct PlannedLooks: Sendable, Hashable {
+        public var looks: Int
+        public var look: Int
+        public init(looks: Int, look: Int) {
+            self.looks = looks
+            self.look = look
+        }
+    }
 
     public init(
         experiment: String? = nil, control: String, test: TestSettings = TestSettings(),
-        correction: MultipleTestingCorrection = .holm, weights: [String: Double]? = nil, srmThreshold: Double = 0.001
+        correction: MultipleTestingCorrection = .holm, weights: [String: Double]? = nil, srmThreshold: Double = 0.001,
+        method: AnalysisMethod = .frequentist, prior: GaussianPrior? = nil, tuning: Double = 5_000,
+        factorialCovariance: RobustCovariance = .hc3, factorialMetric: String? = nil
     ) {
         self.experiment = experiment
         self.control = control
@@ -21,6 +44,11 @@ public struct AnalysisSettings: Sendable, Hashable {
         self.correction = correction
         self.weights = weights
         self.srmThreshold = srmThreshold
+        self.method = method
+        self.prior = prior
+        self.tuning = tuning
+        self.factorialCovariance = factorialCovariance
+        self.factorialMetric = factorialMetric
     }
 }
 
@@ -32,8 +60,9 @@ public struct AnalysisError: Error, Sendable, Hashable, CustomStringConvertible 
 }
 
 /// Turns per-arm sufficient statistics into comparisons of every arm against control, for every
-/// metric, with the SRM check and the multiple-comparison correction over the whole family
-/// (arms × metrics).
+/// metric, with the SRM check, the multiple-comparison correction over the whole family
+/// (arms × metrics; frequentist and sequential p-values), and — when the arms are channel
+/// combinations — the factorial regression of channel effects.
 public enum ExperimentAnalysis {
     public static func analyze(_ table: ArmTable, settings: AnalysisSettings) throws -> AnalysisResult {
         try settings.test.validate()
@@ -44,40 +73,69 @@ public enum ExperimentAnalysis {
         guard table.variants.count >= 2 else {
             throw AnalysisError("only one variant ('\(settings.control)') in the data: nothing to compare")
         }
+        if settings.method == .sequential {
+            guard settings.test.alternative == .twoSided else {
+                throw AnalysisError("--method sequential is two-sided only (as GrowthBook's); drop --alternative")
+            }
+            guard settings.tuning > 0, settings.tuning.isFinite else { throw AnalysisError("--tuning must be a positive number of units") }
+        }
         let treatments = table.variants.filter { $0 != settings.control }
+        var plan: AnalysisResult.GroupSequentialLook?
+        if settings.method == .sequential, let planned = settings.plannedLooks {
+            guard planned.looks >= 1, planned.looks <= 50, planned.look >= 1, planned.look <= planned.looks else {
+                throw AnalysisError("--look must lie between 1 and --looks (got look \(planned.look) of \(planned.looks))")
+            }
+            // Bonferroni split of the spending over all comparisons keeps the family-wise error at α.
+            let family = settings.correction == .none ? 1 : treatments.count * table.metrics.count
+            let comparisonAlpha = settings.test.alpha / Double(max(1, family))
+            let design: GroupSequentialDesign
+            do {
+                design = try GroupSequentialDesign.obrienFleming(looks: planned.looks, alpha: comparisonAlpha)
+            } catch let error as StatsError {
+                throw AnalysisError("--looks: \(error.message)")
+            }
+            let index = planned.look - 1
+            guard index < design.boundaries.count, index < design.nominalAlpha.count else {
+                throw AnalysisError("--look \(planned.look) is beyond the \(planned.looks) planned looks")
+            }
+            plan = .init(
+                looks: planned.looks, look: planned.look, boundary: design.boundaries[index],
+                nominalAlpha: design.nominalAlpha[index], boundaries: design.boundaries, comparisonAlpha: comparisonAlpha)
+        }
 
         var metrics: [AnalysisResult.MetricResult] = []
         for metric in table.metrics {
             let control = metric.arms[settings.control] ?? SufficientStatistics()
             let arms = table.variants.map { variant in
                 let statistics = metric.arms[variant] ?? SufficientStatistics()
+                let ratio = RatioStatistics(joint: statistics)
+                let stdDev: Double = switch metric.kind {
+                case .proportion: statistics.populationVariance.squareRoot()
+                case .mean: statistics.stdDev
+                case .ratio: ratio.unitVariance.squareRoot()
+                }
                 return AnalysisResult.Arm(
-                    variant: variant, units: statistics.count, mean: statistics.mean,
-                    stdDev: metric.kind == .proportion
-                        ? statistics.populationVariance.squareRoot() : statistics.stdDev)
+                    variant: variant, units: statistics.count,
+                    mean: metric.kind == .ratio ? ratio.ratio : statistics.mean, stdDev: stdDev)
             }
             let comparisons = treatments.map { variant in
-                let comparison = metric.kind.compare(
-                    control: control, treatment: metric.arms[variant] ?? SufficientStatistics(), settings: settings.test)
-                return AnalysisResult.ComparisonResult(
-                    variant: variant, control: settings.control,
-                    absoluteEffect: comparison.absoluteEffect, absoluteCI: comparison.absoluteCI,
-                    relativeEffect: comparison.relativeEffect, relativeCI: comparison.relativeCI,
-                    pValue: comparison.pValue, adjustedPValue: comparison.pValue, significant: false,
-                    statistic: comparison.statistic, standardError: comparison.standardError,
-                    diagnostics: comparison.diagnostics.isEmpty ? nil : comparison.diagnostics)
+                compare(metric: metric, control: control, treatment: metric.arms[variant] ?? SufficientStatistics(),
+                        variant: variant, settings: settings, boundary: plan?.boundary)
             }
             metrics.append(.init(name: metric.name, kind: metric.kind, arms: arms, comparisons: comparisons))
         }
 
-        // One family: every comparison of every metric.
+        // One family: every comparison of every metric (NaN p-values, e.g. Bayesian, stay out).
         let family = metrics.flatMap { $0.comparisons.map(\.pValue) }
         var adjusted = settings.correction.adjust(family)[...]
-        for m in metrics.indices {
+        // Group-sequential decisions come from the boundary (already Bonferroni-split), not from p-values.
+        for m in metrics.indices where plan == nil {
             for c in metrics[m].comparisons.indices {
                 let p = adjusted.popFirst() ?? .nan
                 metrics[m].comparisons[c].adjustedPValue = p
-                metrics[m].comparisons[c].significant = p < settings.test.alpha
+                if settings.method != .bayesian {
+                    metrics[m].comparisons[c].significant = p < settings.test.alpha
+                }
             }
         }
 
@@ -87,10 +145,153 @@ public enum ExperimentAnalysis {
             warnings.append(
                 "Sample ratio mismatch: the arms' unit counts are unlikely under the configured weights (p = \(srm.pValue)). Check assignment and exposure logging before trusting any effect.")
         }
+        let factorial = try factorialBlock(table, settings: settings)
         return AnalysisResult(
-            experiment: settings.experiment, control: settings.control, method: "frequentist",
+            experiment: settings.experiment, control: settings.control, method: settings.method.rawValue,
             alpha: settings.test.alpha, alternative: settings.test.alternative, correction: settings.correction,
-            srm: srm, metrics: metrics, warnings: warnings)
+            tuning: settings.method == .sequential && plan == nil ? settings.tuning : nil, groupSequential: plan,
+            prior: settings.method == .bayesian ? settings.prior : nil,
+            srm: srm, metrics: metrics, factorial: factorial, bootstrap: nil, warnings: warnings)
+    }
+
+    static func compare(
+        metric: ArmTable.Metric, control: SufficientStatistics, treatment: SufficientStatistics, variant: String,
+        settings: AnalysisSettings, boundary: Double? = nil
+    ) -> AnalysisResult.ComparisonResult {
+        var cuped: AnalysisResult.CUPED?
+        var moments = metric.kind.moments(control: control, treatment: treatment)
+        if let covariate = metric.covariate, metric.kind != .ratio {
+            let adjustment = RegressionAdjustment(control: control, treatment: treatment, kind: metric.kind)
+            moments = adjustment.adjusted
+            cuped = .init(covariate: covariate, theta: adjustment.theta, varianceReduction: adjustment.varianceReduction)
+        }
+        var result = AnalysisResult.ComparisonResult(
+            variant: variant, control: settings.control, absoluteEffect: .nan, absoluteCI: .undefined,
+            relativeEffect: .nan, relativeCI: .undefined, pValue: .nan, adjustedPValue: .nan, significant: false,
+            statistic: .nan, standardError: .nan, cuped: cuped)
+        let comparison: Comparison
+        switch settings.method {
+        case .frequentist:
+            comparison = cuped == nil
+                ? metric.kind.compare(control: control, treatment: treatment, settings: settings.test)
+                : WelchTTest.compare(moments, settings: settings.test)
+        case .sequential:
+            if let boundary {
+                // Fixed-horizon statistic against the look's boundary; repeated confidence
+                // intervals Δ̂ ± c_k·SE (Jennison & Turnbull 2000, ch. 9) hold jointly over looks.
+                var fixed = cuped == nil
+                    ? metric.kind.compare(control: control, treatment: treatment, settings: settings.test)
+                    : WelchTTest.compare(moments, settings: settings.test)
+                if fixed.standardError.isFinite, fixed.standardError > 0 {
+                    fixed.absoluteCI = Interval(
+                        fixed.absoluteEffect - boundary * fixed.standardError, fixed.absoluteEffect + boundary * fixed.standardError)
+                }
+                if fixed.relativeStandardError.isFinite, fixed.relativeStandardError > 0 {
+                    fixed.relativeCI = Interval(
+                        fixed.relativeEffect - boundary * fixed.relativeStandardError,
+                        fixed.relativeEffect + boundary * fixed.relativeStandardError)
+                }
+                comparison = fixed
+                result.significant = abs(fixed.statistic) >= boundary
+            } else {
+                comparison = MixtureSPRT.compare(moments, alpha: settings.test.alpha, tuning: settings.tuning)
+            }
+        case .bayesian:
+            let bayes: BayesianComparison
+            if metric.kind == .proportion, cuped == nil, settings.prior == nil {
+                let conversions = { (s: SufficientStatistics) in Int((s.mean * Double(s.count)).rounded()) }
+                bayes = BetaBinomialTest.compare(
+                    control: (control.count, conversions(control)), treatment: (treatment.count, conversions(treatment)),
+                    alpha: settings.test.alpha)
+            } else {
+                bayes = GaussianEffectTest.compare(moments, prior: settings.prior ?? .flat, alpha: settings.test.alpha)
+            }
+            result.absoluteEffect = bayes.absoluteEffect
+            result.absoluteCI = bayes.absoluteCI
+            result.relativeEffect = bayes.relativeEffect
+            result.relativeCI = bayes.relativeCI
+            result.probabilityToBeatControl = bayes.probabilityToBeatControl
+            result.expectedLoss = bayes.expectedLoss
+            result.controlExpectedLoss = bayes.controlExpectedLoss
+            result.relativeExpectedLoss = bayes.relativeExpectedLoss
+            result.credibleInterval = bayes.credibleInterval
+            result.model = bayes.model.rawValue
+            // "Significant": the posterior puts at least 1 − α/2 on one side of zero.
+            let p = bayes.probabilityToBeatControl
+            result.significant = p > 1 - settings.test.alpha / 2 || p < settings.test.alpha / 2
+            result.diagnostics = bayes.diagnostics.isEmpty ? nil : bayes.diagnostics
+            return result
+        }
+        result.absoluteEffect = comparison.absoluteEffect
+        result.absoluteCI = comparison.absoluteCI
+        result.relativeEffect = comparison.relativeEffect
+        result.relativeCI = comparison.relativeCI
+        result.pValue = comparison.pValue
+        result.adjustedPValue = comparison.pValue
+        result.statistic = comparison.statistic
+        result.standardError = comparison.standardError
+        result.diagnostics = comparison.diagnostics.isEmpty ? nil : comparison.diagnostics
+        return result
+    }
+
+    /// The factorial block, when variant names combine channels with `+`.
+    static func factorialBlock(_ table: ArmTable, settings: AnalysisSettings) throws -> AnalysisResult.Factorial? {
+        guard ChannelCombination.isChannelDesign(table.variants) else {
+            if let name = settings.factorialMetric {
+                throw AnalysisError("--factorial-metric '\(name)': no variant combines channels with '+' (e.g. email+push)")
+            }
+            return nil
+        }
+        let metric: ArmTable.Metric
+        if let name = settings.factorialMetric {
+            guard let found = table.metrics.first(where: { $0.name == name }) else {
+                throw AnalysisError("--factorial-metric '\(name)' is not an analysed metric")
+            }
+            metric = found
+        } else {
+            guard let first = table.metrics.first(where: { $0.kind != .ratio }) else { return nil }
+            metric = first
+        }
+        guard metric.kind != .ratio else {
+            throw AnalysisError("--factorial-metric '\(metric.name)' is a ratio metric: the regression needs a per-unit metric")
+        }
+        let cells = table.variants.map { variant in
+            FactorialRegression.Cell(
+                variant: variant, combination: ChannelCombination(variant: variant, control: settings.control),
+                statistics: metric.arms[variant] ?? SufficientStatistics())
+        }
+        let fit = FactorialRegression.fit(
+            cells: cells, kind: metric.kind, covariance: settings.factorialCovariance,
+            settings: TestSettings(alpha: settings.test.alpha))
+        return AnalysisResult.Factorial(
+            metric: metric.name, covariance: fit.covariance, degreesOfFreedom: fit.degreesOfFreedom,
+            intercept: fit.effects.first?.estimate ?? .nan, effects: Array(fit.effects.dropFirst()),
+            relativeEffects: fit.relativeEffects, combinations: fit.combinations,
+            diagnostics: fit.diagnostics.isEmpty ? nil : fit.diagnostics)
+    }
+
+    /// Percentile-bootstrap intervals of the difference in a quantile, every treatment against
+    /// control, for raw samples keyed by metric then variant. Each comparison uses its own
+    /// generator seeded `seed + index`, so results do not depend on evaluation order.
+    public static func bootstrap(
+        _ samples: [String: [String: [Double]]], control: String, quantile: Double, replicates: Int, seed: UInt64,
+        alpha: Double
+    ) -> [AnalysisResult.BootstrapResult] {
+        var results: [AnalysisResult.BootstrapResult] = []
+        for metric in samples.keys.sorted() {
+            guard let arms = samples[metric] else { continue }
+            let controlValues = arms[control] ?? []
+            for variant in arms.keys.sorted() where variant != control {
+                let b = Bootstrap.compare(
+                    control: controlValues, treatment: arms[variant] ?? [], statistic: Bootstrap.quantile(quantile),
+                    replicates: replicates, seed: seed &+ UInt64(results.count), alpha: alpha)
+                results.append(.init(
+                    metric: metric, variant: variant, control: control, quantile: quantile, estimate: b.estimate, ci: b.ci,
+                    relativeEstimate: b.relativeEstimate, relativeCI: b.relativeCI, standardError: b.standardError,
+                    replicates: replicates, seed: b.seed, diagnostics: b.diagnostics.isEmpty ? nil : b.diagnostics))
+            }
+        }
+        return results
     }
 
     static func sampleRatioCheck(_ table: ArmTable, settings: AnalysisSettings) throws -> AnalysisResult.SRM? {

@@ -13,6 +13,7 @@ public enum AnalysisReport {
             "metric", "kind", "variant", "control", "units", "mean", "control_units", "control_mean",
             "absolute_effect", "absolute_ci_lower", "absolute_ci_upper", "relative_effect",
             "relative_ci_lower", "relative_ci_upper", "p_value", "adjusted_p_value", "significant",
+            "probability_to_beat_control", "expected_loss", "cuped_theta", "cuped_variance_reduction",
         ])]
         for metric in result.metrics {
             let control = metric.arms.first { $0.variant == result.control }
@@ -28,6 +29,10 @@ public enum AnalysisReport {
                     NumberFormatting.exact(comparison.relativeCI.lower), NumberFormatting.exact(comparison.relativeCI.upper),
                     NumberFormatting.exact(comparison.pValue), NumberFormatting.exact(comparison.adjustedPValue),
                     comparison.significant ? "true" : "false",
+                    NumberFormatting.exact(comparison.probabilityToBeatControl ?? .nan),
+                    NumberFormatting.exact(comparison.expectedLoss ?? .nan),
+                    NumberFormatting.exact(comparison.cuped?.theta ?? .nan),
+                    NumberFormatting.exact(comparison.cuped?.varianceReduction ?? .nan),
                 ]))
             }
         }
@@ -46,7 +51,14 @@ public enum AnalysisReport {
         var sections: [String] = []
         let confidence = Int(((1 - result.alpha) * 100).rounded())
         var heading = "Experiment \(result.experiment ?? "analysis") — control '\(result.control)', \(result.method), "
-        heading += "α = \(result.alpha) (\(result.alternative.rawValue)), correction: \(result.correction.rawValue)"
+        heading += "α = \(result.alpha) (\(result.alternative.rawValue))"
+        if result.method != "bayesian" { heading += ", correction: \(result.correction.rawValue)" }
+        if let plan = result.groupSequential {
+            heading += ", group-sequential look \(plan.look) of \(plan.looks) (O'Brien–Fleming |z| ≥ \(String(format: "%.3f", plan.boundary)))"
+        } else if let tuning = result.tuning {
+            heading += ", mSPRT tuning \(Int(tuning))"
+        }
+        if let prior = result.prior { heading += ", prior N(\(prior.mean), \(prior.stdDev)²) on the lift" }
         sections.append(markdown ? "## \(heading)" : heading)
         for warning in result.warnings {
             sections.append(markdown ? "> **Warning:** \(warning)" : "WARNING: \(warning)")
@@ -57,9 +69,11 @@ public enum AnalysisReport {
         }
         for metric in result.metrics {
             let unit = metric.kind == .proportion ? "pp" : ""
+            let bayesian = result.method == "bayesian"
             var table = TextTable([
-                "variant", "units", metric.kind == .proportion ? "rate" : "mean",
-                "abs. effect", "\(confidence)% CI", "lift", "\(confidence)% CI", "p", "adj. p", "",
+                "variant", "units", metric.kind == .proportion ? "rate" : (metric.kind == .ratio ? "ratio" : "mean"),
+                "abs. effect", "\(confidence)% CI", "lift", "\(confidence)% CI",
+                bayesian ? "P(beat ctrl)" : "p", bayesian ? "exp. loss" : "adj. p", "",
             ])
             let ordered = metric.arms.filter { $0.variant == result.control } + metric.arms.filter { $0.variant != result.control }
             for arm in ordered {
@@ -82,18 +96,62 @@ public enum AnalysisReport {
                     arm.variant, NumberFormatting.count(arm.units), rate,
                     effect(comparison.absoluteEffect), absoluteCI,
                     NumberFormatting.percent(comparison.relativeEffect), relativeCI,
-                    NumberFormatting.pValue(comparison.pValue), NumberFormatting.pValue(comparison.adjustedPValue),
+                    bayesian ? String(format: "%.2f%%", (comparison.probabilityToBeatControl ?? .nan) * 100)
+                        : NumberFormatting.pValue(comparison.pValue),
+                    bayesian ? effect(comparison.expectedLoss ?? .nan) : NumberFormatting.pValue(comparison.adjustedPValue),
                     comparison.significant ? "*" : "",
                 ])
             }
             let title = "Metric '\(metric.name)' (\(metric.kind.rawValue))"
             sections.append((markdown ? "### \(title)\n\n" : "\(title)\n") + (markdown ? table.renderMarkdown() : table.renderText()))
-            let notes = metric.comparisons.flatMap { comparison in
+            var notes = metric.comparisons.compactMap { comparison in
+                comparison.cuped.map {
+                    "  CUPED (\(comparison.variant)): covariate '\($0.covariate)', θ = \(NumberFormatting.significant($0.theta)), variance reduced by \(String(format: "%.1f%%", $0.varianceReduction * 100))"
+                }
+            }
+            notes += metric.comparisons.flatMap { comparison in
                 (comparison.diagnostics ?? []).map { "  note (\(comparison.variant)): \($0.message)" }
             }
             if !notes.isEmpty { sections.append(notes.joined(separator: "\n")) }
         }
-        sections.append("* significant after correction at α = \(result.alpha)")
+        if let factorial = result.factorial {
+            var table = TextTable(["term", "effect", "\(confidence)% CI", "p", "lift", "\(confidence)% CI"])
+            for effect in factorial.effects {
+                let relative = factorial.relativeEffects?.first { $0.term == effect.term }
+                table.append([
+                    effect.term, NumberFormatting.significant(effect.estimate, digits: 5),
+                    "[\(NumberFormatting.significant(effect.ci.lower, digits: 5)), \(NumberFormatting.significant(effect.ci.upper, digits: 5))]",
+                    NumberFormatting.pValue(effect.pValue),
+                    relative.map { NumberFormatting.percent($0.estimate) } ?? "",
+                    relative.map { "[\(NumberFormatting.percent($0.ci.lower)), \(NumberFormatting.percent($0.ci.upper))]" } ?? "",
+                ])
+            }
+            let title = "Channel effects on '\(factorial.metric)' (OLS, \(factorial.covariance.rawValue) robust SE, \(Int(factorial.degreesOfFreedom)) df)"
+            var text = (markdown ? "### \(title)\n\n" : "\(title)\n") + (markdown ? table.renderMarkdown() : table.renderText())
+            for combination in factorial.combinations {
+                text += "\n  \(combination.variant) vs best single channel \(combination.bestSingle): "
+                text += "\(NumberFormatting.significant(combination.absoluteEffect, digits: 5)) "
+                text += "(lift \(NumberFormatting.percent(combination.relativeEffect)), p = \(NumberFormatting.pValue(combination.pValue)))"
+            }
+            for diagnostic in factorial.diagnostics ?? [] { text += "\n  note: \(diagnostic.message)" }
+            sections.append(text)
+        }
+        if let bootstrap = result.bootstrap, !bootstrap.isEmpty {
+            var table = TextTable(["metric", "variant", "quantile", "difference", "\(confidence)% CI", "lift", "\(confidence)% CI"])
+            for b in bootstrap {
+                table.append([
+                    b.metric, b.variant, "\(b.quantile)", NumberFormatting.significant(b.estimate, digits: 5),
+                    "[\(NumberFormatting.significant(b.ci.lower, digits: 5)), \(NumberFormatting.significant(b.ci.upper, digits: 5))]",
+                    NumberFormatting.percent(b.relativeEstimate),
+                    "[\(NumberFormatting.percent(b.relativeCI.lower)), \(NumberFormatting.percent(b.relativeCI.upper))]",
+                ])
+            }
+            let title = "Bootstrap (\(bootstrap.first?.replicates ?? 0) replicates, seed \(bootstrap.first?.seed ?? 0))"
+            sections.append((markdown ? "### \(title)\n\n" : "\(title)\n") + (markdown ? table.renderMarkdown() : table.renderText()))
+        }
+        sections.append(result.method == "bayesian"
+            ? "* the posterior puts more than \(String(format: "%.1f%%", (1 - result.alpha / 2) * 100)) on one side of zero"
+            : "* significant after correction at α = \(result.alpha)" + (result.method == "sequential" ? " (always-valid p-values)" : ""))
         return sections.joined(separator: "\n\n")
     }
 }

@@ -364,8 +364,10 @@ public enum RawLogPipeline {
                     ? SufficientStatistics.proportion(units: counts[arm][0], conversions: counts[arm][1 + metric])
                     : statistics[arm][metric]
             }
+            // Marking the covariate switches on CUPED in the analysis.
             return ArmTable.Metric(
-                name: definition.name, kind: definition.kind, arms: Dictionary(uniqueKeysWithValues: zip(names, perArm)))
+                name: definition.name, kind: definition.kind, arms: Dictionary(uniqueKeysWithValues: zip(names, perArm)),
+                covariate: covariates == nil ? nil : "\(definition.name) before exposure")
         }
         return ArmTable(
             variants: names, metrics: tableMetrics,

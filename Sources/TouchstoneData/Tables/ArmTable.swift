@@ -5,13 +5,17 @@ public struct ArmTable: Sendable, Hashable {
     public struct Metric: Sendable, Hashable {
         public var name: String
         public var kind: MetricKind
-        /// Statistics per variant, keyed by variant name.
+        /// Statistics per variant, keyed by variant name. For a ratio metric the metric is the
+        /// numerator and the covariate the denominator.
         public var arms: [String: SufficientStatistics]
+        /// The pre-period covariate the statistics carry for CUPED, if any.
+        public var covariate: String?
 
-        public init(name: String, kind: MetricKind, arms: [String: SufficientStatistics]) {
+        public init(name: String, kind: MetricKind, arms: [String: SufficientStatistics], covariate: String? = nil) {
             self.name = name
             self.kind = kind
             self.arms = arms
+            self.covariate = covariate
         }
     }
 

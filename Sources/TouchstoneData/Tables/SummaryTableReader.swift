@@ -64,6 +64,9 @@ public enum SummaryTableReader {
             throw DataError(file: reader.name, line: 2, message: "the summary has a header but no arms")
         }
         let name = metricName ?? (kind == .proportion ? "conversion" : "value")
-        return ArmTable(variants: variants, metrics: [.init(name: name, kind: kind, arms: arms)], units: units)
+        return ArmTable(
+            variants: variants,
+            metrics: [.init(name: name, kind: kind, arms: arms, covariate: hasCovariate && kind == .mean ? "covariate" : nil)],
+            units: units)
     }
 }

@@ -6,15 +6,28 @@ import TouchstoneStats
 /// Metric cells may be numbers or, for proportions, `true`/`false` in any letter case (the
 /// Cookie Cats file writes `True`/`False`). A column requested as a proportion must hold only
 /// 0 and 1; one whose kind is inferred becomes a proportion when it does.
+///
+/// - `covariates` maps a metric column to its pre-period covariate column (CUPED); the
+///   covariate's moments are accumulated alongside the metric's.
+/// - `ratios` adds ratio metrics, whose numerator and denominator columns are accumulated as
+///   metric and covariate of one ``SufficientStatistics``.
+/// - `caps` winsorises a metric column at an upper value before it is aggregated.
 public enum UnitTableReader {
     public static func read(
-        _ reader: CSVReader, variantColumn: String, metrics: [MetricColumn], skipMissing: Bool = false
+        _ reader: CSVReader, variantColumn: String, metrics requested: [MetricColumn],
+        covariates: [String: String] = [:], ratios: [RatioColumn] = [], caps: [String: Double] = [:],
+        skipMissing: Bool = false
     ) throws -> ArmTable {
-        guard !metrics.isEmpty else {
+        guard !requested.isEmpty || !ratios.isEmpty else {
             throw DataError(file: reader.name, message: "no metric requested (use --metric COLUMN)")
         }
         let variantIndex = try reader.columnIndex(variantColumn)
+        // Ratio metrics ride along as extra slots: numerator as the value, denominator as the covariate.
+        let metrics = requested + ratios.map { MetricColumn(column: $0.numerator, kind: .ratio) }
         let metricIndices = try metrics.map { try reader.columnIndex($0.column) }
+        let covariateNames: [String?] = requested.map { covariates[$0.column] } + ratios.map(\.denominator)
+        let covariateIndices = try covariateNames.map { name in try name.map { try reader.columnIndex($0) } }
+        let capValues: [Double?] = requested.map { caps[$0.column] } + ratios.map { _ in nil }
         var variantOrder: [String] = []
         var slot: [String: Int] = [:]
         var statistics: [[SufficientStatistics]] = Array(repeating: [], count: metrics.count)
@@ -50,7 +63,16 @@ public enum UnitTableReader {
                     if skipMissing { continue }
                     throw row.error(column, "empty value in column '\(metrics[metric].column)' (pass --skip-missing to leave such units out of that metric)")
                 }
-                let value = try cellValue(row, column, name: metrics[metric].column)
+                var value = try cellValue(row, column, name: metrics[metric].column)
+                if let cap = capValues[metric], value > cap { value = cap }
+                var covariate = 0.0
+                if let covariateColumn = covariateIndices[metric] {
+                    if row.isEmpty(covariateColumn) {
+                        if skipMissing { continue }
+                        throw row.error(covariateColumn, "empty value in column '\(covariateNames[metric] ?? "")' (pass --skip-missing to leave such units out of that metric)")
+                    }
+                    covariate = try row.double(covariateColumn, column: covariateNames[metric] ?? "")
+                }
                 if value != 0 && value != 1 {
                     if metrics[metric].kind == .proportion {
                         throw row.error(column, "'\(row.string(column))' in proportion column '\(metrics[metric].column)' is not 0/1 or true/false")
@@ -59,7 +81,7 @@ public enum UnitTableReader {
                 }
                 if value == 1 { ones[metric][arm] += 1 }
                 present[metric][arm] += 1
-                statistics[metric][arm].add(value)
+                statistics[metric][arm].add(value, covariate: covariate)
             }
         }
         guard !variantOrder.isEmpty else {
@@ -67,11 +89,15 @@ public enum UnitTableReader {
         }
         let tableMetrics = metrics.enumerated().map { index, metric in
             let kind = metric.kind ?? (binary[index] ? .proportion : .mean)
-            let arms = binary[index]
+            let isRatio = index >= requested.count
+            // A covariate's moments live in the Welford statistics, so CUPED metrics keep them.
+            let arms = binary[index] && covariateIndices[index] == nil && !isRatio
                 ? variantOrder.indices.map { SufficientStatistics.proportion(units: present[index][$0], conversions: ones[index][$0]) }
                 : statistics[index]
             return ArmTable.Metric(
-                name: metric.column, kind: kind, arms: Dictionary(uniqueKeysWithValues: zip(variantOrder, arms)))
+                name: isRatio ? ratios[index - requested.count].name : metric.column, kind: isRatio ? .ratio : kind,
+                arms: Dictionary(uniqueKeysWithValues: zip(variantOrder, arms)),
+                covariate: isRatio ? nil : covariateNames[index])
         }
         return ArmTable(
             variants: variantOrder, metrics: tableMetrics,
@@ -88,5 +114,39 @@ public enum UnitTableReader {
         }
         if let truth { return truth }
         return try row.double(column, column: name)
+    }
+}
+
+// MARK: - Column values
+
+extension UnitTableReader {
+    /// Every value of one numeric column (a first pass, e.g. for a percentile cap).
+    public static func columnValues(_ reader: CSVReader, column: String) throws -> [Double] {
+        let index = try reader.columnIndex(column)
+        var values: [Double] = []
+        try reader.forEachRow { row in
+            guard !row.isEmpty(index) else { return }
+            values.append(try cellValue(row, index, name: column))
+        }
+        return values
+    }
+}
+
+extension UnitTableReader {
+    /// The values of one column grouped by variant (raw samples for the bootstrap), capped at
+    /// `cap` when given; empty cells are skipped.
+    public static func armValues(
+        _ reader: CSVReader, variantColumn: String, column: String, cap: Double? = nil
+    ) throws -> [String: [Double]] {
+        let variantIndex = try reader.columnIndex(variantColumn)
+        let index = try reader.columnIndex(column)
+        var values: [String: [Double]] = [:]
+        try reader.forEachRow { row in
+            guard !row.isEmpty(index) else { return }
+            var value = try cellValue(row, index, name: column)
+            if let cap, value > cap { value = cap }
+            values[row.string(variantIndex), default: []].append(value)
+        }
+        return values
     }
 }

@@ -18,6 +18,8 @@ public struct ExperimentDesign: Sendable, Hashable, Codable {
     public var samplePerArmExact: Double
     /// The per-comparison α after the correction for k − 1 comparisons.
     public var comparisonAlpha: Double
+    /// The extra sample sequential designs need (`design --sequential`).
+    public var sequential: SequentialPlan?
 
     /// Solves for the sample size that detects `mde`.
     public static func forEffect(_ analysis: PowerAnalysis, mde: Double, dailyUnits: Double? = nil) throws -> ExperimentDesign {
@@ -44,6 +46,6 @@ public struct ExperimentDesign: Sendable, Hashable, Codable {
         return ExperimentDesign(
             samplePerArm: perArm, totalSample: total, arms: analysis.arms, alpha: analysis.alpha,
             power: analysis.power, mde: mde, relative: analysis.relative, days: days,
-            samplePerArmExact: exact, comparisonAlpha: analysis.comparisonAlpha)
+            samplePerArmExact: exact, comparisonAlpha: analysis.comparisonAlpha, sequential: nil)
     }
 }

@@ -71,6 +71,10 @@ public struct PowerAnalysis: Sendable, Hashable {
     }
 
     /// σ_c² + σ_t² for an absolute effect δ; NaN when the treated rate leaves (0, 1).
+    public func unitVarianceSum(absoluteEffect delta: Double) -> Double {
+        varianceSum(absoluteEffect: delta)
+    }
+
     private func varianceSum(absoluteEffect delta: Double) -> Double {
         switch metric {
         case .proportion(let p):

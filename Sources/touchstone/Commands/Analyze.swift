@@ -69,8 +69,44 @@ struct Analyze: ParsableCommand {
     @Option(help: "p-value below which the SRM check reports a mismatch.")
     var srmThreshold = 0.001
 
-    @Option(help: "Analysis method (frequentist).")
-    var method = "frequentist"
+    @Option(help: "frequentist (fixed horizon), bayesian (probability to beat control, expected loss) or sequential (always-valid mSPRT).")
+    var method: AnalysisMethod = .frequentist
+
+    @Option(help: "Bayesian: normal prior MEAN,SD on the relative effect (e.g. 0,0.3); default flat. Conversions then use GrowthBook's Gaussian model instead of the exact beta-binomial.")
+    var prior: String?
+
+    @Option(help: "Sequential: mixture SPRT tuning, the planned total units per comparison (default 5000, as GrowthBook).")
+    var tuning: Double?
+
+    @Option(help: "Sequential: planned, equally spaced looks of a group-sequential (O'Brien–Fleming) test instead of the mSPRT; needs --look.")
+    var looks: Int?
+
+    @Option(help: "Sequential with --looks: which look this analysis is (1…K).")
+    var look: Int?
+
+    @Option(name: .customLong("covariate"), help: "CUPED: METRIC=COL adjusts a unit-table metric by its pre-period column COL (repeatable).")
+    var covariates: [String] = []
+
+    @Option(name: .customLong("ratio"), help: "Ratio metric NAME=NUM/DEN: Σ NUM / Σ DEN per arm by the delta method (repeatable; unit table).")
+    var ratios: [String] = []
+
+    @Option(name: .customLong("cap"), help: "Winsorise COL at a percentile of all units (COL=P99) or a value (COL=500) before aggregating (repeatable).")
+    var caps: [String] = []
+
+    @Option(help: "Channel-combination arms (email+push): metric for the factorial regression (default: the first).")
+    var factorialMetric: String?
+
+    @Option(help: "Channel-combination regression: robust covariance HC1 or HC3.")
+    var robust: String = "HC3"
+
+    @Option(help: "Bootstrap: replicates for a percentile interval of the difference in --quantile of each mean metric (unit table).")
+    var bootstrap: Int?
+
+    @Option(help: "Bootstrap: seed of the MT19937 generator.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Bootstrap: quantile level to compare (0.5 = median).")
+    var quantile = 0.5
 
     @OptionGroup var output: OutputOptions
 
@@ -91,8 +127,38 @@ struct Analyze: ParsableCommand {
                 throw ValidationError("--window '\(window)': expected a positive duration such as 14d, 36h or 90m")
             }
         }
-        guard method == "frequentist" else {
-            throw ValidationError("--method \(method) is not available yet (frequentist is)")
+        if prior != nil {
+            guard method == .bayesian else { throw ValidationError("--prior applies to --method bayesian") }
+            guard let prior, GaussianPrior(argument: prior) != nil else {
+                throw ValidationError("--prior '\(prior ?? "")': expected MEAN,SD with SD > 0 (relative effect, e.g. 0,0.3)")
+            }
+        }
+        if let tuning {
+            guard method == .sequential else { throw ValidationError("--tuning applies to --method sequential") }
+            guard tuning > 0, tuning.isFinite else { throw ValidationError("--tuning must be a positive number of units (got \(tuning))") }
+        }
+        if looks != nil || look != nil {
+            guard method == .sequential else { throw ValidationError("--looks and --look apply to --method sequential") }
+            guard let looks, let look else { throw ValidationError("--looks K and --look k go together") }
+            guard (1...50).contains(looks) else { throw ValidationError("--looks must be between 1 and 50 (got \(looks))") }
+            guard (1...looks).contains(look) else { throw ValidationError("--look must be between 1 and --looks \(looks) (got \(look))") }
+            guard tuning == nil else { throw ValidationError("--tuning is for the mSPRT; with --looks the test is group-sequential") }
+        }
+        if method == .sequential, alternative != .twoSided {
+            throw ValidationError("--method sequential is two-sided only (as GrowthBook's): drop --alternative")
+        }
+        guard RobustCovariance(argument: robust) != nil else { throw ValidationError("--robust '\(robust)': expected HC1 or HC3") }
+        if summary != nil, !(covariates.isEmpty && ratios.isEmpty && caps.isEmpty && bootstrap == nil) {
+            throw ValidationError("--covariate, --ratio, --cap and --bootstrap need --units (a summary's CUPED moments come from its covariate_mean, covariate_stddev and covariance columns)")
+        }
+        _ = try parsedCovariates()
+        for ratio in ratios where RatioColumn(argument: ratio) == nil {
+            throw ValidationError("--ratio '\(ratio)': expected NAME=NUMERATOR/DENOMINATOR")
+        }
+        _ = try parsedCaps()
+        if let bootstrap {
+            guard (2...1_000_000).contains(bootstrap) else { throw ValidationError("--bootstrap must be between 2 and 1000000 replicates") }
+            guard quantile >= 0, quantile <= 1 else { throw ValidationError("--quantile must lie in [0, 1] (got \(quantile))") }
         }
         if summary != nil, metrics.count > 1 {
             throw ValidationError("--summary holds one metric: give at most one --metric NAME")
@@ -113,6 +179,34 @@ struct Analyze: ParsableCommand {
             let name = parts[0].trimmingCharacters(in: .whitespaces)
             guard result[name] == nil else { throw ValidationError("--weights names '\(name)' twice") }
             result[name] = value
+        }
+        return result
+    }
+
+    func parsedCovariates() throws -> [String: String] {
+        var result: [String: String] = [:]
+        let names = metrics.compactMap(MetricColumn.init(argument:)).map(\.column)
+        for pair in covariates {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw ValidationError("--covariate '\(pair)': expected METRIC=COLUMN")
+            }
+            let metric = String(parts[0])
+            guard names.contains(metric) else { throw ValidationError("--covariate '\(pair)': '\(metric)' is not a --metric") }
+            guard result[metric] == nil else { throw ValidationError("--covariate names '\(metric)' twice") }
+            result[metric] = String(parts[1])
+        }
+        return result
+    }
+
+    func parsedCaps() throws -> [String: CapRule] {
+        var result: [String: CapRule] = [:]
+        for pair in caps {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let rule = CapRule(argument: String(parts[1])) else {
+                throw ValidationError("--cap '\(pair)': expected COLUMN=P99 (percentile) or COLUMN=VALUE")
+            }
+            result[String(parts[0])] = rule
         }
         return result
     }
@@ -143,17 +237,44 @@ struct Analyze: ParsableCommand {
             table = try SummaryTableReader.read(CSVReader(path: summary), metricName: metrics.first)
         } else if let units {
             let columns = metrics.compactMap(MetricColumn.init(argument:))
+            // Percentile caps need the pooled distribution first: one extra pass per capped column.
+            var caps: [String: Double] = [:]
+            for (column, rule) in try parsedCaps() {
+                let values = try UnitTableReader.columnValues(CSVReader(path: units), column: column)
+                let cap = rule.threshold(for: values)
+                guard cap.isFinite else { throw ValidationError("--cap \(column): the column has no values to take a percentile of") }
+                caps[column] = cap
+                output.note("capping '\(column)' at \(cap)")
+            }
             table = try UnitTableReader.read(
-                CSVReader(path: units), variantColumn: variantColumn, metrics: columns, skipMissing: skipMissing)
+                CSVReader(path: units), variantColumn: variantColumn, metrics: columns, covariates: try parsedCovariates(),
+                ratios: ratios.compactMap(RatioColumn.init(argument:)), caps: caps, skipMissing: skipMissing)
         } else {
             throw ValidationError("give --summary FILE or --units FILE")
         }
         let settings = AnalysisSettings(
             experiment: experimentKey, control: control, test: TestSettings(alpha: alpha, alternative: alternative),
-            correction: correction, weights: try parsedWeights(), srmThreshold: srmThreshold)
-        let result: AnalysisResult
+            correction: correction, weights: try parsedWeights(), srmThreshold: srmThreshold,
+            method: method, prior: prior.flatMap(GaussianPrior.init(argument:)), tuning: tuning ?? 5_000,
+            factorialCovariance: RobustCovariance(argument: robust) ?? .hc3, factorialMetric: factorialMetric)
+        var settingsWithLooks = settings
+        if let looks, let look { settingsWithLooks.plannedLooks = .init(looks: looks, look: look) }
+        var result: AnalysisResult
         do {
-            result = try ExperimentAnalysis.analyze(table, settings: settings)
+            result = try ExperimentAnalysis.analyze(table, settings: settingsWithLooks)
+            if let bootstrap, let units {
+                let columns = table.metrics.filter { $0.kind == .mean }.map(\.name)
+                var samples: [String: [String: [Double]]] = [:]
+                for column in columns {
+                    samples[column] = try UnitTableReader.armValues(
+                        CSVReader(path: units), variantColumn: variantColumn, column: column,
+                        cap: try parsedCaps()[column].map { rule in
+                            rule.threshold(for: try UnitTableReader.columnValues(CSVReader(path: units), column: column))
+                        })
+                }
+                result.bootstrap = ExperimentAnalysis.bootstrap(
+                    samples, control: control, quantile: quantile, replicates: bootstrap, seed: seed, alpha: alpha)
+            }
         } catch let error as StatsError {
             throw ValidationError(error.message)
         } catch let error as AnalysisError {
@@ -171,3 +292,4 @@ struct Analyze: ParsableCommand {
 }
 
 import Foundation
+extension AnalysisMethod: ExpressibleByArgument {}

@@ -52,6 +52,12 @@ struct Design: ParsableCommand {
     @Option(help: "Solve for the MDE given this many units per arm instead of the sample size.")
     var samplePerArm: Int?
 
+    @Flag(help: "Also report the sample sequential analyses need: mixture SPRT (always valid) and group-sequential (O'Brien–Fleming).")
+    var sequential = false
+
+    @Option(help: "Equally spaced looks of the group-sequential design (with --sequential).")
+    var looks = 5
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -61,6 +67,11 @@ struct Design: ParsableCommand {
             guard baseline != nil else { throw ValidationError("--metric proportion needs --baseline P") }
         case .mean:
             guard mean != nil, stddev != nil else { throw ValidationError("--metric mean needs --mean M and --stddev S") }
+        }
+        if sequential {
+            guard samplePerArm == nil else { throw ValidationError("--sequential needs --mde (it reports the sample a sequential design needs)") }
+            guard (1...50).contains(looks) else { throw ValidationError("--looks must be between 1 and 50 (got \(looks))") }
+            guard alternative == .twoSided else { throw ValidationError("--sequential designs are two-sided: drop --alternative") }
         }
         guard (mde == nil) != (samplePerArm == nil) else {
             throw ValidationError("give exactly one of --mde (solve for the sample size) or --sample-per-arm (solve for the MDE)")
@@ -72,7 +83,7 @@ struct Design: ParsableCommand {
         case .proportion: .proportion(baseline: baseline ?? .nan)
         case .mean: .mean(mean: mean ?? .nan, stdDev: stddev ?? .nan)
         }
-        let design: ExperimentDesign
+        var design: ExperimentDesign
         do {
             let analysis = try PowerAnalysis(
                 metric: kind, relative: relative, alpha: alpha, power: power, arms: arms, alternative: alternative)
@@ -80,6 +91,10 @@ struct Design: ParsableCommand {
                 design = try ExperimentDesign.forSample(analysis, samplePerArm: samplePerArm, dailyUnits: dailyUnits)
             } else {
                 design = try ExperimentDesign.forEffect(analysis, mde: mde ?? .nan, dailyUnits: dailyUnits)
+                if sequential {
+                    design.sequential = try SequentialPlan.make(
+                        analysis, mde: mde ?? .nan, fixedSamplePerArm: design.samplePerArmExact, looks: looks)
+                }
             }
         } catch let error as StatsError {
             throw ValidationError(error.message)
