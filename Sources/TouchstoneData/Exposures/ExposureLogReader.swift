@@ -37,14 +37,24 @@ public enum ExposureLogReader {
     /// Calls `body` for every exposure, in file order; returns the number of rows.
     @discardableResult
     static func forEach(path: String, _ body: (ExposureFields) throws -> Void) throws -> Int {
+        try forEach(bytes: load(path: path), name: path, body)
+    }
+
+    /// The file's bytes, read once so that validation and ingestion can share them.
+    static func load(path: String) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DataError(file: path, message: "cannot read the file (missing or unreadable)")
         }
-        let bytes = [UInt8](data)
-        if isJSONLines(path: path, bytes: bytes) {
-            return try JSONLinesExposureReader.forEach(bytes: bytes, name: path, body)
+        return [UInt8](data)
+    }
+
+    /// Calls `body` for every exposure of bytes already read (``load(path:)``); `name` is the path.
+    @discardableResult
+    static func forEach(bytes: [UInt8], name: String, _ body: (ExposureFields) throws -> Void) throws -> Int {
+        if isJSONLines(path: name, bytes: bytes) {
+            return try JSONLinesExposureReader.forEach(bytes: bytes, name: name, body)
         }
-        return try forEachCSV(CSVReader(bytes: bytes, name: path), body)
+        return try forEachCSV(CSVReader(bytes: bytes, name: name), body)
     }
 
     static func isJSONLines(path: String, bytes: [UInt8]) -> Bool {
