@@ -64,8 +64,13 @@ public struct AnalysisError: Error, Sendable, Hashable, CustomStringConvertible 
 /// (arms × metrics; frequentist and sequential p-values), and — when the arms are channel
 /// combinations — the factorial regression of channel effects.
 public enum ExperimentAnalysis {
-    public static func analyze(_ table: ArmTable, settings: AnalysisSettings) throws -> AnalysisResult {
+    public static func analyze(_ input: ArmTable, settings: AnalysisSettings) throws -> AnalysisResult {
         try settings.test.validate()
+        // Control first, then the other arms by name: the result does not depend on the order
+        // in which rows happened to arrive (a log and the store built from it agree byte for byte).
+        var table = input
+        table.variants = table.variants.filter { $0 == settings.control }
+            + table.variants.filter { $0 != settings.control }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         guard table.variants.contains(settings.control) else {
             let known = table.variants.map { "'\($0)'" }.joined(separator: ", ")
             throw AnalysisError("--control '\(settings.control)' is not a variant in the data (variants: \(known))")

@@ -25,8 +25,11 @@ struct Analyze: ParsableCommand {
     @Option(help: "Exposure log CSV: unit_id,experiment,variant,timestamp (first exposure per unit is kept).")
     var exposures: String?
 
-    @Option(help: "Event log CSV: unit_id,timestamp,event,value (with --exposures).")
+    @Option(help: "Event log CSV: unit_id,timestamp,event,value (with --exposures or --store).")
     var events: String?
+
+    @Option(help: "Exposure store written by `touchstone expose` (with --events and --experiment).")
+    var store: String?
 
     @Option(help: "Metric window after first exposure for raw logs, e.g. 14d, 36h.")
     var window = "14d"
@@ -112,14 +115,18 @@ struct Analyze: ParsableCommand {
 
     func validate() throws {
         try output.require([.table, .json, .csv, .markdown])
-        let inputs = [summary != nil, units != nil, exposures != nil].filter { $0 }.count
+        let inputs = [summary != nil, units != nil, exposures != nil, store != nil].filter { $0 }.count
         guard inputs == 1 else {
-            throw ValidationError("give exactly one input: --summary FILE, --units FILE, or --exposures FILE --events FILE")
+            throw ValidationError(
+                "give exactly one input: --summary FILE, --units FILE, --exposures FILE --events FILE, or --store DB --events FILE")
         }
-        guard (exposures == nil) == (events == nil) else {
-            throw ValidationError("--exposures and --events go together")
+        guard (exposures == nil && store == nil) == (events == nil) else {
+            throw ValidationError("--events goes with --exposures FILE or --store DB")
         }
-        if exposures != nil {
+        if store != nil, experiment == nil {
+            throw ValidationError("--store needs --experiment KEY (a store holds many experiments)")
+        }
+        if exposures != nil || store != nil {
             for metric in metrics where MetricDefinition(argument: metric) == nil {
                 throw ValidationError("--metric '\(metric)': expected EVENT, EVENT:conversion, EVENT:sum, EVENT:count or EVENT:retention:DAY")
             }
@@ -163,7 +170,7 @@ struct Analyze: ParsableCommand {
         if summary != nil, metrics.count > 1 {
             throw ValidationError("--summary holds one metric: give at most one --metric NAME")
         }
-        for metric in metrics where exposures == nil && MetricColumn(argument: metric) == nil {
+        for metric in metrics where exposures == nil && store == nil && MetricColumn(argument: metric) == nil {
             throw ValidationError("--metric '\(metric)': expected COLUMN, COLUMN:proportion or COLUMN:mean")
         }
         _ = try parsedWeights()
@@ -214,16 +221,28 @@ struct Analyze: ParsableCommand {
     func run() throws {
         let table: ArmTable
         var experimentKey = experiment
-        if let exposures, let events {
+        if let events, exposures != nil || store != nil {
             var settings = RawLogSettings(
                 experiment: experiment, metrics: metrics.compactMap(MetricDefinition.init(argument:)),
                 windowSeconds: DurationText.seconds(window) ?? 14 * 86_400,
                 preExposureCovariates: preExposureCovariates)
             if let threads { settings.threads = max(1, threads) }
-            let summary: RawLogSummary
+            var summary: RawLogSummary
             do {
-                summary = try RawLogPipeline.run(
-                    exposures: CSVReader(path: exposures), events: CSVReader(path: events), settings: settings)
+                let exposureLog: CSVReader
+                var storedMultiVariant = 0
+                if let store, let experiment {
+                    // The store keeps one row per unit; its multi-variant units are already left out.
+                    let opened = try ExposureStore(path: store, readOnly: true)
+                    storedMultiVariant = try opened.summary(experiment: experiment, examples: 0).multiVariantUnits
+                    exposureLog = try opened.exposureLog(experiment: experiment)
+                } else if let exposures {
+                    exposureLog = try CSVReader(path: exposures)
+                } else {
+                    throw ValidationError("--events goes with --exposures FILE or --store DB")
+                }
+                summary = try RawLogPipeline.run(exposures: exposureLog, events: CSVReader(path: events), settings: settings)
+                summary.multiVariantUnits += storedMultiVariant
             } catch let error as AnalysisError {
                 throw ValidationError(error.message)
             }
