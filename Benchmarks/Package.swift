@@ -33,5 +33,26 @@ let package = Package(
             path: "Benchmarks/IngestBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "StatsBenchmarks",
+            dependencies: [
+                .product(name: "TouchstoneStats", package: rootIdentity),
+                .product(name: "TouchstoneAnalysis", package: rootIdentity),
+                .product(name: "TouchstoneData", package: rootIdentity),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/StatsBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "AttributionBenchmarks",
+            dependencies: [
+                .product(name: "TouchstoneAttribution", package: rootIdentity),
+                .product(name: "TouchstoneData", package: rootIdentity),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/AttributionBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

@@ -1,0 +1,42 @@
+import Benchmark
+import TouchstoneAttribution
+import TouchstoneData
+
+/// 100,000 simulated units (about 310,000 touchpoints over 8 channels), parsed once; each
+/// benchmark measures one model on the resulting path set. The 1M-journey comparison with
+/// ChannelAttribution, from the raw log, is `Benchmarks/peers/attribution_peer.py`.
+private let paths: PathSet? = {
+    guard let generated = try? JourneySimulator(units: 100_000, seed: 42).generate(),
+        let reader = try? CSVReader(bytes: generated.csv, name: "simulated")
+    else { return nil }
+    return try? TouchpointReader.read(reader)
+}()
+
+let benchmarks: @Sendable () -> Void = {
+    let configuration = Benchmark.Configuration(metrics: [.wallClock, .mallocCountTotal], maxDuration: .seconds(3))
+
+    Benchmark("touchpoint log to paths: 100k units", configuration: configuration) { benchmark in
+        let generated = try JourneySimulator(units: 100_000, seed: 42).generate()
+        benchmark.startMeasurement()
+        blackHole(try TouchpointReader.read(CSVReader(bytes: generated.csv, name: "simulated")))
+    }
+
+    for (name, model) in [("first touch", HeuristicModel.firstTouch), ("linear", .linear), ("position", .positionBased(first: 0.4, last: 0.4))] {
+        Benchmark("heuristic \(name): 100k units", configuration: configuration) { benchmark in
+            guard let paths else { return }
+            for _ in benchmark.scaledIterations { blackHole(try model.attribute(paths)) }
+        }
+    }
+
+    for order in 1...3 {
+        Benchmark("markov order \(order), exact: 100k units", configuration: configuration) { benchmark in
+            guard let paths else { return }
+            for _ in benchmark.scaledIterations { blackHole(try MarkovModel(order: order).attribute(paths)) }
+        }
+    }
+
+    Benchmark("shapley simplified: 100k units", configuration: configuration) { benchmark in
+        guard let paths else { return }
+        for _ in benchmark.scaledIterations { blackHole(try ShapleyModel().attribute(paths)) }
+    }
+}
