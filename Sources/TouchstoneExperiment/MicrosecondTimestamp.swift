@@ -96,9 +96,9 @@ public enum MicrosecondTimestamp {
         guard let year = cursor.digits(4), cursor.accept(UInt8(ascii: "-")),
             let month = cursor.digits(2), cursor.accept(UInt8(ascii: "-")),
             let day = cursor.digits(2),
-            (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month)
+            (1...12).contains(month), day >= 1, day <= CivilCalendar.daysInMonth(year: year, month: month)
         else { return nil }
-        var seconds = daysFromCivil(year: year, month: month, day: day) * 86_400
+        var seconds = CivilCalendar.daysFromCivil(year: year, month: month, day: day) * 86_400
         guard cursor.accept(UInt8(ascii: "T")) || cursor.accept(UInt8(ascii: "t")) || cursor.accept(UInt8(ascii: " ")) else {
             return seconds * 1_000_000
         }
@@ -132,40 +132,13 @@ public enum MicrosecondTimestamp {
         return seconds * 1_000_000 + micros
     }
 
-    static func daysInMonth(year: Int64, month: Int64) -> Int64 {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's `days_from_civil`).
-    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
     /// `2026-03-01T12:34:56Z` (with `.ffffff` when the microseconds are not zero).
     public static func format(_ micros: Int64) -> String {
-        let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
+        let seconds = CivilCalendar.floorDivide(micros, 1_000_000)
         let fraction = micros - seconds * 1_000_000
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let days = CivilCalendar.floorDivide(seconds, 86_400)
         let secondOfDay = seconds - days * 86_400
-        // Hinnant's civil_from_days.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = CivilCalendar.civilFromDays(days)
         func pad(_ value: Int64, _ width: Int) -> String {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text

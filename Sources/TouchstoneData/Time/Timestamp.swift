@@ -1,13 +1,13 @@
 import Foundation
+import TouchstoneExperiment
 
 /// Timestamp parsing straight from bytes, to whole seconds since the Unix epoch (UTC).
 ///
 /// Accepts integer epoch seconds (`1767225600`) and ISO-8601 / RFC 3339 date-times:
 /// `2026-03-01T12:34:56Z`, a space instead of `T`, optional fractional seconds (truncated),
 /// and `Z`, `±hh:mm`, `±hhmm` or no zone (read as UTC); a bare date `2026-03-01` is midnight
-/// UTC. Day counting uses Howard Hinnant's `days_from_civil` algorithm
-/// (<https://howardhinnant.github.io/date_algorithms.html>), valid for the proleptic Gregorian
-/// calendar. No Foundation formatter runs in the hot loop.
+/// UTC. Day counting is ``CivilCalendar``'s. No Foundation formatter runs in the hot loop.
+/// (``MicrosecondTimestamp`` keeps sub-second precision where first-exposure order needs it.)
 public enum Timestamp {
     /// Seconds since 1970-01-01T00:00:00Z, or `nil` when the bytes are not a timestamp.
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
@@ -63,9 +63,9 @@ public enum Timestamp {
         guard let year = number(bytes, start, 4, end), bytes[start + 4] == UInt8(ascii: "-"),
             let month = number(bytes, start + 5, 2, end), start + 7 < end, bytes[start + 7] == UInt8(ascii: "-"),
             let day = number(bytes, start + 8, 2, end),
-            (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month)
+            (1...12).contains(month), day >= 1, day <= CivilCalendar.daysInMonth(year: year, month: month)
         else { return nil }
-        var seconds = daysFromCivil(year: year, month: month, day: day) * 86_400
+        var seconds = CivilCalendar.daysFromCivil(year: year, month: month, day: day) * 86_400
         var index = start + 10
         if index == end { return seconds }
         guard bytes[index] == UInt8(ascii: "T") || bytes[index] == UInt8(ascii: "t") || bytes[index] == 0x20,
@@ -102,45 +102,9 @@ public enum Timestamp {
         }
     }
 
-    private static func isLeap(_ year: Int64) -> Bool {
-        (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-    }
-
-    private static func daysInMonth(year: Int64, month: Int64) -> Int64 {
-        switch month {
-        case 2: isLeap(year) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's `days_from_civil`).
-    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
     /// ISO-8601 text (`2026-03-01T12:34:56Z`) of epoch seconds, for output.
     public static func format(_ seconds: Int64) -> String {
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        // Hinnant's civil_from_days.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        let yearText = year >= 0 && year < 10_000 ? String(repeating: "0", count: 4 - "\(year)".count) + "\(year)" : "\(year)"
-        return "\(yearText)-\(two(month))-\(two(day))T\(two(secondOfDay / 3_600)):\(two(secondOfDay % 3_600 / 60)):\(two(secondOfDay % 60))Z"
+        MicrosecondTimestamp.format(seconds * 1_000_000)
     }
 }
 
