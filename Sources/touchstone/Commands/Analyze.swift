@@ -114,7 +114,7 @@ struct Analyze: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        try output.require([.table, .json, .csv, .markdown])
+        try output.require([.table, .json, .csv, .markdown, .html])
         let inputs = [summary != nil, units != nil, exposures != nil, store != nil].filter { $0 }.count
         guard inputs == 1 else {
             throw ValidationError(
@@ -304,7 +304,8 @@ struct Analyze: ParsableCommand {
         case .json: try AnalysisReport.json(result)
         case .csv: AnalysisReport.csv(result)
         case .markdown: AnalysisReport.markdown(result)
-        case .table, .html: AnalysisReport.table(result)
+        case .html: AnalysisReport.html(result)
+        case .table: AnalysisReport.table(result, color: output.useColor)
         }
         try output.emit(text)
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TouchstoneAttribution
+import TouchstoneReport
 
 /// `touchstone attribute`: multi-touch attribution from touchpoint logs or aggregated paths.
 struct Attribute: ParsableCommand {
@@ -75,7 +76,7 @@ struct Attribute: ParsableCommand {
         if lookback != nil, paths != nil { throw ValidationError("--lookback needs --touchpoints (aggregated paths have no times)") }
         guard Duration.seconds(halfLife).map({ $0 > 0 }) == true else { throw ValidationError("--half-life must be a positive duration") }
         guard ["simplified", "exact", "sampled"].contains(shapleyMethod) else { throw ValidationError("--shapley must be simplified, exact or sampled") }
-        try output.require([.table, .json, .csv, .markdown])
+        try output.require([.table, .json, .csv, .markdown, .html])
     }
 
     func request() throws -> AttributionRequest {
@@ -134,6 +135,8 @@ struct Attribute: ParsableCommand {
             encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
             let data = model == "all" ? try encoder.encode(["models": results]) : try encoder.encode(results[0])
             return String(decoding: data, as: UTF8.self)
+        case .html:
+            return AttributionReport.html(results)
         default:
             var text = model == "all"
                 ? AttributionRendering.renderComparison(results, style: style)
