@@ -229,7 +229,7 @@ struct Analyze: ParsableCommand {
             if let threads { settings.threads = max(1, threads) }
             var summary: RawLogSummary
             do {
-                let exposureLog: CSVReader
+                var exposureLog: CSVReader
                 var storedMultiVariant = 0
                 if let store, let experiment {
                     // The store keeps one row per unit; its multi-variant units are already left out.
@@ -241,7 +241,12 @@ struct Analyze: ParsableCommand {
                 } else {
                     throw ValidationError("--events goes with --exposures FILE or --store DB")
                 }
-                summary = try RawLogPipeline.run(exposures: exposureLog, events: CSVReader(path: events), settings: settings)
+                var eventLog = try CSVReader(path: events)
+                let progress = ProgressBar.make(total: exposureLog.byteCount + eventLog.byteCount, label: "reading", quiet: output.quiet)
+                exposureLog.progress = progress?.handler
+                eventLog.progress = progress?.handler
+                defer { progress?.finish() }
+                summary = try RawLogPipeline.run(exposures: exposureLog, events: eventLog, settings: settings)
                 summary.multiVariantUnits += storedMultiVariant
             } catch let error as AnalysisError {
                 throw ValidationError(error.message)
@@ -265,8 +270,12 @@ struct Analyze: ParsableCommand {
                 caps[column] = cap
                 output.note("capping '\(column)' at \(cap)")
             }
+            var unitTable = try CSVReader(path: units)
+            let progress = ProgressBar.make(total: unitTable.byteCount, label: "reading \(units)", quiet: output.quiet)
+            unitTable.progress = progress?.handler
+            defer { progress?.finish() }
             table = try UnitTableReader.read(
-                CSVReader(path: units), variantColumn: variantColumn, metrics: columns, covariates: try parsedCovariates(),
+                unitTable, variantColumn: variantColumn, metrics: columns, covariates: try parsedCovariates(),
                 ratios: ratios.compactMap(RatioColumn.init(argument:)), caps: caps, skipMissing: skipMissing)
         } else {
             throw ValidationError("give --summary FILE or --units FILE")
