@@ -10,6 +10,12 @@ struct Attribute: ParsableCommand {
         discussion: """
             Markov defaults follow ChannelAttribution (order 1, repeated states collapsed, null paths kept); \
             removal effects are solved exactly instead of simulated.
+
+            Examples:
+              touchstone attribute --touchpoints Datasets/journeys/touchpoints.csv --model all
+              touchstone attribute --touchpoints Datasets/journeys/touchpoints.csv --model markov --order 2 \\
+                  --lookback 30d --bootstrap 200 --seed 7 --format json --output credit.json
+              touchstone report credit.json --format html --output credit.html
             """)
 
     @Option(name: .long, help: "Aggregated paths (path;total_conversions;total_conversion_value;total_null).")
