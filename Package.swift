@@ -101,6 +101,7 @@ let package = Package(
         .testTarget(
             name: "TouchstoneCLITests",
             dependencies: ["touchstone", "TouchstoneTestSupport"],
+            exclude: ["Snapshots"],
             swiftSettings: strictSettings
         ),
     ]

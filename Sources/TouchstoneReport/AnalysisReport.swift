@@ -39,15 +39,16 @@ public enum AnalysisReport {
         return lines.joined(separator: "\n")
     }
 
-    public static func table(_ result: AnalysisResult) -> String {
-        render(result, markdown: false)
+    /// The terminal read-out; `color` highlights significant rows and the SRM verdict (ANSI).
+    public static func table(_ result: AnalysisResult, color: Bool = false) -> String {
+        render(result, markdown: false, color: color)
     }
 
     public static func markdown(_ result: AnalysisResult) -> String {
         render(result, markdown: true)
     }
 
-    private static func render(_ result: AnalysisResult, markdown: Bool) -> String {
+    private static func render(_ result: AnalysisResult, markdown: Bool, color: Bool = false) -> String {
         var sections: [String] = []
         let confidence = Int(((1 - result.alpha) * 100).rounded())
         var heading = "Experiment \(result.experiment ?? "analysis") — control '\(result.control)', \(result.method), "
@@ -64,8 +65,10 @@ public enum AnalysisReport {
             sections.append(markdown ? "> **Warning:** \(warning)" : "WARNING: \(warning)")
         }
         if let srm = result.srm {
-            let verdict = srm.mismatch ? "MISMATCH" : "ok"
-            sections.append("Sample ratio check: χ² = \(NumberFormatting.significant(srm.chiSquare)), p = \(NumberFormatting.pValue(srm.pValue)) → \(verdict)")
+            var verdict = srm.mismatch ? "MISMATCH" : "ok"
+            if color { verdict = (srm.mismatch ? "\u{1B}[1;31m" : "\u{1B}[32m") + verdict + "\u{1B}[0m" }
+            let check = "Sample ratio check: χ² = \(NumberFormatting.significant(srm.chiSquare)), p = \(NumberFormatting.pValue(srm.pValue)) → \(verdict)"
+            sections.append(markdown && srm.mismatch ? "> **Sample ratio mismatch:** \(check). The arms did not get the intended traffic; do not trust the effects until the cause is found." : check)
         }
         for metric in result.metrics {
             let unit = metric.kind == .proportion ? "pp" : ""
@@ -100,10 +103,10 @@ public enum AnalysisReport {
                         : NumberFormatting.pValue(comparison.pValue),
                     bayesian ? effect(comparison.expectedLoss ?? .nan) : NumberFormatting.pValue(comparison.adjustedPValue),
                     comparison.significant ? "*" : "",
-                ])
+                ], highlight: comparison.significant)
             }
             let title = "Metric '\(metric.name)' (\(metric.kind.rawValue))"
-            sections.append((markdown ? "### \(title)\n\n" : "\(title)\n") + (markdown ? table.renderMarkdown() : table.renderText()))
+            sections.append((markdown ? "### \(title)\n\n" : "\(title)\n") + (markdown ? table.renderMarkdown() : table.renderText(color: color)))
             var notes = metric.comparisons.compactMap { comparison in
                 comparison.cuped.map {
                     "  CUPED (\(comparison.variant)): covariate '\($0.covariate)', θ = \(NumberFormatting.significant($0.theta)), variance reduced by \(String(format: "%.1f%%", $0.varianceReduction * 100))"

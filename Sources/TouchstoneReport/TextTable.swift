@@ -7,16 +7,23 @@ struct TextTable {
     var headers: [String]
     var alignments: [Alignment]
     var rows: [[String]] = []
+    /// Rows drawn in bold colour when colour is on (significant comparisons); the text itself
+    /// must carry the same information (a `*` column), so nothing is lost without colour.
+    var highlighted: Set<Int> = []
 
     init(_ headers: [String], alignments: [Alignment]? = nil) {
         self.headers = headers
         self.alignments = alignments ?? headers.indices.map { $0 == 0 ? .left : .right }
     }
 
-    mutating func append(_ row: [String]) { rows.append(row) }
+    mutating func append(_ row: [String], highlight: Bool = false) {
+        if highlight { highlighted.insert(rows.count) }
+        rows.append(row)
+    }
 
-    /// Columns padded to their widest cell (counted in characters), two spaces apart.
-    func renderText() -> String {
+    /// Columns padded to their widest cell (counted in characters), two spaces apart; with
+    /// `color`, a bold header and highlighted rows in bold green (ANSI SGR codes).
+    func renderText(color: Bool = false) -> String {
         let widths = headers.indices.map { column in
             ([headers[column]] + rows.map { column < $0.count ? $0[column] : "" }).map(\.count).max() ?? 0
         }
@@ -28,7 +35,12 @@ struct TextTable {
             }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
         }
         let rule = widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")
-        return ([line(headers), rule] + rows.map(line)).joined(separator: "\n")
+            .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        guard color else { return ([line(headers), rule] + rows.map(line)).joined(separator: "\n") }
+        let body = rows.enumerated().map { index, row in
+            highlighted.contains(index) ? "\u{1B}[1;32m" + line(row) + "\u{1B}[0m" : line(row)
+        }
+        return (["\u{1B}[1m" + line(headers) + "\u{1B}[0m", rule] + body).joined(separator: "\n")
     }
 
     func renderMarkdown() -> String {

@@ -24,6 +24,12 @@ public struct CSVReader: Sendable {
     /// The line number (1-based) on which the body starts.
     let bodyLine: Int
 
+    /// Called from the parsing loops with the number of bytes parsed since the previous call
+    /// (about every megabyte, and once at the end of each pass), for progress displays. It may be
+    /// called from several worker threads at once. The library draws nothing itself: the caller
+    /// (the command-line tool) decides whether and how to show progress.
+    public var progress: (@Sendable (_ bytes: Int) -> Void)?
+
     /// Maps the file at `path` (`-` reads standard input).
     public init(path: String, delimiter: UInt8? = nil) throws {
         if path == "-" {
@@ -107,10 +113,16 @@ public struct CSVReader: Sendable {
         var offset = range.lowerBound
         var line = firstLine
         var released = range.lowerBound
+        var reported = range.lowerBound
+        defer { if let progress, offset > reported { progress(offset - reported) } }
         while offset < range.upperBound {
             if offset - released >= Self.releaseStride {
                 storage.release(released..<offset)
                 released = offset
+            }
+            if let progress, offset - reported >= Self.progressStride {
+                progress(offset - reported)
+                reported = offset
             }
             guard let outcome = try scanner.nextRecord(buffer, from: offset, line: line, name: name) else { break }
             defer {
@@ -130,6 +142,9 @@ public struct CSVReader: Sendable {
 
     /// How many parsed bytes to keep mapped before handing their pages back to the kernel.
     static let releaseStride = 64 << 20
+
+    /// How many parsed bytes between two ``progress`` reports.
+    static let progressStride = 1 << 20
 
     /// Hands back the pages of the whole file (for instance once a pass over it is finished).
     public func releaseMemory() {

@@ -114,7 +114,7 @@ struct Analyze: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        try output.require([.table, .json, .csv, .markdown])
+        try output.require([.table, .json, .csv, .markdown, .html])
         let inputs = [summary != nil, units != nil, exposures != nil, store != nil].filter { $0 }.count
         guard inputs == 1 else {
             throw ValidationError(
@@ -229,7 +229,7 @@ struct Analyze: ParsableCommand {
             if let threads { settings.threads = max(1, threads) }
             var summary: RawLogSummary
             do {
-                let exposureLog: CSVReader
+                var exposureLog: CSVReader
                 var storedMultiVariant = 0
                 if let store, let experiment {
                     // The store keeps one row per unit; its multi-variant units are already left out.
@@ -241,7 +241,12 @@ struct Analyze: ParsableCommand {
                 } else {
                     throw ValidationError("--events goes with --exposures FILE or --store DB")
                 }
-                summary = try RawLogPipeline.run(exposures: exposureLog, events: CSVReader(path: events), settings: settings)
+                var eventLog = try CSVReader(path: events)
+                let progress = ProgressBar.make(total: exposureLog.byteCount + eventLog.byteCount, label: "reading", quiet: output.quiet)
+                exposureLog.progress = progress?.handler
+                eventLog.progress = progress?.handler
+                defer { progress?.finish() }
+                summary = try RawLogPipeline.run(exposures: exposureLog, events: eventLog, settings: settings)
                 summary.multiVariantUnits += storedMultiVariant
             } catch let error as AnalysisError {
                 throw ValidationError(error.message)
@@ -265,8 +270,12 @@ struct Analyze: ParsableCommand {
                 caps[column] = cap
                 output.note("capping '\(column)' at \(cap)")
             }
+            var unitTable = try CSVReader(path: units)
+            let progress = ProgressBar.make(total: unitTable.byteCount, label: "reading \(units)", quiet: output.quiet)
+            unitTable.progress = progress?.handler
+            defer { progress?.finish() }
             table = try UnitTableReader.read(
-                CSVReader(path: units), variantColumn: variantColumn, metrics: columns, covariates: try parsedCovariates(),
+                unitTable, variantColumn: variantColumn, metrics: columns, covariates: try parsedCovariates(),
                 ratios: ratios.compactMap(RatioColumn.init(argument:)), caps: caps, skipMissing: skipMissing)
         } else {
             throw ValidationError("give --summary FILE or --units FILE")
@@ -304,7 +313,8 @@ struct Analyze: ParsableCommand {
         case .json: try AnalysisReport.json(result)
         case .csv: AnalysisReport.csv(result)
         case .markdown: AnalysisReport.markdown(result)
-        case .table, .html: AnalysisReport.table(result)
+        case .html: AnalysisReport.html(result)
+        case .table: AnalysisReport.table(result, color: output.useColor)
         }
         try output.emit(text)
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TouchstoneAttribution
+import TouchstoneReport
 
 /// `touchstone attribute`: multi-touch attribution from touchpoint logs or aggregated paths.
 struct Attribute: ParsableCommand {
@@ -9,6 +10,12 @@ struct Attribute: ParsableCommand {
         discussion: """
             Markov defaults follow ChannelAttribution (order 1, repeated states collapsed, null paths kept); \
             removal effects are solved exactly instead of simulated.
+
+            Examples:
+              touchstone attribute --touchpoints Datasets/journeys/touchpoints.csv --model all
+              touchstone attribute --touchpoints Datasets/journeys/touchpoints.csv --model markov --order 2 \\
+                  --lookback 30d --bootstrap 200 --seed 7 --format json --output credit.json
+              touchstone report credit.json --format html --output credit.html
             """)
 
     @Option(name: .long, help: "Aggregated paths (path;total_conversions;total_conversion_value;total_null).")
@@ -75,7 +82,7 @@ struct Attribute: ParsableCommand {
         if lookback != nil, paths != nil { throw ValidationError("--lookback needs --touchpoints (aggregated paths have no times)") }
         guard Duration.seconds(halfLife).map({ $0 > 0 }) == true else { throw ValidationError("--half-life must be a positive duration") }
         guard ["simplified", "exact", "sampled"].contains(shapleyMethod) else { throw ValidationError("--shapley must be simplified, exact or sampled") }
-        try output.require([.table, .json, .csv, .markdown])
+        try output.require([.table, .json, .csv, .markdown, .html])
     }
 
     func request() throws -> AttributionRequest {
@@ -134,6 +141,8 @@ struct Attribute: ParsableCommand {
             encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
             let data = model == "all" ? try encoder.encode(["models": results]) : try encoder.encode(results[0])
             return String(decoding: data, as: UTF8.self)
+        case .html:
+            return AttributionReport.html(results)
         default:
             var text = model == "all"
                 ? AttributionRendering.renderComparison(results, style: style)

@@ -5,7 +5,12 @@ import TouchstoneAttribution
 /// `touchstone journeys`: descriptive journey discovery (observational).
 struct Journeys: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Common paths and how they convert: by length, by number of channels, channel and product mix (observational).")
+        abstract: "Common paths and how they convert: by length, by number of channels, channel and product mix (observational).",
+        discussion: """
+            Examples:
+              touchstone journeys --touchpoints Datasets/journeys/touchpoints.csv --top 10
+              touchstone journeys --touchpoints Datasets/journeys/touchpoints.csv --format markdown --output journeys.md
+            """)
 
     @Option(name: .long, help: "Aggregated paths (ChannelAttribution layout).")
     var paths: String?

@@ -7,7 +7,12 @@ import TouchstoneData
 struct SimulateJourneys: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "journeys",
-        abstract: "Write touchpoints.csv (unit_id,timestamp,channel,conversion,value) and truth.json with the planted effects.")
+        abstract: "Write touchpoints.csv (unit_id,timestamp,channel,conversion,value) and truth.json with the planted effects.",
+        discussion: """
+            Example:
+              touchstone simulate journeys --units 10000 --seed 1 --out journeys
+              touchstone attribute --touchpoints journeys/touchpoints.csv --model all
+            """)
 
     @Option(name: .long, help: "Number of units (users).")
     var units: Int = 10_000
