@@ -244,7 +244,7 @@ struct Analyze: ParsableCommand {
                 summary = try RawLogPipeline.run(exposures: exposureLog, events: CSVReader(path: events), settings: settings)
                 summary.multiVariantUnits += storedMultiVariant
             } catch let error as AnalysisError {
-                throw ValidationError(error.message)
+                throw InputFailure(error.message)
             }
             table = summary.table
             experimentKey = summary.experiment
@@ -261,7 +261,7 @@ struct Analyze: ParsableCommand {
             for (column, rule) in try parsedCaps() {
                 let values = try UnitTableReader.columnValues(CSVReader(path: units), column: column)
                 let cap = rule.threshold(for: values)
-                guard cap.isFinite else { throw ValidationError("--cap \(column): the column has no values to take a percentile of") }
+                guard cap.isFinite else { throw InputFailure("--cap \(column): the column has no values to take a percentile of") }
                 caps[column] = cap
                 output.note("capping '\(column)' at \(cap)")
             }
@@ -295,9 +295,9 @@ struct Analyze: ParsableCommand {
                     samples, control: control, quantile: quantile, replicates: bootstrap, seed: seed, alpha: alpha)
             }
         } catch let error as StatsError {
-            throw ValidationError(error.message)
+            throw InputFailure(error.message)
         } catch let error as AnalysisError {
-            throw ValidationError(error.message)
+            throw InputFailure(error.message)
         }
         for warning in result.warnings { output.note("warning: \(warning)") }
         let text = switch output.format {
