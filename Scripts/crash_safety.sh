@@ -42,7 +42,7 @@ PY
 }
 
 start=$(date +%s.%N)
-"$bin" "${ingest[@]}" --store "$work/clean.db" "${files[@]}"
+"$bin" "${ingest[@]}" --store "$work/clean.db" "${files[@]}" >/dev/null
 clean_seconds=$(echo "$(date +%s.%N) - $start" | bc)
 dump "$work/clean.db" > "$work/clean.txt"
 echo "clean ingest: ${clean_seconds}s, $(head -c 200 "$work/clean.txt" | head -n 1)" >&2
@@ -54,7 +54,7 @@ for trial in $(seq 1 "$trials"); do
     kills=$((1 + RANDOM % 2))   # one or two crashes before the final run
     for k in $(seq 1 "$kills"); do
         delay=$(python3 -c "import random; print(round(random.uniform(0, $clean_seconds * 1.1), 3))")
-        "$bin" "${ingest[@]}" --store "$db" "${files[@]}" &
+        "$bin" "${ingest[@]}" --store "$db" "${files[@]}" >/dev/null &
         pid=$!
         sleep "$delay"
         kill -KILL "$pid" 2>/dev/null || true
@@ -73,7 +73,7 @@ for trial in $(seq 1 "$trials"); do
             fi
         fi
     done
-    "$bin" "${ingest[@]}" --store "$db" "${files[@]}"
+    "$bin" "${ingest[@]}" --store "$db" "${files[@]}" >/dev/null
     if ! dump "$db" | cmp -s - "$work/clean.txt"; then
         echo "trial $trial: store after re-run differs from the clean run" >&2
         failures=$((failures + 1))

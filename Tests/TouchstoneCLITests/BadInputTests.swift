@@ -157,6 +157,18 @@ struct BadInputTests {
              status: 2, mentions: ["--experiment 'zz'"]),
 
         // MARK: Command line
+        // Crashed before (Double → Int conversion trapped in the report / the design / the simulator).
+        Case("usage: --tuning 1e308", summary("control,10,1\ntreatment,10,2\n"),
+             ["analyze", "--summary", "$s.csv", "--control", "control", "--method", "sequential", "--tuning", "1e308", "--output", "$out"],
+             status: 2, mentions: ["--tuning"]),
+        Case("usage: design --daily-units 1e-300", [:],
+             ["design", "--metric", "proportion", "--baseline", "0.05", "--mde", "0.01", "--daily-units", "1e-300", "--output", "$out"],
+             status: 2, mentions: ["units a day"]),
+        Case("usage: design with 1e11 arms", [:],
+             ["design", "--metric", "proportion", "--baseline", "0.05", "--mde", "0.01", "--arms", "100000000000", "--sequential"],
+             status: 2, mentions: ["beyond any experiment"]),
+        Case("usage: simulate Int.max units", [:],
+             ["simulate", "experiment", "--units", "9223372036854775807", "--out", "$out"], status: 2, mentions: ["--units"]),
         Case("usage: unknown flag", [:], ["design", "--metric", "proportion", "--baseline", "0.1", "--mde", "0.01", "--bogus"], status: 2, mentions: ["--bogus"]),
         Case("usage: bad value", [:], ["design", "--metric", "proportion", "--baseline", "x", "--mde", "0.1"], status: 2,
              mentions: ["--baseline"]),

@@ -94,3 +94,14 @@ struct NumericalExtremesTests {
         #expect(!split.diagnostics.isEmpty)
     }
 }
+
+/// Designs whose sizes overflow Int used to trap in `Int(_:)` (found probing the CLI).
+@Suite("Design size limits")
+struct DesignLimitTests {
+    @Test func absurdDailyUnitsAndArmCountsThrow() throws {
+        let analysis = try PowerAnalysis(metric: .proportion(baseline: 0.05), relative: false)
+        #expect(throws: StatsError.self) { try ExperimentDesign.forEffect(analysis, mde: 0.01, dailyUnits: 1e-300) }
+        let many = try PowerAnalysis(metric: .proportion(baseline: 0.05), relative: false, arms: 100_000_000_000)
+        #expect(throws: StatsError.self) { try ExperimentDesign.forEffect(many, mde: 0.01) }
+    }
+}

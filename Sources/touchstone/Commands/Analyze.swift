@@ -142,7 +142,7 @@ struct Analyze: ParsableCommand {
         }
         if let tuning {
             guard method == .sequential else { throw ValidationError("--tuning applies to --method sequential") }
-            guard tuning > 0, tuning.isFinite else { throw ValidationError("--tuning must be a positive number of units (got \(tuning))") }
+            guard tuning > 0, tuning <= 1e15 else { throw ValidationError("--tuning must be a positive number of units up to 1e15 (got \(tuning))") }
         }
         if looks != nil || look != nil {
             guard method == .sequential else { throw ValidationError("--looks and --look apply to --method sequential") }
