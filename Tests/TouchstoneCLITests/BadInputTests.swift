@@ -153,6 +153,17 @@ struct BadInputTests {
              mentions: ["$c.yaml", "experiments", "list"]),
         Case("config: weight NaN", config("experiments:\n  - key: a\n    variants:\n      - { name: a, weight: .nan }\n      - { name: b, weight: 1 }\n"),
              assign, mentions: ["$c.yaml", "experiments[0].variants[0].weight"]),
+        Case("ids: invalid UTF-8", ["c.yaml": text("experiments:\n  - key: a\n    variants: [a, b]\n"), "ids.txt": text("u1\nu") + [0xFF] + text("\n")],
+             assign, mentions: ["$ids.txt:2:", "UTF-8"]),
+        Case("ids: NUL byte", ["c.yaml": text("experiments:\n  - key: a\n    variants: [a, b]\n"), "ids.txt": text("u1\r\nu2\r\n\u{0}\r\n")],
+             assign, mentions: ["$ids.txt:3:", "NUL"]),
+
+        // MARK: Stores
+        Case("store: not a database", ["notdb.db": text("variant,units\n")],
+             ["exposures", "--store", "$notdb.db", "--experiment", "e", "--output", "$out"], mentions: ["$notdb.db", "not a database"]),
+        Case("store: empty file", ["empty.db": []],
+             ["exposures", "--store", "$empty.db", "--experiment", "e", "--output", "$out"],
+             mentions: ["$empty.db", "not a Touchstone exposure store"]),
         Case("config: unknown experiment flag", config("experiments:\n  - key: a\n    variants: [a, b]\n"), assign + ["--experiment", "zz"],
              status: 2, mentions: ["--experiment 'zz'"]),
 
