@@ -99,6 +99,11 @@ struct BadInputTests {
              mentions: ["$e.csv:2:4:", "not a timestamp"]),
         Case("exposures: timestamp before year 1", exposures("u1,e,control,-99999999999\n"), expose,
              mentions: ["$e.csv:2:4:", "not a timestamp"]),
+        Case("exposures: invalid UTF-8 variant", ["e.csv": text(exposureHeader + "u1,e,a") + [0xC3] + text(",1772368496\n")],
+             expose, mentions: ["$e.csv:2:3:", "not valid UTF-8"]),
+        Case("exposures: NUL in a unit id", exposures("u\u{0}1,e,a,1772368496\n"), expose, mentions: ["$e.csv:2:1:", "NUL"]),
+        Case("exposures: invalid UTF-8 in JSON Lines", ["e.jsonl": text("{\"unit_id\":\"u1\",\"experiment\":\"e\",\"variant\":\"") + [0xFF]
+                + text("\",\"timestamp\":1}\n")], ["expose", "--store", "$store.db", "$e.jsonl"], mentions: ["$e.jsonl:1:", "UTF-8"]),
         Case("exposures: NUL in JSON Lines", ["e.jsonl": text("{\"unit_id\":\"u1\",\"experiment\":\"e\",\"variant\":\"a\",\"timestamp\":1}\n\u{0}\n")],
              ["expose", "--store", "$store.db", "$e.jsonl"], mentions: ["$e.jsonl:2:1:"]),
         Case("exposures: truncated JSON Lines", ["e.jsonl": text("{\"unit_id\":\"u1\",\"experiment\":\"e\",\"varia")],
