@@ -21,8 +21,13 @@ public enum MicrosecondTimestamp {
             result = parseEpoch(&cursor)
         }
         cursor.skipSpaces()
-        return cursor.index == cursor.count ? result : nil
+        guard cursor.index == cursor.count, let result, validRange.contains(result) else { return nil }
+        return result
     }
+
+    /// Years 0001 to 9999 (four-digit ISO-8601 years), in microseconds: an epoch value in
+    /// milliseconds or microseconds is rejected rather than read as a date millennia away.
+    public static let validRange: ClosedRange<Int64> = -62_135_596_800_000_000...253_402_300_799_999_999
 
     /// Parses a `String` (not for hot loops only because of the call overhead; no allocation for native strings).
     public static func parse(_ text: String) -> Int64? {

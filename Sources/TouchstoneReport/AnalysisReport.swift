@@ -57,7 +57,7 @@ public enum AnalysisReport {
         if let plan = result.groupSequential {
             heading += ", group-sequential look \(plan.look) of \(plan.looks) (O'Brien–Fleming |z| ≥ \(String(format: "%.3f", plan.boundary)))"
         } else if let tuning = result.tuning {
-            heading += ", mSPRT tuning \(Int(tuning))"
+            heading += ", mSPRT tuning \(tuning < 1e15 ? String(Int(tuning)) : String(tuning))"  // Int(1e308) traps
         }
         if let prior = result.prior { heading += ", prior N(\(prior.mean), \(prior.stdDev)²) on the lift" }
         sections.append(markdown ? "## \(heading)" : heading)

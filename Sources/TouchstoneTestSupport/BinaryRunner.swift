@@ -5,6 +5,8 @@ public struct CommandResult: Sendable {
     public var exitCode: Int32
     public var stdout: String
     public var stderr: String
+    /// The process died of a signal (a crash or a kill); `exitCode` then holds the signal number.
+    public var terminatedBySignal = false
 }
 
 public enum BinaryRunner {
@@ -50,7 +52,8 @@ public enum BinaryRunner {
         return CommandResult(
             exitCode: process.terminationStatus,
             stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+            stderr: String(decoding: errData, as: UTF8.self),
+            terminatedBySignal: process.terminationReason == .uncaughtSignal)
     }
 }
 

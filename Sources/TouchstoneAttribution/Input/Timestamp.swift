@@ -8,8 +8,10 @@ enum Timestamp {
         while lower < upper, b[lower] == UInt8(ascii: " ") { lower += 1 }
         while upper > lower, b[upper - 1] == UInt8(ascii: " ") { upper -= 1 }
         guard upper > lower else { return nil }
-        if upper - lower >= 10, b[lower + 4] == UInt8(ascii: "-") { return iso(b, lower, upper) }
-        return epoch(b, lower, upper)
+        let seconds = upper - lower >= 10 && b[lower + 4] == UInt8(ascii: "-") ? iso(b, lower, upper) : epoch(b, lower, upper)
+        // Years 0001-9999 only (as TouchstoneData's Timestamp): epoch milliseconds are an error, not a far-future date.
+        guard let seconds, seconds >= -62_135_596_800, seconds <= 253_402_300_799 else { return nil }
+        return seconds
     }
 
     private static func digit(_ byte: UInt8) -> Int? {

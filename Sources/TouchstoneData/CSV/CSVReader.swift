@@ -59,7 +59,10 @@ public struct CSVReader: Sendable {
             throw DataError(file: name, line: 1, message: "the file is empty: expected a header line")
         }
         for index in 0..<scanner.fieldCount {
-            header.append(scanner.string(index, in: bytes).trimmingCharacters(in: .whitespaces))
+            guard let text = scanner.validatedString(index, in: bytes) else {
+                throw DataError(file: name, line: 1, column: index + 1, message: "the column name is not valid UTF-8 text")
+            }
+            header.append(text.trimmingCharacters(in: .whitespaces))
         }
         if header.count == 1, header[0].isEmpty {
             throw DataError(file: name, line: 1, message: "the header line is empty")
@@ -254,6 +257,17 @@ public struct CSVRow: ~Copyable {
         scanner.string(index, in: buffer)
     }
 
+    /// The field's text, or a located error when its bytes are not valid UTF-8.
+    ///
+    /// Use it for names that identify something (variants, arms): ``string(_:)`` repairs bad
+    /// bytes to U+FFFD, so two different malformed names would silently become one.
+    public func text(_ index: Int, column: String? = nil) throws -> String {
+        guard let text = scanner.validatedString(index, in: buffer) else {
+            throw error(index, "the field is not valid UTF-8 text\(column.map { " in column '\($0)'" } ?? "")")
+        }
+        return text
+    }
+
     /// `true` when the field is empty or only blanks.
     public func isEmpty(_ index: Int) -> Bool {
         scanner.isBlank(index)
@@ -397,6 +411,14 @@ struct CSVScanner: @unchecked Sendable {
         let field = fields[index]
         let slice = UnsafeBufferPointer(rebasing: buffer[field.start..<field.end])
         let text = String(decoding: slice, as: UTF8.self)
+        return field.quoted ? text.replacingOccurrences(of: "\"\"", with: "\"") : text
+    }
+
+    /// Like ``string(_:in:)``, but `nil` when the bytes are not valid UTF-8.
+    func validatedString(_ index: Int, in buffer: UnsafeBufferPointer<UInt8>) -> String? {
+        let field = fields[index]
+        let slice = UnsafeBufferPointer(rebasing: buffer[field.start..<field.end])
+        guard let text = String(validating: slice, as: UTF8.self) else { return nil }
         return field.quoted ? text.replacingOccurrences(of: "\"\"", with: "\"") : text
     }
 

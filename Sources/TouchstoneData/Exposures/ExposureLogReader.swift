@@ -57,6 +57,17 @@ public enum ExposureLogReader {
         return try forEachCSV(CSVReader(bytes: bytes, name: name), body)
     }
 
+    /// `true` for valid UTF-8 without NUL bytes; ASCII (the usual case) is checked without
+    /// decoding.
+    static func isValidText(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var ascii = true
+        for byte in bytes {
+            if byte == 0 { return false }
+            if byte >= 0x80 { ascii = false }
+        }
+        return ascii || String(validating: bytes, as: UTF8.self) != nil
+    }
+
     static func isJSONLines(path: String, bytes: [UInt8]) -> Bool {
         let lower = path.lowercased()
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") || lower.hasSuffix(".json") { return true }
@@ -75,6 +86,12 @@ public enum ExposureLogReader {
             for (index, name) in [(unit, "unit_id"), (experiment, "experiment"), (variant, "variant"), (time, "timestamp")]
             where row.isEmpty(index) {
                 throw row.error(index, "empty \(name)")
+            }
+            // Ids and names are stored as text and read back as `String`: malformed UTF-8 would come
+            // back repaired (U+FFFD), so two different malformed names would merge silently.
+            for (index, name) in [(unit, "unit_id"), (experiment, "experiment"), (variant, "variant")]
+            where !row.withBytes(index, isValidText) {
+                throw row.error(index, "\(name) is not valid UTF-8 text without NUL bytes")
             }
             guard let timestamp = row.withBytes(time, { MicrosecondTimestamp.parse($0) }) else {
                 throw row.error(time, "'\(row.string(time))' is not a timestamp (ISO 8601 such as 2026-03-01T12:34:56Z, or epoch seconds)")

@@ -129,6 +129,10 @@ enum JSONLinesExposureReader {
                                     index = range.lowerBound
                                     throw error("empty \(Self.keyName(key))")
                                 }
+                                if key < 3, !ExposureLogReader.isValidText(value) {
+                                    index = range.lowerBound
+                                    throw error("\(Self.keyName(key)) is not valid UTF-8 text without NUL bytes")
+                                }
                                 values.append(value)
                             }
                             guard let timestamp = MicrosecondTimestamp.parse(values[3]) else {

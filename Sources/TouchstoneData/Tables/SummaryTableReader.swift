@@ -27,7 +27,7 @@ public enum SummaryTableReader {
         var arms: [String: SufficientStatistics] = [:]
         var units: [String: Int] = [:]
         try reader.forEachRow { row in
-            let variant = row.string(variantIndex)
+            let variant = try row.text(variantIndex, column: "variant")
             guard !variant.isEmpty else { throw row.error(variantIndex, "empty variant name") }
             guard arms[variant] == nil else { throw row.error(variantIndex, "variant '\(variant)' appears twice") }
             let n = try row.integer(unitsIndex, column: "units")

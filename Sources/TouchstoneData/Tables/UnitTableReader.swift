@@ -42,7 +42,7 @@ public enum UnitTableReader {
             if row.isEmpty(variantIndex) {
                 throw row.error(variantIndex, "empty variant in column '\(variantColumn)'")
             }
-            let variant = row.string(variantIndex)
+            let variant = try row.text(variantIndex, column: variantColumn)
             let arm: Int
             if let known = slot[variant] {
                 arm = known
@@ -145,7 +145,7 @@ extension UnitTableReader {
             guard !row.isEmpty(index) else { return }
             var value = try cellValue(row, index, name: column)
             if let cap, value > cap { value = cap }
-            values[row.string(variantIndex), default: []].append(value)
+            values[try row.text(variantIndex, column: variantColumn), default: []].append(value)
         }
         return values
     }

@@ -17,11 +17,16 @@ public enum Timestamp {
         guard start < end else { return nil }
         let length = end - start
         // Epoch seconds: digits only (optionally signed), and not shaped like a date.
-        if length < 10 || bytes[start + 4] != UInt8(ascii: "-") {
-            return parseEpoch(bytes, start, end)
-        }
-        return parseISO(bytes, start, end)
+        let seconds = length < 10 || bytes[start + 4] != UInt8(ascii: "-")
+            ? parseEpoch(bytes, start, end) : parseISO(bytes, start, end)
+        guard let seconds, validRange.contains(seconds) else { return nil }
+        return seconds
     }
+
+    /// The instants a timestamp may name: years 0001 to 9999 (what four-digit ISO-8601 years
+    /// can write), so an epoch value off by a factor of 1000 (milliseconds) is rejected, not
+    /// read as a date tens of thousands of years away.
+    public static let validRange: ClosedRange<Int64> = -62_135_596_800...253_402_300_799
 
     public static func parse(_ text: String) -> Int64? {
         var copy = text

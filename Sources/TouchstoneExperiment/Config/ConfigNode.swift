@@ -59,8 +59,13 @@ struct ConfigNode {
             if !quoted, node.null != nil {
                 self.init(kind: .null, line: mark?.line, column: mark?.column)
             } else {
+                // Yams reads YAML 1.1 sexagesimal integers (`1:5:05` = 3905) with trapping Int
+                // arithmetic, so a long one such as `1:5:05:1:5:1:51:5:05:1:5:1:51:5` crashed the
+                // process (found by FuzzTargeting). Never ask Yams for an Int when the text has a
+                // colon: such scalars are strings to Touchstone anyway (`Double(text)` is nil).
+                let isInteger = !scalar.string.contains(":") && node.int != nil
                 let type: ScalarType = quoted ? .string : node.bool != nil ? .bool
-                    : node.int != nil || node.float != nil ? .number : .string
+                    : isInteger || node.float != nil ? .number : .string
                 self.init(kind: .scalar(text: scalar.string, quoted: quoted, type: type), line: mark?.line, column: mark?.column)
             }
         case .sequence(let sequence):

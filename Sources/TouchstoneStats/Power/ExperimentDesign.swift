@@ -37,11 +37,19 @@ public struct ExperimentDesign: Sendable, Hashable, Codable {
     private static func make(_ analysis: PowerAnalysis, exact: Double, mde: Double, dailyUnits: Double?) throws -> ExperimentDesign {
         guard exact < 1e15 else { throw StatsError("the required sample (\(exact) per arm) is beyond any experiment") }
         let perArm = Int(exact.rounded(.up))
+        // Checked before converting: Int(_:) and * trap on overflow (found with --daily-units 1e-300).
+        guard Double(perArm) * Double(analysis.arms) < 1e15 else {
+            throw StatsError("the required total sample (\(perArm) per arm × \(analysis.arms) arms) is beyond any experiment")
+        }
         let total = perArm * analysis.arms
         var days: Int?
         if let dailyUnits {
             guard dailyUnits > 0, dailyUnits.isFinite else { throw StatsError("daily units must be positive") }
-            days = Int((Double(total) / dailyUnits).rounded(.up))
+            let exactDays = (Double(total) / dailyUnits).rounded(.up)
+            guard exactDays < 1e15 else {
+                throw StatsError("at \(dailyUnits) units a day the experiment would take \(exactDays) days")
+            }
+            days = Int(exactDays)
         }
         return ExperimentDesign(
             samplePerArm: perArm, totalSample: total, arms: analysis.arms, alpha: analysis.alpha,

@@ -52,11 +52,17 @@ public struct SequentialPlan: Sendable, Hashable, Codable {
             tuning = 2 * n
             if converged { break }
         }
+        guard n.isFinite, n * Double(analysis.arms) < 1e15 else {
+            throw StatsError("the sequential sample (\(n) per arm) is beyond any experiment")
+        }
         let perArm = Int(n.rounded(.up))
         let design = try GroupSequentialDesign.obrienFleming(looks: looks, alpha: alpha)
         guard let inflation = design.inflationFactor(power: analysis.power) else {
             throw StatsError("the group-sequential inflation factor could not be solved")
         }
+        guard (fixedSamplePerArm * inflation * Double(analysis.arms)).isFinite,
+            fixedSamplePerArm * inflation * Double(analysis.arms) < 1e15
+        else { throw StatsError("the group-sequential sample is beyond any experiment") }
         let groupPerArm = Int((fixedSamplePerArm * inflation).rounded(.up))
         return SequentialPlan(
             mixtureSPRT: .init(

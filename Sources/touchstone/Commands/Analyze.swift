@@ -142,7 +142,7 @@ struct Analyze: ParsableCommand {
         }
         if let tuning {
             guard method == .sequential else { throw ValidationError("--tuning applies to --method sequential") }
-            guard tuning > 0, tuning.isFinite else { throw ValidationError("--tuning must be a positive number of units (got \(tuning))") }
+            guard tuning > 0, tuning <= 1e15 else { throw ValidationError("--tuning must be a positive number of units up to 1e15 (got \(tuning))") }
         }
         if looks != nil || look != nil {
             guard method == .sequential else { throw ValidationError("--looks and --look apply to --method sequential") }
@@ -249,7 +249,7 @@ struct Analyze: ParsableCommand {
                 summary = try RawLogPipeline.run(exposures: exposureLog, events: eventLog, settings: settings)
                 summary.multiVariantUnits += storedMultiVariant
             } catch let error as AnalysisError {
-                throw ValidationError(error.message)
+                throw InputFailure(error.message)
             }
             table = summary.table
             experimentKey = summary.experiment
@@ -266,7 +266,7 @@ struct Analyze: ParsableCommand {
             for (column, rule) in try parsedCaps() {
                 let values = try UnitTableReader.columnValues(CSVReader(path: units), column: column)
                 let cap = rule.threshold(for: values)
-                guard cap.isFinite else { throw ValidationError("--cap \(column): the column has no values to take a percentile of") }
+                guard cap.isFinite else { throw InputFailure("--cap \(column): the column has no values to take a percentile of") }
                 caps[column] = cap
                 output.note("capping '\(column)' at \(cap)")
             }
@@ -304,9 +304,9 @@ struct Analyze: ParsableCommand {
                     samples, control: control, quantile: quantile, replicates: bootstrap, seed: seed, alpha: alpha)
             }
         } catch let error as StatsError {
-            throw ValidationError(error.message)
+            throw InputFailure(error.message)
         } catch let error as AnalysisError {
-            throw ValidationError(error.message)
+            throw InputFailure(error.message)
         }
         for warning in result.warnings { output.note("warning: \(warning)") }
         let text = switch output.format {

@@ -60,7 +60,7 @@ struct Assign: ParsableCommand {
         } else if ids == nil, let table {
             units = table.order
         } else {
-            units = UnitIdList.parse(FileHandle.standardInput.readDataToEndOfFile())
+            units = try UnitIdList.parse(FileHandle.standardInput.readDataToEndOfFile())
         }
         let date = at.flatMap(MicrosecondTimestamp.parse).map { Date(timeIntervalSince1970: Double($0) / 1_000_000) } ?? Date()
         let empty: [String: String] = [:]

@@ -121,7 +121,7 @@ struct Attribute: ParsableCommand {
         var results = try request().run(data)
         if let calibration {
             guard let json = FileManager.default.contents(atPath: calibration) else {
-                throw ValidationError("--calibration: cannot read \(calibration)")
+                throw InputFailure("--calibration: cannot read \(calibration)")
             }
             let measurements = try Calibration.measurements(json: json, reach: data.reach(), source: calibration)
             for k in results.indices { results[k].calibration = Calibration.calibrate(results[k], by: measurements) }

@@ -70,7 +70,7 @@ struct Exposures: ParsableCommand {
         let exposureStore = try ExposureStore(path: store, readOnly: true)
         summary = try exposureStore.summary(experiment: experiment)
         guard summary.units > 0 else {
-            throw ValidationError("no exposures of experiment '\(experiment)' in \(store)")
+            throw InputFailure("no exposures of experiment '\(experiment)' in \(store)")
         }
         let weights = try configuredWeights()
         if weights == nil { output.note("note: SRM against equal weights over the variants seen (pass --config or --weights)") }

@@ -33,7 +33,7 @@ struct SimulateExperiment: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard units > 0 else { throw ValidationError("--units must be positive") }
+        guard (1...1_000_000_000).contains(units) else { throw ValidationError("--units must be between 1 and 1,000,000,000 (got \(units))") }
         guard (0..<1).contains(lostExposures) else { throw ValidationError("--lost-exposures must lie in [0, 1)") }
     }
 

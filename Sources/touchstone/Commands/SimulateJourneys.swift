@@ -27,7 +27,7 @@ struct SimulateJourneys: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard units > 0 else { throw ValidationError("--units must be positive") }
+        guard (1...1_000_000_000).contains(units) else { throw ValidationError("--units must be between 1 and 1,000,000,000 (got \(units))") }
     }
 
     func run() throws {
