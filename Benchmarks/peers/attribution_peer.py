@@ -15,6 +15,7 @@ import argparse
 import io
 import json
 import os
+import tempfile
 import subprocess
 import time
 from contextlib import redirect_stdout
@@ -60,7 +61,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--units", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--out", default="/tmp/attribution-bench")
+    parser.add_argument("--out", default=os.path.join(tempfile.gettempdir(), "attribution-bench"))
     parser.add_argument("--orders", default="1,2,3")
     args = parser.parse_args()
     csv = os.path.join(args.out, "touchpoints.csv")

@@ -21,6 +21,7 @@ import argparse
 import json
 import math
 import os
+import tempfile
 import subprocess
 import sys
 import time
@@ -181,7 +182,7 @@ def measured(mode, directory):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--units", type=int, nargs="+", default=[1_000_000])
-    parser.add_argument("--workdir", default="/tmp/touchstone-peers")
+    parser.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(), "touchstone-peers"))
     parser.add_argument("--skip-pandas-above", type=int, default=100_000_000)
     parser.add_argument("--run", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
