@@ -68,6 +68,7 @@ def main():
     query = touchstone(args.binary, "sql", "--dialect", "spark", "--exposures-table", "exposures",
                        "--events-table", "events", "--experiment", EXPERIMENT, *metric_flags, *covariate_flags)
 
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # local mode: stay on the loopback interface
     from pyspark.sql import SparkSession
     t0 = time.perf_counter()
     spark = (SparkSession.builder.master("local[2]").appName("touchstone-spark-check")

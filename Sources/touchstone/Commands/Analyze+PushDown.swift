@@ -12,7 +12,12 @@ extension Analyze {
             guard experiment != nil else { throw ValidationError("--postgres needs --experiment KEY") }
             guard !metrics.isEmpty else { throw ValidationError("--postgres needs at least one --metric EVENT[:conversion|sum|count|retention:N]") }
             _ = try pushDownQuery()
-        } else if pushDown.isUsed {
+        } else if powerSums != nil {
+            for metric in metrics where MetricDefinition(argument: metric) == nil {
+                throw ValidationError("--metric '\(metric)': with --power-sums, name a metric of the file (EVENT, EVENT:sum, …)")
+            }
+        }
+        if postgres == nil, pushDown.isUsed {
             throw ValidationError("--exposures-table and --events-table go with --postgres URL (or `touchstone sql`)")
         }
     }
