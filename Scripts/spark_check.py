@@ -32,6 +32,18 @@ def touchstone(binary, *args):
     return subprocess.run([binary, *args], check=True, capture_output=True, text=True).stdout
 
 
+def largest_relative_difference(a, b):
+    if isinstance(a, dict) and isinstance(b, dict):
+        return max([largest_relative_difference(a[k], b[k]) for k in a.keys() & b.keys()] or [0.0])
+    if isinstance(a, list) and isinstance(b, list):
+        return max([largest_relative_difference(x, y) for x, y in zip(a, b)] or [0.0])
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        if a == b or (math.isnan(a) and math.isnan(b)):
+            return 0.0
+        return abs(a - b) / max(abs(a), abs(b), 1e-12)
+    return 0.0
+
+
 def differences(a, b, path="$"):
     if isinstance(a, dict) and isinstance(b, dict):
         out = [] if set(a) == set(b) else [f"{path}: keys {sorted(a)} vs {sorted(b)}"]
@@ -105,6 +117,7 @@ def main():
     if problems:
         print("DISAGREEMENT:\n  " + "\n  ".join(problems[:20]))
         return 1
+    print(f"largest relative difference of any number: {largest_relative_difference(pushed, local):.2e}")
     print("Spark SQL push-down agrees with the in-process pipeline (every number of `analyze --format json` to 1e-9)")
     return 0
 
