@@ -23,6 +23,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // YAML experiment configs (JSON configs go through Foundation's JSONSerialization).
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // PostgreSQL wire protocol for `analyze --postgres` (push-down aggregation); only the
+        // TouchstonePostgres target and the executable depend on it, so the libraries stay NIO-free.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // MARK: - C
@@ -47,6 +50,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "TouchstonePostgres",
+            dependencies: ["TouchstoneData", .product(name: "PostgresNIO", package: "postgres-nio")],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "TouchstoneAttribution",
             dependencies: ["TouchstoneStats", "TouchstoneData"],
             swiftSettings: strictSettings
@@ -62,7 +70,7 @@ let package = Package(
             name: "touchstone",
             dependencies: [
                 "TouchstoneStats", "TouchstoneExperiment", "TouchstoneData", "TouchstoneAnalysis",
-                "TouchstoneAttribution", "TouchstoneReport",
+                "TouchstoneAttribution", "TouchstoneReport", "TouchstonePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -96,6 +104,11 @@ let package = Package(
             name: "TouchstoneAttributionTests",
             dependencies: ["TouchstoneAttribution", "TouchstoneStats", "TouchstoneTestSupport"],
             resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TouchstonePushDownTests",
+            dependencies: ["TouchstoneAnalysis", "TouchstoneData", "TouchstonePostgres", "TouchstoneTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -106,6 +106,19 @@ final class SQLiteStatement {
 
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
 
+    var columnCount: Int32 { sqlite3_column_count(statement) }
+
+    /// A result cell as exact text: integers as digits, reals in Swift's shortest round-trip
+    /// form (SQLite's own text conversion keeps only 15 digits), `nil` for NULL.
+    func exactText(_ column: Int32) -> String? {
+        switch sqlite3_column_type(statement, column) {
+        case SQLITE_NULL: nil
+        case SQLITE_INTEGER: String(sqlite3_column_int64(statement, column))
+        case SQLITE_FLOAT: "\(sqlite3_column_double(statement, column))"
+        default: text(column)
+        }
+    }
+
     func text(_ column: Int32) -> String {
         guard let pointer = sqlite3_column_text(statement, column) else { return "" }
         let count = Int(sqlite3_column_bytes(statement, column))

@@ -31,6 +31,14 @@ struct Analyze: ParsableCommand {
     @Option(help: "Exposure store written by `touchstone expose` (with --events and --experiment).")
     var store: String?
 
+    @Option(help: "Push-down: PostgreSQL URL postgres://USER[:PASSWORD]@HOST[:PORT]/DB; aggregates --exposures-table and --events-table in the server.")
+    var postgres: String?
+
+    @OptionGroup var pushDown: PushDownOptions
+
+    @Option(help: "Per-arm power sums (CSV or JSON), e.g. the result of `touchstone sql` run in a warehouse.")
+    var powerSums: String?
+
     @Option(help: "Metric window after first exposure for raw logs, e.g. 14d, 36h.")
     var window = "14d"
 
@@ -115,11 +123,14 @@ struct Analyze: ParsableCommand {
 
     func validate() throws {
         try output.require([.table, .json, .csv, .markdown, .html])
-        let inputs = [summary != nil, units != nil, exposures != nil, store != nil].filter { $0 }.count
+        let inputs = [summary != nil, units != nil, exposures != nil, store != nil, postgres != nil, powerSums != nil]
+            .filter { $0 }.count
         guard inputs == 1 else {
             throw ValidationError(
-                "give exactly one input: --summary FILE, --units FILE, --exposures FILE --events FILE, or --store DB --events FILE")
+                "give exactly one input: --summary FILE, --units FILE, --exposures FILE --events FILE, --store DB --events FILE, "
+                    + "--postgres URL or --power-sums FILE")
         }
+        try validatePushDown()
         guard (exposures == nil && store == nil) == (events == nil) else {
             throw ValidationError("--events goes with --exposures FILE or --store DB")
         }
@@ -170,7 +181,8 @@ struct Analyze: ParsableCommand {
         if summary != nil, metrics.count > 1 {
             throw ValidationError("--summary holds one metric: give at most one --metric NAME")
         }
-        for metric in metrics where exposures == nil && store == nil && MetricColumn(argument: metric) == nil {
+        for metric in metrics where exposures == nil && store == nil && postgres == nil && powerSums == nil
+            && MetricColumn(argument: metric) == nil {
             throw ValidationError("--metric '\(metric)': expected COLUMN, COLUMN:proportion or COLUMN:mean")
         }
         _ = try parsedWeights()
@@ -221,7 +233,9 @@ struct Analyze: ParsableCommand {
     func run() throws {
         let table: ArmTable
         var experimentKey = experiment
-        if let events, exposures != nil || store != nil {
+        if let pushed = try pushDownTable() {
+            table = pushed
+        } else if let events, exposures != nil || store != nil {
             var settings = RawLogSettings(
                 experiment: experiment, metrics: metrics.compactMap(MetricDefinition.init(argument:)),
                 windowSeconds: DurationText.seconds(window) ?? 14 * 86_400,

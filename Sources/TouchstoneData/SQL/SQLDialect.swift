@@ -1,0 +1,106 @@
+import Foundation
+
+/// A value bound to a query: never spliced into the SQL text, except by the Spark dialect,
+/// whose printed query has no parameter markers and gets escaped literals instead.
+public enum SQLValue: Sendable, Hashable {
+    case text(String)
+    case integer(Int64)
+}
+
+/// Every difference between the SQL engines Touchstone pushes aggregation down to.
+///
+/// The query itself (``AggregationQuery`` in TouchstoneAnalysis) is written once in the common
+/// subset — CTEs, `GROUP BY`, `CASE`, `COALESCE`, `COUNT(DISTINCT …)`, `UNION ALL` — and asks
+/// the dialect for the few things that differ: how names are quoted, how values are passed,
+/// which types hold exact integers, floating-point numbers and text. Trino and BigQuery are
+/// close to ``spark``: mainly the identifier quote (`"` / backtick) and type names differ.
+public enum SQLDialect: String, Sendable, CaseIterable {
+    /// The embedded store's engine: `?1`-style parameters, 64-bit integer arithmetic.
+    case sqlite
+    /// `$1`-style parameters, exact `NUMERIC` sums.
+    case postgres
+    /// Spark SQL (ANSI mode or not): backtick quotes, escaped literals, `DECIMAL(38,0)` sums.
+    case spark
+
+    /// A validated identifier, quoted part by part.
+    public func quote(_ identifier: SQLIdentifier) -> String {
+        identifier.parts.map { part in
+            switch self {
+            case .sqlite, .postgres: "\"\(part)\""
+            case .spark: "`\(part)`"
+            }
+        }.joined(separator: ".")
+    }
+
+    /// The marker for the `position`-th (1-based) bound value, or the escaped literal itself
+    /// for dialects whose query is printed rather than executed.
+    public func placeholder(_ position: Int, value: SQLValue) -> String {
+        switch self {
+        case .sqlite: "?\(position)"
+        case .postgres: "$\(position)"
+        case .spark: literal(value)
+        }
+    }
+
+    /// Whether values travel separately from the query text.
+    public var bindsParameters: Bool { self != .spark }
+
+    /// A literal: integers as digits; text in single quotes with quotes (and for Spark, whose
+    /// string literals honour C-style escapes, backslashes) escaped.
+    public func literal(_ value: SQLValue) -> String {
+        switch value {
+        case .integer(let number): return String(number)
+        case .text(let text):
+            var escaped = text.replacingOccurrences(of: "'", with: "''")
+            if self == .spark {
+                escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
+            }
+            return "'\(escaped)'"
+        }
+    }
+
+    /// How the filtered event log's CTE is introduced. SQLite must materialize it: only then
+    /// does it build an automatic index for the join with the units (otherwise it loops over
+    /// all events for every unit — 21 s instead of 20 ms on 6,000 units). PostgreSQL and Spark
+    /// hash-join either way and may push the filter into the scan.
+    public var materializedCTE: String {
+        switch self {
+        case .sqlite: "AS MATERIALIZED"
+        case .postgres, .spark: "AS"
+        }
+    }
+
+    /// A type whose sums of integers are exact (no rounding, no silent overflow).
+    public var exactIntegerType: String {
+        switch self {
+        case .sqlite: "INTEGER"  // 64-bit; SUM raises "integer overflow" rather than wrap
+        case .postgres: "NUMERIC"
+        case .spark: "DECIMAL(38,0)"
+        }
+    }
+
+    public var doubleType: String {
+        switch self {
+        case .sqlite: "REAL"
+        case .postgres: "DOUBLE PRECISION"
+        case .spark: "DOUBLE"
+        }
+    }
+
+    public var textType: String {
+        switch self {
+        case .sqlite, .postgres: "TEXT"
+        case .spark: "STRING"
+        }
+    }
+
+    /// Wraps a result column so its value comes back without loss. PostgreSQL and Spark turn
+    /// NUMERIC/DECIMAL and shortest round-trip DOUBLE into text; SQLite keeps each value's own
+    /// type (its CASE does not unify types), and the reader takes it from the column.
+    public func exactOutput(_ expression: String) -> String {
+        switch self {
+        case .sqlite: expression
+        case .postgres, .spark: "CAST(\(expression) AS \(textType))"
+        }
+    }
+}

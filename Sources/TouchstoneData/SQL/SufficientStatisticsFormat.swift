@@ -1,0 +1,158 @@
+import Foundation
+
+/// The sufficient-statistics exchange format: per-arm power sums, as CSV or JSON.
+///
+/// What `touchstone sql` queries return and `touchstone analyze --power-sums FILE` reads back.
+/// One row per (variant, metric):
+///
+/// ```
+/// variant,metric,units,sum,sum_of_squares[,covariate_sum,covariate_sum_of_squares,cross_products]
+/// control,purchase,50123,2511,2511
+/// control,purchase:sum,50123,125550.75,9871234.5
+/// ```
+/// - `metric` is in `--metric` form (`EVENT`, `EVENT:sum`, `EVENT:count`, `EVENT:retention:N`):
+///   it sets the kind (0/1 metrics are proportions);
+/// - `units` is the arm's unit count, the same on every row of the arm;
+/// - `sum`/`sum_of_squares` are Σy and Σy² over the arm's units; with a pre-period covariate x,
+///   `covariate_sum` Σx, `covariate_sum_of_squares` Σx², `cross_products` Σxy.
+/// Integers are read exactly (64-bit), other numbers as doubles. Rows for the same arm from
+/// different partitions may be added column by column before reading (power sums merge by
+/// addition). JSON: `{"arms": [{"variant", "metric", "units", "sum", "sumOfSquares",
+/// "covariateSum"?, "covariateSumOfSquares"?, "crossProducts"?}]}`, numbers as JSON numbers or strings.
+public enum SufficientStatisticsFormat {
+    public static let csvColumns = ["variant", "metric", "units", "sum", "sum_of_squares"]
+    public static let covariateColumns = ["covariate_sum", "covariate_sum_of_squares", "cross_products"]
+
+    // MARK: - Reading
+
+    /// Reads a CSV or (by its first non-blank byte `{`) JSON file.
+    public static func read(path: String) throws -> [PowerSums] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DataError(file: path, message: "cannot read the file")
+        }
+        if data.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "{") {
+            return try readJSON(data, name: path)
+        }
+        return try readCSV(CSVReader(bytes: Array(data), name: path))
+    }
+
+    public static func readCSV(_ reader: CSVReader) throws -> [PowerSums] {
+        let columns = try csvColumns.map { try reader.columnIndex($0) }
+        let hasCovariate = reader.header.contains(covariateColumns[0])
+        let covariate = hasCovariate ? try covariateColumns.map { try reader.columnIndex($0) } : []
+        var result: [PowerSums] = []
+        try reader.forEachRow { row in
+            guard case .integer(let units) = try Self.number(row, columns[2]), units >= 0 else {
+                throw row.error(columns[2], "'\(row.string(columns[2]))' is not a unit count")
+            }
+            if row.isEmpty(columns[0]) { throw row.error(columns[0], "empty variant") }
+            guard MetricName.isValid(row.string(columns[1])) else {
+                throw row.error(columns[1], "'\(row.string(columns[1]))' is not a metric (EVENT, EVENT:sum, EVENT:count, EVENT:retention:N)")
+            }
+            var sums = PowerSums(
+                variant: row.string(columns[0]), metric: row.string(columns[1]), units: units,
+                sum: try Self.number(row, columns[3]), sumOfSquares: try Self.number(row, columns[4]))
+            if hasCovariate {
+                sums.covariate = .init(sum: try Self.number(row, covariate[0]), sumOfSquares: try Self.number(row, covariate[1]), crossProducts: try Self.number(row, covariate[2]))
+            }
+            result.append(sums)
+        }
+        guard !result.isEmpty else { throw DataError(file: reader.name, message: "no rows") }
+        return result
+    }
+
+    private static func number(_ row: borrowing CSVRow, _ index: Int) throws -> SQLNumber {
+        guard let value = SQLNumber(text: row.string(index)) else {
+            throw row.error(index, "'\(row.string(index))' is not a finite number")
+        }
+        return value
+    }
+
+    public static func readJSON(_ data: Data, name: String) throws -> [PowerSums] {
+        let document: Any
+        do {
+            document = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw DataError(file: name, message: "not valid JSON: \(error.localizedDescription)")
+        }
+        guard let arms = (document as? [String: Any])?["arms"] as? [[String: Any]], !arms.isEmpty else {
+            throw DataError(file: name, message: "expected {\"arms\": [{\"variant\", \"metric\", \"units\", \"sum\", \"sumOfSquares\", …}]}")
+        }
+        return try arms.enumerated().map { index, arm in
+            func number(_ key: String) throws -> SQLNumber {
+                let value = arm[key]
+                let text: String? = switch value {
+                case let string as String: string
+                case let number as NSNumber: number.stringValue
+                default: nil
+                }
+                guard let text, let parsed = SQLNumber(text: text) else {
+                    throw DataError(file: name, message: "arms[\(index)].\(key): expected a number")
+                }
+                return parsed
+            }
+            guard let variant = arm["variant"] as? String, !variant.isEmpty,
+                  let metric = arm["metric"] as? String, MetricName.isValid(metric)
+            else { throw DataError(file: name, message: "arms[\(index)]: needs \"variant\" and \"metric\" (EVENT[:sum|:count|…])") }
+            guard case .integer(let units) = try number("units"), units >= 0 else {
+                throw DataError(file: name, message: "arms[\(index)].units: expected a count")
+            }
+            var sums = PowerSums(variant: variant, metric: metric, units: units, sum: try number("sum"), sumOfSquares: try number("sumOfSquares"))
+            if arm["covariateSum"] != nil {
+                sums.covariate = .init(sum: try number("covariateSum"), sumOfSquares: try number("covariateSumOfSquares"), crossProducts: try number("crossProducts"))
+            }
+            return sums
+        }
+    }
+
+    // MARK: - Writing
+
+    public static func csv(_ rows: [PowerSums]) -> String {
+        let covariate = rows.contains { $0.covariate != nil }
+        var lines = [(csvColumns + (covariate ? covariateColumns : [])).joined(separator: ",")]
+        for row in rows {
+            var fields = [quoted(row.variant), quoted(row.metric), String(row.units), row.sum.description, row.sumOfSquares.description]
+            if covariate {
+                fields += [row.covariate?.sum.description ?? "0", row.covariate?.sumOfSquares.description ?? "0",
+                           row.covariate?.crossProducts.description ?? "0"]
+            }
+            lines.append(fields.joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public static func json(_ rows: [PowerSums]) -> String {
+        func string(_ text: String) -> String {
+            let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])) ?? Data("[\"\"]".utf8)
+            return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
+        }
+        let arms = rows.map { row in
+            var fields = ["\"variant\": \(string(row.variant))", "\"metric\": \(string(row.metric))", "\"units\": \(row.units)",
+                          "\"sum\": \(row.sum)", "\"sumOfSquares\": \(row.sumOfSquares)"]
+            if let x = row.covariate {
+                fields += ["\"covariateSum\": \(x.sum)", "\"covariateSumOfSquares\": \(x.sumOfSquares)", "\"crossProducts\": \(x.crossProducts)"]
+            }
+            return "    { " + fields.joined(separator: ", ") + " }"
+        }
+        return "{ \"arms\": [\n" + arms.joined(separator: ",\n") + "\n] }\n"
+    }
+
+    private static func quoted(_ field: String) -> String {
+        field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+            ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+    }
+}
+
+/// The `--metric` syntax, checked without TouchstoneAnalysis's ``MetricDefinition``.
+enum MetricName {
+    static func isValid(_ name: String) -> Bool {
+        let parts = name.split(separator: ":", omittingEmptySubsequences: false)
+        guard let event = parts.first, !event.isEmpty else { return false }
+        switch parts.count {
+        case 1: return true
+        case 2: return ["conversion", "sum", "count"].contains(parts[1])
+        case 3: return parts[1] == "retention" && Int(parts[2]).map { $0 >= 0 } == true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import TouchstoneAnalysis
+import TouchstoneData
+
+struct SQL: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sql",
+        abstract: "Print the aggregation query that reduces exposure and event tables to per-arm power sums.",
+        discussion: """
+            Run the query in your engine, save its result as CSV (or JSON) and analyse it with
+            `touchstone analyze --power-sums FILE --control NAME`. Only a few rows per arm leave the engine.
+            Example:
+              touchstone sql --dialect spark --exposures-table analytics.exposures --events-table analytics.events \\
+                  --experiment onboarding_channels --metric purchase --metric purchase:sum --window 14d
+            Spark queries carry their values as escaped literals; PostgreSQL and SQLite queries use bound
+            parameters, listed in comments at the top.
+            """)
+
+    @Option(help: "SQL dialect: sqlite, postgres or spark (Spark SQL; close to Trino/BigQuery).")
+    var dialect: SQLDialect = .spark
+
+    @OptionGroup var tables: PushDownOptions
+
+    @Option(help: "Experiment key.")
+    var experiment: String
+
+    @Option(name: .customLong("metric"), help: "EVENT[:conversion|sum|count|retention:N] (repeatable).")
+    var metrics: [String] = []
+
+    @Option(help: "Metric window after first exposure, e.g. 14d, 36h.")
+    var window = "14d"
+
+    @Flag(help: "Also compute each metric over the window before exposure (CUPED covariate).")
+    var preExposureCovariates = false
+
+    @Option(help: "Write the query to this file (atomically) instead of standard output.")
+    var output: String?
+
+    func validate() throws {
+        guard !metrics.isEmpty else { throw ValidationError("give at least one --metric EVENT[:conversion|sum|count|retention:N]") }
+        _ = try query()
+    }
+
+    func query() throws -> AggregationQuery {
+        try tables.query(
+            dialect: dialect, experiment: experiment, metrics: metrics, window: window,
+            preExposureCovariates: preExposureCovariates)
+    }
+
+    func run() throws {
+        let query = try query()
+        var text = ""
+        for (index, value) in query.parameters.enumerated() {
+            text += "-- \(dialect.placeholder(index + 1, value: value)) = \(dialect.literal(value))\n"
+        }
+        text += query.sql + (dialect == .sqlite ? ";\n" : "\n")
+        if let output {
+            try AtomicFile.write(text, to: output)
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+}
+
+extension SQLDialect: ExpressibleByArgument {}

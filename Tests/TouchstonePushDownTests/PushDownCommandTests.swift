@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+import TouchstoneAnalysis
+import TouchstoneData
+import TouchstoneTestSupport
+
+@Suite("touchstone sql and analyze --power-sums")
+struct PushDownCommandTests {
+    @Test func hostileTableNameIsRefusedWithAClearError() throws {
+        for command in [
+            ["sql", "--dialect", "spark"],
+            ["analyze", "--postgres", "postgres://postgres@127.0.0.1:1/postgres", "--control", "control"],
+        ] {
+            let result = try BinaryRunner.run(command + [
+                "--exposures-table", "x; DROP TABLE y", "--events-table", "events",
+                "--experiment", "onboarding_channels", "--metric", "purchase",
+            ])
+            #expect(result.exitCode != 0)
+            #expect(result.stdout.isEmpty)
+            #expect(result.stderr.contains(
+                "--exposures-table 'x; DROP TABLE y' is not a valid table or column name: use letters, digits and _"),
+                "\(result.stderr)")
+        }
+    }
+
+    @Test func printsTheSparkQuery() throws {
+        let result = try BinaryRunner.run([
+            "sql", "--dialect", "spark", "--exposures-table", "analytics.exposures", "--events-table", "analytics.events",
+            "--experiment", "onboarding_channels", "--metric", "purchase", "--metric", "purchase:sum", "--window", "7d",
+        ])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("FROM `analytics`.`exposures` x"))
+        #expect(result.stdout.contains("x.`experiment` = 'onboarding_channels'"))
+        #expect(result.stdout.contains("<= 604800"))
+    }
+
+    /// The round trip a warehouse user makes: print the query, run it elsewhere (here SQLite),
+    /// save the rows as CSV, analyse them; the result equals analysing the raw logs.
+    @Test func powerSumsFromThePrintedQueryAnalyseLikeRawLogs() throws {
+        let logs = try SimulatedLogs(units: 4_000, seed: 4)
+        defer { logs.remove() }
+        let database = try SQLitePushDownTests.database(logs)
+        let metrics = ["--metric", "purchase", "--metric", "purchase:sum", "--metric", "session:retention:2"]
+        let printed = try BinaryRunner.run([
+            "sql", "--dialect", "sqlite", "--exposures-table", "exposures", "--events-table", "events",
+            "--experiment", ExperimentSimulator.experimentKey, "--pre-exposure-covariates",
+        ] + metrics)
+        #expect(printed.exitCode == 0, "\(printed.stderr)")
+        // The comment header lists the bound values: `-- ?1 = 'onboarding_channels'`.
+        var parameters: [SQLValue] = []
+        for line in printed.stdout.split(separator: "\n") where line.hasPrefix("-- ?") {
+            let value = line.split(separator: "=", maxSplits: 1)[1].trimmingCharacters(in: .whitespaces)
+            parameters.append(value.hasPrefix("'") ? .text(String(value.dropFirst().dropLast())) : .integer(Int64(value)!))
+        }
+        let rows = try SQLiteQuery.rows(database: database, sql: printed.stdout, parameters: parameters)
+        let file = logs.directory.appendingPathComponent("sums.csv")
+        try SufficientStatisticsFormat.csv(PushDown.powerSums(rows: rows)).write(to: file, atomically: true, encoding: .utf8)
+
+        let common = ["--control", "control", "--format", "json", "--quiet"]
+        let fromSums = try BinaryRunner.run(["analyze", "--power-sums", file.path, "--experiment", ExperimentSimulator.experimentKey] + common)
+        let fromLogs = try BinaryRunner.run([
+            "analyze", "--exposures", logs.exposures.path, "--events", logs.events.path,
+            "--experiment", ExperimentSimulator.experimentKey, "--pre-exposure-covariates",
+        ] + metrics + common)
+        #expect(fromSums.exitCode == 0, "\(fromSums.stderr)")
+        #expect(fromLogs.exitCode == 0, "\(fromLogs.stderr)")
+        try expectSameAnalysis(fromSums.stdout, fromLogs.stdout)
+    }
+
+    @Test func badPowerSumsFileNamesTheLine() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("sums.csv")
+        try "variant,metric,units,sum,sum_of_squares\ncontrol,purchase,10,2,2\nemail,purchase,ten,3,3\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        let result = try BinaryRunner.run(["analyze", "--power-sums", file.path, "--control", "control"])
+        #expect(result.exitCode != 0)
+        #expect(result.stderr.contains("sums.csv:3:3"), "\(result.stderr)")
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+import TouchstoneAnalysis
+import TouchstoneData
+import TouchstoneStats
+import TouchstoneTestSupport
+
+@Suite("Push-down aggregation on SQLite")
+struct SQLitePushDownTests {
+    /// The simulated logs loaded into a SQLite file, both tables under their default column names.
+    static func database(_ logs: SimulatedLogs) throws -> String {
+        let path = logs.directory.appendingPathComponent("logs.sqlite").path
+        try SQLiteQuery.execute(database: path, logs.statements(exposuresTable: "exposures", eventsTable: "events"))
+        return path
+    }
+
+    @Test(arguments: [false, true])
+    func matchesTheInProcessPipeline(covariates: Bool) throws {
+        let logs = try SimulatedLogs(units: 6_000, seed: 5)
+        defer { logs.remove() }
+        let path = try Self.database(logs)
+        for windowDays in [14, 3] as [Int64] {
+            let settings = Scenarios.settings(covariates: covariates, windowDays: windowDays)
+            let query = try AggregationQuery(dialect: .sqlite, exposuresTable: "exposures", eventsTable: "events", settings: settings)
+            let rows = try SQLiteQuery.rows(database: path, sql: query.sql, parameters: query.parameters)
+            let pushed = try PushDown.armTable(PushDown.powerSums(rows: rows))
+            expectAgreement(pushed, try logs.inProcess(settings))
+        }
+    }
+
+    @Test func sufficientStatisticsFileRoundTrips() throws {
+        let logs = try SimulatedLogs(units: 2_000, seed: 9)
+        defer { logs.remove() }
+        let path = try Self.database(logs)
+        let settings = Scenarios.settings(covariates: true)
+        let query = try AggregationQuery(dialect: .sqlite, exposuresTable: "exposures", eventsTable: "events", settings: settings)
+        let sums = try PushDown.powerSums(rows: SQLiteQuery.rows(database: path, sql: query.sql, parameters: query.parameters))
+        let csv = logs.directory.appendingPathComponent("sums.csv"), json = logs.directory.appendingPathComponent("sums.json")
+        try SufficientStatisticsFormat.csv(sums).write(to: csv, atomically: true, encoding: .utf8)
+        try SufficientStatisticsFormat.json(sums).write(to: json, atomically: true, encoding: .utf8)
+        #expect(try SufficientStatisticsFormat.read(path: csv.path) == sums)
+        #expect(try SufficientStatisticsFormat.read(path: json.path) == sums)
+    }
+
+    @Test func powerSumsOfPartitionsAddUp() throws {
+        // Two partitions' sums added column by column give the statistics of all units.
+        let a = PowerSums(variant: "control", metric: "purchase:sum", units: 3, sum: .real(6), sumOfSquares: .real(14))  // 1, 2, 3
+        let b = PowerSums(variant: "control", metric: "purchase:sum", units: 2, sum: .real(9), sumOfSquares: .real(41))  // 4, 5
+        let merged = PowerSums(variant: "control", metric: "purchase:sum", units: 5, sum: .real(15), sumOfSquares: .real(55))
+        let direct = SufficientStatistics([1, 2, 3, 4, 5])
+        #expect(isClose((a.statistics + b.statistics).variance, direct.variance, relative: 1e-14))
+        #expect(isClose(merged.statistics.variance, direct.variance, relative: 1e-14))
+        // Integer sums form central moments exactly: (5·55 − 15²)/5 = 10.
+        let exact = PowerSums(variant: "control", metric: "session:count", units: 5, sum: .integer(15), sumOfSquares: .integer(55))
+        #expect(exact.statistics.sumOfSquaredDeviations == 10)
+    }
+}
+
+@Suite("SQL identifiers and values")
+struct SQLIdentifierTests {
+    static let settings = Scenarios.settings(covariates: false)
+
+    @Test(arguments: SQLDialect.allCases)
+    func hostileTableNameIsRefused(dialect: SQLDialect) {
+        for hostile in ["x; DROP TABLE y", "exposures\"; DROP TABLE y; --", "a.b.c", "1abc", "", "ev ents", "e`x", "t--"] {
+            #expect {
+                _ = try AggregationQuery(dialect: dialect, exposuresTable: hostile, eventsTable: "events", settings: Self.settings)
+            } throws: { error in
+                "\(error)".contains("--exposures-table '\(hostile)' is not a valid table or column name")
+            }
+            #expect(throws: SQLError.self) {
+                _ = try AggregationQuery(dialect: dialect, exposuresTable: "exposures", eventsTable: hostile, settings: Self.settings)
+            }
+        }
+    }
+
+    @Test func hostileColumnNameIsRefused() {
+        var settings = Self.settings
+        settings.eventColumns.value = "value) FROM y; --"
+        #expect(throws: SQLError.self) {
+            _ = try AggregationQuery(dialect: .postgres, exposuresTable: "exposures", eventsTable: "events", settings: settings)
+        }
+        settings.eventColumns.value = "schema.value"
+        #expect(throws: SQLError.self) {
+            _ = try AggregationQuery(dialect: .postgres, exposuresTable: "exposures", eventsTable: "events", settings: settings)
+        }
+    }
+
+    @Test func namesAreQuotedPerDialectAndValuesBound() throws {
+        var settings = Self.settings
+        settings.experiment = "it's; DROP TABLE y"
+        let postgres = try AggregationQuery(dialect: .postgres, exposuresTable: "analytics.exposures", eventsTable: "events", settings: settings)
+        #expect(postgres.sql.contains("FROM \"analytics\".\"exposures\" x"))
+        #expect(postgres.sql.contains("x.\"experiment\" = $"))
+        #expect(!postgres.sql.contains("DROP"))
+        #expect(postgres.parameters.contains(.text("it's; DROP TABLE y")))
+        let sqlite = try AggregationQuery(dialect: .sqlite, exposuresTable: "exposures", eventsTable: "events", settings: settings)
+        #expect(sqlite.sql.contains("?1") && !sqlite.sql.contains("DROP"))
+        let spark = try AggregationQuery(dialect: .spark, exposuresTable: "analytics.exposures", eventsTable: "events", settings: settings)
+        #expect(spark.parameters.isEmpty)
+        #expect(spark.sql.contains("FROM `analytics`.`exposures` x"))
+        #expect(spark.sql.contains("'it\\'s; DROP TABLE y'"))
+        #expect(SQLDialect.spark.literal(.text("a\\'b")) == "'a\\\\\\'b'")
+        #expect(SQLDialect.postgres.literal(.text("a'b")) == "'a''b'")
+    }
+
+    @Test func valuesNeverReachTheSQLiteQueryText() throws {
+        // An experiment key and an event name that would break out of a literal find nothing.
+        let logs = try SimulatedLogs(units: 300, seed: 2)
+        defer { logs.remove() }
+        let path = try SQLitePushDownTests.database(logs)
+        var settings = Self.settings
+        settings.experiment = "x' OR '1'='1"
+        let query = try AggregationQuery(dialect: .sqlite, exposuresTable: "exposures", eventsTable: "events", settings: settings)
+        #expect(try SQLiteQuery.rows(database: path, sql: query.sql, parameters: query.parameters).isEmpty)
+    }
+}
