@@ -53,15 +53,15 @@ struct TextTable {
 }
 
 /// RFC 4180 CSV writing: fields with a delimiter, quote or line break are quoted.
-enum CSVWriting {
-    static func field(_ text: String) -> String {
+public enum CSVWriting {
+    public static func field(_ text: String) -> String {
         if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
             return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return text
     }
 
-    static func line(_ fields: [String]) -> String {
+    public static func line(_ fields: [String]) -> String {
         fields.map(field).joined(separator: ",")
     }
 }

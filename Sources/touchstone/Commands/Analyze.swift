@@ -189,17 +189,7 @@ struct Analyze: ParsableCommand {
     }
 
     func parsedWeights() throws -> [String: Double]? {
-        guard let weights else { return nil }
-        var result: [String: Double] = [:]
-        for pair in weights.split(separator: ",") {
-            let parts = pair.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, let value = Double(parts[1].trimmingCharacters(in: .whitespaces)), value.isFinite, value >= 0
-            else { throw ValidationError("--weights: '\(pair)' is not NAME=WEIGHT with a non-negative number") }
-            let name = parts[0].trimmingCharacters(in: .whitespaces)
-            guard result[name] == nil else { throw ValidationError("--weights names '\(name)' twice") }
-            result[name] = value
-        }
-        return result
+        try weights.map { Dictionary(uniqueKeysWithValues: try WeightsArgument.parse($0).map { ($0.variant, $0.weight) }) }
     }
 
     func parsedCovariates() throws -> [String: String] {

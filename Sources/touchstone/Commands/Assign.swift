@@ -114,16 +114,9 @@ struct Assign: ParsableCommand {
             var text = "unit_id,experiment,variant\n"
             text.reserveCapacity(assignments.count * 32)
             for (unit, assignment) in assignments {
-                text += csvField(unit) + "," + csvField(assignment.experiment) + "," + csvField(assignment.variant ?? "") + "\n"
+                text += CSVWriting.line([unit, assignment.experiment, assignment.variant ?? ""]) + "\n"
             }
             return text
         }
-    }
-
-    static func csvField(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) else {
-            return text
-        }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

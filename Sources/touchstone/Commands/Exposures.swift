@@ -40,18 +40,7 @@ struct Exposures: ParsableCommand {
     }
 
     func parsedWeights() throws -> [(variant: String, weight: Double)]? {
-        guard let weights else { return nil }
-        var result: [(String, Double)] = []
-        for pair in weights.split(separator: ",") {
-            let parts = pair.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, let value = Double(parts[1].trimmingCharacters(in: .whitespaces)), value.isFinite, value >= 0 else {
-                throw ValidationError("--weights: '\(pair)' is not NAME=WEIGHT with a non-negative number")
-            }
-            let name = parts[0].trimmingCharacters(in: .whitespaces)
-            guard !result.contains(where: { $0.0 == name }) else { throw ValidationError("--weights names '\(name)' twice") }
-            result.append((name, value))
-        }
-        return result
+        try weights.map(WeightsArgument.parse)
     }
 
     func configuredWeights() throws -> [(variant: String, weight: Double)]? {
@@ -147,7 +136,7 @@ struct Exposures: ParsableCommand {
         case .csv:
             var text = "variant,units,weight,expected\n"
             for row in variants {
-                text += "\(Assign.csvField(row.variant)),\(row.units),\(row.weight.map { "\($0)" } ?? ""),\(row.expected.map { String(format: "%.1f", $0) } ?? "")\n"
+                text += "\(CSVWriting.field(row.variant)),\(row.units),\(row.weight.map { "\($0)" } ?? ""),\(row.expected.map { String(format: "%.1f", $0) } ?? "")\n"
             }
             return text
         case .table, .markdown, .html:
