@@ -14,6 +14,9 @@ public struct RawLogSettings: Sendable {
     public var threads: Int
     public var exposureColumns: ExposureColumns
     public var eventColumns: EventColumns
+    /// An exposure-log column to split the statistics by (`--by country`); see
+    /// ``SegmentedArmTable`` for which value a unit gets.
+    public var segmentColumn: String?
 
     public struct ExposureColumns: Sendable {
         public var unit = "unit_id", experiment = "experiment", variant = "variant", timestamp = "timestamp"

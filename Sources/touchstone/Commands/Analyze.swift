@@ -39,6 +39,9 @@ struct Analyze: ParsableCommand {
     @Option(help: "Per-arm power sums (CSV or JSON), e.g. the result of `touchstone sql` run in a warehouse.")
     var powerSums: String?
 
+    @Option(name: .customLong("by"), help: "Split the results by a unit attribute: an exposure-log column (raw logs, --postgres) or a unit-table column (--units).")
+    var segmentColumn: String?
+
     @Option(help: "Metric window after first exposure for raw logs, e.g. 14d, 36h.")
     var window = "14d"
 

@@ -1,0 +1,56 @@
+import TouchstoneStats
+
+/// Per-arm statistics split by the values of one unit attribute (`--by country`).
+///
+/// Each segment is a complete ``ArmTable`` of the units with that value; the overall table is
+/// their exact merge (sufficient statistics add), so splitting never changes the overall result.
+/// A unit's segment is the attribute's value on its first exposure; where several exposures
+/// share the earliest time, the bytewise-smallest value — the rule the SQL push-down uses too.
+/// An empty attribute is the segment `""`.
+public struct SegmentedArmTable: Sendable, Hashable {
+    public struct Segment: Sendable, Hashable {
+        /// The attribute's value (`""` when it was empty).
+        public var value: String
+        public var table: ArmTable
+
+        public init(value: String, table: ArmTable) {
+            self.value = value
+            self.table = table
+        }
+    }
+
+    /// The attribute (column) the units were split by.
+    public var column: String
+    /// Segments ordered by value, bytewise (deterministic whatever the input order).
+    public private(set) var segments: [Segment]
+
+    public init(column: String, segments: [Segment]) {
+        self.column = column
+        self.segments = segments.sorted { $0.value.utf8.lexicographicallyPrecedes($1.value.utf8) }
+    }
+
+    /// All units together: the segments' statistics merged arm by arm.
+    public var overall: ArmTable {
+        ArmTable.merged(segments.map(\.table))
+    }
+}
+
+extension ArmTable {
+    /// The table of all units of `tables`, which must describe the same metrics.
+    ///
+    /// Variants keep their first-seen order across the tables; an arm missing from a table
+    /// contributes no units. Statistics merge exactly (``SufficientStatistics/merge(_:)``).
+    public static func merged(_ tables: [ArmTable]) -> ArmTable {
+        guard var result = tables.first else { return ArmTable(variants: [], metrics: [], units: [:]) }
+        for table in tables.dropFirst() {
+            for variant in table.variants where !result.variants.contains(variant) { result.variants.append(variant) }
+            for (variant, units) in table.units { result.units[variant, default: 0] += units }
+            for (index, metric) in table.metrics.enumerated() where index < result.metrics.count {
+                for (variant, statistics) in metric.arms {
+                    result.metrics[index].arms[variant, default: SufficientStatistics()].merge(statistics)
+                }
+            }
+        }
+        return result
+    }
+}
