@@ -127,4 +127,6 @@ public struct AnalysisResult: Sendable, Hashable, Codable {
     public var bootstrap: [BootstrapResult]?
     /// Problems with the analysis as a whole (an SRM, say), for humans.
     public var warnings: [String]
+    /// Read-outs per segment (`--by COL`).
+    public var segments: Segments? = nil
 }

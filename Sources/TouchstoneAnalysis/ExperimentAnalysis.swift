@@ -21,6 +21,9 @@ public struct AnalysisSettings: Sendable, Hashable {
     /// Sequential with planned, equally spaced looks: (looks K, current look k). Replaces the
     /// mixture SPRT by the Lan–DeMets O'Brien–Fleming group-sequential test.
     public var plannedLooks: PlannedLooks?
+    /// Comparisons sharing the α of a group-sequential design when it is larger than one
+    /// table's arms × metrics (segment read-outs); `nil`: that product.
+    var comparisonFamily: Int?
 
     /// K equally spaced planned looks, of which this is look k.
     public struct PlannedLooks: Sendable, Hashable {
@@ -91,7 +94,7 @@ public enum ExperimentAnalysis {
                 throw AnalysisError("--look must lie between 1 and --looks (got look \(planned.look) of \(planned.looks))")
             }
             // Bonferroni split of the spending over all comparisons keeps the family-wise error at α.
-            let family = settings.correction == .none ? 1 : treatments.count * table.metrics.count
+            let family = settings.correction == .none ? 1 : settings.comparisonFamily ?? treatments.count * table.metrics.count
             let comparisonAlpha = settings.test.alpha / Double(max(1, family))
             let design: GroupSequentialDesign
             do {
@@ -130,19 +133,7 @@ public enum ExperimentAnalysis {
             metrics.append(.init(name: metric.name, kind: metric.kind, arms: arms, comparisons: comparisons))
         }
 
-        // One family: every comparison of every metric (NaN p-values, e.g. Bayesian, stay out).
-        let family = metrics.flatMap { $0.comparisons.map(\.pValue) }
-        var adjusted = settings.correction.adjust(family)[...]
-        // Group-sequential decisions come from the boundary (already Bonferroni-split), not from p-values.
-        for m in metrics.indices where plan == nil {
-            for c in metrics[m].comparisons.indices {
-                let p = adjusted.popFirst() ?? .nan
-                metrics[m].comparisons[c].adjustedPValue = p
-                if settings.method != .bayesian {
-                    metrics[m].comparisons[c].significant = p < settings.test.alpha
-                }
-            }
-        }
+        if plan == nil { correct(&metrics, settings: settings) }
 
         let srm = try sampleRatioCheck(table, settings: settings)
         var warnings: [String] = []
@@ -157,6 +148,23 @@ public enum ExperimentAnalysis {
             tuning: settings.method == .sequential && plan == nil ? settings.tuning : nil, groupSequential: plan,
             prior: settings.method == .bayesian ? settings.prior : nil,
             srm: srm, metrics: metrics, factorial: factorial, bootstrap: nil, warnings: warnings)
+    }
+
+    /// Adjusts the p-values of every comparison of `metrics` as one family (NaN p-values, e.g.
+    /// Bayesian, stay out) and sets `significant` from the adjusted value. Group-sequential
+    /// decisions come from the boundary (already Bonferroni-split), so callers skip this then.
+    static func correct(_ metrics: inout [AnalysisResult.MetricResult], settings: AnalysisSettings) {
+        let family = metrics.flatMap { $0.comparisons.map(\.pValue) }
+        var adjusted = settings.correction.adjust(family)[...]
+        for m in metrics.indices {
+            for c in metrics[m].comparisons.indices {
+                let p = adjusted.popFirst() ?? .nan
+                metrics[m].comparisons[c].adjustedPValue = p
+                if settings.method != .bayesian {
+                    metrics[m].comparisons[c].significant = p < settings.test.alpha
+                }
+            }
+        }
     }
 
     static func compare(

@@ -45,6 +45,8 @@ public struct RawLogSettings: Sendable {
 /// What the pipeline saw, besides the per-arm statistics.
 public struct RawLogSummary: Sendable {
     public var table: ArmTable
+    /// The statistics split by ``RawLogSettings/segmentColumn``, when one was given.
+    public var segments: SegmentedArmTable?
     public var experiment: String
     public var exposureRows: Int
     /// Units exposed (after keeping the first exposure), including multi-variant ones.
@@ -77,9 +79,19 @@ public enum RawLogPipeline {
         guard settings.windowSeconds > 0 else { throw AnalysisError("--window must be positive") }
         let exposed = try readExposures(exposures, settings: settings)
         let accumulated = try scanEvents(events, exposed: exposed, settings: settings)
-        let table = reduce(exposed: exposed, values: accumulated.values, covariates: accumulated.covariates, settings: settings)
+        let tables = reduce(exposed: exposed, values: accumulated.values, covariates: accumulated.covariates, settings: settings)
+        var segments: SegmentedArmTable?
+        var table = tables.first ?? ArmTable(variants: [], metrics: [], units: [:])
+        if let column = settings.segmentColumn {
+            let split = SegmentedArmTable(
+                column: column,
+                segments: zip(exposed.segmentNames, tables).map { SegmentedArmTable.Segment(value: $0, table: $1) })
+            segments = split
+            table = split.overall
+            table.variants = exposed.variantNames
+        }
         return RawLogSummary(
-            table: table, experiment: exposed.experiment, exposureRows: exposed.rows, exposedUnits: exposed.index.count,
+            table: table, segments: segments, experiment: exposed.experiment, exposureRows: exposed.rows, exposedUnits: exposed.index.count,
             repeatExposures: exposed.repeats, multiVariantUnits: exposed.multiVariant.reduce(0) { $0 + ($1 ? 1 : 0) },
             eventRows: accumulated.rows, strayEvents: accumulated.stray)
     }
@@ -91,6 +103,9 @@ public enum RawLogPipeline {
         var variantNames: [String]
         var variant: [UInt16]
         var multiVariant: [Bool]
+        /// Segment values (one, `""`, without a segment column) and each unit's segment.
+        var segmentNames: [String]
+        var segment: [UInt16]
         var experiment: String
         var rows: Int
         var repeats: Int
@@ -102,6 +117,8 @@ public enum RawLogPipeline {
         let experimentColumn = try reader.columnIndex(columns.experiment)
         let variantColumn = try reader.columnIndex(columns.variant)
         let timeColumn = try reader.columnIndex(columns.timestamp)
+        let segmentColumn = try settings.segmentColumn.map { try reader.columnIndex($0) }
+        var segments = SegmentInterner()
         let wanted = settings.experiment.map { Array($0.utf8) }
         var seenExperiment: [UInt8]? = wanted
         var otherExperiments: Set<String> = []
@@ -110,9 +127,10 @@ public enum RawLogPipeline {
         let expected = reader.estimatedRowCount()
         var index = UnitIndex(expectedCount: expected)
         var variantBytes: [[UInt8]] = []
-        var variant: [UInt16] = [], multi: [Bool] = []
+        var variant: [UInt16] = [], multi: [Bool] = [], segment: [UInt16] = []
         variant.reserveCapacity(expected)
         multi.reserveCapacity(expected)
+        if segmentColumn != nil { segment.reserveCapacity(expected) }
         var rows = 0, repeats = 0
         try reader.forEachRow { row in
             let isWanted: Bool = row.withBytes(experimentColumn) { bytes in
@@ -140,16 +158,37 @@ public enum RawLogPipeline {
             let (slot, inserted) = row.withBytes(unitColumn) { bytes in
                 index.insert(bytes, hash: UnitIndex.hash(bytes), time: time)
             }
+            var segmentOfRow = 0
+            if let segmentColumn {
+                let interned: Result<Int, SegmentInterner.Problem> = row.withBytes(segmentColumn) { bytes in
+                    Result { () throws(SegmentInterner.Problem) in try segments.intern(bytes) }
+                }
+                switch interned {
+                case .success(let number): segmentOfRow = number
+                case .failure(.tooMany):
+                    throw row.error(
+                        segmentColumn,
+                        "more than \(SegmentedArmTable.maximumSegments) distinct values in column '\(settings.segmentColumn ?? "")': segments are for attributes with few values")
+                case .failure(.notUTF8):
+                    throw row.error(segmentColumn, "the segment value is not valid UTF-8 text")
+                }
+            }
             if inserted {
                 variant.append(UInt16(arm))
                 multi.append(false)
+                if segmentColumn != nil { segment.append(UInt16(segmentOfRow)) }
             } else {
                 repeats += 1
                 let unit = index.unit(at: slot)
                 if Int(variant[unit]) != arm { multi[unit] = true }
-                if time < index.firstTime(at: slot) {
+                let first = index.firstTime(at: slot)
+                if time < first {
                     index.setFirstTime(time, at: slot)
                     variant[unit] = UInt16(arm)
+                }
+                // The segment is the value at the first exposure; ties go to the bytewise-smallest.
+                if segmentColumn != nil, time < first || (time == first && segments.precedes(segmentOfRow, Int(segment[unit]))) {
+                    segment[unit] = UInt16(segmentOfRow)
                 }
             }
         }
@@ -167,6 +206,7 @@ public enum RawLogPipeline {
         return Exposed(
             index: index, variantNames: variantBytes.map { String(decoding: $0, as: UTF8.self) },
             variant: variant, multiVariant: multi,
+            segmentNames: segmentColumn == nil ? [""] : segments.names, segment: segment,
             experiment: settings.experiment ?? seenExperiment.map { String(decoding: $0, as: UTF8.self) } ?? "",
             rows: rows, repeats: repeats)
     }
@@ -323,12 +363,16 @@ public enum RawLogPipeline {
 
     // MARK: - Reduction
 
+    /// One table per segment of `exposed.segmentNames` (a single table without segments).
     static func reduce(
         exposed: Exposed, values: DoubleBuffer, covariates: DoubleBuffer?, settings: RawLogSettings
-    ) -> ArmTable {
+    ) -> [ArmTable] {
         let metrics = settings.metrics
         let m = metrics.count
-        let arms = exposed.variantNames.count
+        let variantCount = exposed.variantNames.count
+        let segmented = !exposed.segment.isEmpty
+        // A cell is a (segment, variant) pair: cell = segment × variants + variant.
+        let arms = variantCount * exposed.segmentNames.count
         let unitCount = exposed.index.count
         let workers = min(settings.threads, max(1, unitCount / 100_000))
         let slots = WorkerSlots<[[SufficientStatistics]]>(count: workers)
@@ -340,7 +384,7 @@ public enum RawLogPipeline {
             var counts = Array(repeating: Array(repeating: 0, count: m + 1), count: arms)
             let v = values.pointer, c = covariates?.pointer
             for unit in lower..<upper where !exposed.multiVariant[unit] {
-                let arm = Int(exposed.variant[unit])
+                let arm = Int(exposed.variant[unit]) + (segmented ? Int(exposed.segment[unit]) * variantCount : 0)
                 counts[arm][0] += 1
                 for metric in 0..<m {
                     let y = v[unit * m + metric]
@@ -360,20 +404,24 @@ public enum RawLogPipeline {
                 for k in 0..<(m + 1) { counts[arm][k] += partCounts[arm][k] }
             }
         }
-        let names = exposed.variantNames
-        let tableMetrics = metrics.enumerated().map { metric, definition in
-            let perArm = (0..<arms).map { arm in
-                definition.kind == .proportion && covariates == nil
-                    ? SufficientStatistics.proportion(units: counts[arm][0], conversions: counts[arm][1 + metric])
-                    : statistics[arm][metric]
+        return exposed.segmentNames.indices.map { segment in
+            // Without segments every arm is reported, even an empty one; a segment lists the arms it has units in.
+            let cells = (0..<variantCount).map { segment * variantCount + $0 }.filter { !segmented || counts[$0][0] > 0 }
+            let names = cells.map { exposed.variantNames[$0 % variantCount] }
+            let tableMetrics = metrics.enumerated().map { metric, definition in
+                let perArm = cells.map { cell in
+                    definition.kind == .proportion && covariates == nil
+                        ? SufficientStatistics.proportion(units: counts[cell][0], conversions: counts[cell][1 + metric])
+                        : statistics[cell][metric]
+                }
+                // Marking the covariate switches on CUPED in the analysis.
+                return ArmTable.Metric(
+                    name: definition.name, kind: definition.kind, arms: Dictionary(uniqueKeysWithValues: zip(names, perArm)),
+                    covariate: covariates == nil ? nil : "\(definition.name) before exposure")
             }
-            // Marking the covariate switches on CUPED in the analysis.
-            return ArmTable.Metric(
-                name: definition.name, kind: definition.kind, arms: Dictionary(uniqueKeysWithValues: zip(names, perArm)),
-                covariate: covariates == nil ? nil : "\(definition.name) before exposure")
+            return ArmTable(
+                variants: names, metrics: tableMetrics,
+                units: Dictionary(uniqueKeysWithValues: zip(names, cells.map { counts[$0][0] })))
         }
-        return ArmTable(
-            variants: names, metrics: tableMetrics,
-            units: Dictionary(uniqueKeysWithValues: zip(names, (0..<arms).map { counts[$0][0] })))
     }
 }

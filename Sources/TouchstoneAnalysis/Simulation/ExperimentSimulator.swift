@@ -18,6 +18,11 @@ import TouchstoneStats
 /// ```
 /// with p_arm = 0.10 + 0.02·email + 0.015·push + 0.01·in_app − 0.01·email·push (a planted
 /// negative interaction: two out-of-product channels saturate) and s_arm = 0.10·in_app + 0.05·push.
+///
+/// Segments: each exposure row carries the unit's `country` — US, DE or BR with shares 0.5,
+/// 0.3, 0.2, a pure function of (seed, unit) — and the e-mail effect on conversion differs by
+/// country (planted heterogeneity): +0.028 in US, +0.02 in DE and none in BR, which averages
+/// to the +0.02 above, so the per-arm expectations hold over all units.
 /// Noise the pipeline must handle: repeat exposures (10% of units), units exposed in two
 /// variants (0.2%), purchases after the window, events of never-exposed units, and optionally a
 /// sample ratio mismatch (exposures of a share of one arm's units never logged).
@@ -51,6 +56,35 @@ public struct ExperimentSimulator: Sendable {
         return 0.10 + (email ? 0.02 : 0) + (push ? 0.015 : 0) + (inApp ? 0.01 : 0) - (email && push ? 0.01 : 0)
     }
 
+    /// Countries with their shares of units and the multiplier of the e-mail effect (the
+    /// multipliers average to 1 over the shares).
+    public static let countries: [(name: String, share: Double, emailMultiplier: Double)] = [
+        ("US", 0.5, 1.4), ("DE", 0.3, 1.0), ("BR", 0.2, 0.0),
+    ]
+
+    /// The conversion rate of arm `mask` in country `country` (an index into ``countries``).
+    public static func conversionRate(mask: Int, country: Int) -> Double {
+        let email = mask & 1 != 0
+        let multiplier = countries.indices.contains(country) ? countries[country].emailMultiplier : 1
+        return conversionRate(mask: mask) + (email ? 0.02 * (multiplier - 1) : 0)
+    }
+
+    /// The country of a unit: SplitMix64 of (seed, unit), so it takes nothing from the
+    /// generator's stream and every other draw stays as it was without segments.
+    static func country(seed: UInt64, unit: Int) -> Int {
+        var z = seed &+ UInt64(truncatingIfNeeded: unit) &* 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        let u = Double(z >> 11) / 9_007_199_254_740_992.0
+        var cumulative = 0.0
+        for (index, country) in countries.enumerated() {
+            cumulative += country.share
+            if u < cumulative { return index }
+        }
+        return countries.count - 1
+    }
+
     public static func sessionLift(mask: Int) -> Double {
         (mask & 4 != 0 ? 0.10 : 0) + (mask & 2 != 0 ? 0.05 : 0)
     }
@@ -72,6 +106,12 @@ public struct ExperimentSimulator: Sendable {
         /// Planted effects on the conversion rate (absolute, treatment coding):
         /// main effects per channel and the `email:push` interaction.
         public var conversionEffects: [String: Double]
+        /// The exposure-log column holding each unit's segment (`country`).
+        public var segmentColumn: String
+        /// Share of units per country.
+        public var countryShares: [String: Double]
+        /// The planted e-mail effect on the conversion rate in each country.
+        public var emailEffectByCountry: [String: Double]
         public var metrics: [String]
         public var repeatExposures: Int
         public var multiVariantUnits: Int
@@ -118,10 +158,11 @@ public struct ExperimentSimulator: Sendable {
         let valueSigma = 0.8, valueMu = log(20.0) - valueSigma * valueSigma / 2
         var repeats = 0, multi = 0, stray = 0, lost = 0
 
-        exposures.text("unit_id,experiment,variant,timestamp\n")
+        exposures.text("unit_id,experiment,variant,timestamp,country\n")
+        let countryNames = Self.countries.map(\.name)
         events.text("unit_id,timestamp,event,value\n")
 
-        func exposure(_ unit: Int, arm: Int, time: Int64) {
+        func exposure(_ unit: Int, arm: Int, time: Int64, country: Int) {
             exposures.byte(UInt8(ascii: "u"))
             exposures.integer(Int64(unit))
             exposures.byte(UInt8(ascii: ","))
@@ -130,6 +171,8 @@ public struct ExperimentSimulator: Sendable {
             exposures.text(String(decoding: armNames[arm], as: UTF8.self))
             exposures.byte(UInt8(ascii: ","))
             exposures.integer(time)
+            exposures.byte(UInt8(ascii: ","))
+            exposures.text(countryNames[country])
             exposures.endLine()
         }
         func event(prefix: UInt8, _ unit: Int, time: Int64, name: String, value: Double?) {
@@ -147,24 +190,25 @@ public struct ExperimentSimulator: Sendable {
         let armCount = armNames.count
         for unit in 0..<units {
             let arm = random.integer(below: armCount)
+            let country = Self.country(seed: seed, unit: unit)
             let firstTime = Self.start + Int64(random.integer(below: Int(window)))
             let activity = 2 * random.beta(2, 2)
             let exposuresLost = arm == armCount - 1 && lostExposureShare > 0 && random.bernoulli(lostExposureShare)
             if exposuresLost {
                 lost += 1
             } else {
-                exposure(unit, arm: arm, time: firstTime)
+                exposure(unit, arm: arm, time: firstTime, country: country)
                 if random.bernoulli(0.10) {
                     for _ in 0..<(1 + random.integer(below: 2)) {
                         repeats += 1
-                        exposure(unit, arm: arm, time: firstTime + Int64(1 + random.integer(below: Int(window))))
+                        exposure(unit, arm: arm, time: firstTime + Int64(1 + random.integer(below: Int(window))), country: country)
                     }
                 }
                 if random.bernoulli(0.002) {
                     multi += 1
                     repeats += 1
                     let other = (arm + 1 + random.integer(below: armCount - 1)) % armCount
-                    exposure(unit, arm: other, time: firstTime + Int64(1 + random.integer(below: 86_400)))
+                    exposure(unit, arm: other, time: firstTime + Int64(1 + random.integer(below: 86_400)), country: country)
                 }
             }
             // Pre-period: same behaviour, no treatment.
@@ -179,7 +223,7 @@ public struct ExperimentSimulator: Sendable {
                       name: "session", value: nil)
             }
             // Experiment period.
-            if random.bernoulli(Self.conversionRate(mask: arm) * activity) {
+            if random.bernoulli(Self.conversionRate(mask: arm, country: country) * activity) {
                 for _ in 0..<(1 + random.poisson(mean: 0.5)) {
                     event(prefix: UInt8(ascii: "u"), unit, time: firstTime + Int64(random.integer(below: Int(window))),
                           name: "purchase", value: random.logNormal(mu: valueMu, sigma: valueSigma))
@@ -206,6 +250,9 @@ public struct ExperimentSimulator: Sendable {
             arms: Self.truthArms(),
             conversionEffects: ["email": 0.02, "push": 0.015, "in_app": 0.01, "email:push": -0.01, "email:in_app": 0,
                                 "push:in_app": 0, "email:push:in_app": 0],
+            segmentColumn: "country",
+            countryShares: Dictionary(uniqueKeysWithValues: Self.countries.map { ($0.name, $0.share) }),
+            emailEffectByCountry: Dictionary(uniqueKeysWithValues: Self.countries.map { ($0.name, 0.02 * $0.emailMultiplier) }),
             metrics: ["purchase", "purchase:sum", "session:count"],
             repeatExposures: repeats, multiVariantUnits: multi, strayEvents: stray, lostExposureUnits: lost)
     }

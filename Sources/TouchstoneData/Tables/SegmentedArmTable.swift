@@ -19,6 +19,10 @@ public struct SegmentedArmTable: Sendable, Hashable {
         }
     }
 
+    /// More distinct values than this is almost surely the wrong column (a unit id, a
+    /// timestamp): readers stop with an error rather than produce thousands of read-outs.
+    public static let maximumSegments = 1_000
+
     /// The attribute (column) the units were split by.
     public var column: String
     /// Segments ordered by value, bytewise (deterministic whatever the input order).
@@ -39,7 +43,9 @@ extension ArmTable {
     /// The table of all units of `tables`, which must describe the same metrics.
     ///
     /// Variants keep their first-seen order across the tables; an arm missing from a table
-    /// contributes no units. Statistics merge exactly (``SufficientStatistics/merge(_:)``).
+    /// contributes no units. Statistics merge by ``SufficientStatistics/merge(_:)``; a 0/1
+    /// metric without a covariate is rebuilt from its integer counts, so its rate stays the
+    /// exact x / n.
     public static func merged(_ tables: [ArmTable]) -> ArmTable {
         guard var result = tables.first else { return ArmTable(variants: [], metrics: [], units: [:]) }
         for table in tables.dropFirst() {
@@ -49,6 +55,12 @@ extension ArmTable {
                 for (variant, statistics) in metric.arms {
                     result.metrics[index].arms[variant, default: SufficientStatistics()].merge(statistics)
                 }
+            }
+        }
+        for index in result.metrics.indices where result.metrics[index].kind == .proportion && result.metrics[index].covariate == nil {
+            for (variant, statistics) in result.metrics[index].arms {
+                result.metrics[index].arms[variant] = .proportion(
+                    units: statistics.count, conversions: Int((statistics.mean * Double(statistics.count)).rounded()))
             }
         }
         return result

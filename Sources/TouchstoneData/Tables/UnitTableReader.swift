@@ -18,46 +18,116 @@ public enum UnitTableReader {
         covariates: [String: String] = [:], ratios: [RatioColumn] = [], caps: [String: Double] = [:],
         skipMissing: Bool = false
     ) throws -> ArmTable {
+        let cells = try readCells(
+            reader, variantColumn: variantColumn, segmentColumn: nil, metrics: requested, covariates: covariates,
+            ratios: ratios, caps: caps, skipMissing: skipMissing)
+        return cells.table(segment: nil)
+    }
+
+    /// Like ``read(_:variantColumn:metrics:covariates:ratios:caps:skipMissing:)``, split by the
+    /// values of `segmentColumn` (an empty cell is the segment `""`). A metric's kind is inferred
+    /// over the whole table, so every segment reports it the same way.
+    public static func readSegmented(
+        _ reader: CSVReader, variantColumn: String, segmentColumn: String, metrics requested: [MetricColumn],
+        covariates: [String: String] = [:], ratios: [RatioColumn] = [], caps: [String: Double] = [:],
+        skipMissing: Bool = false
+    ) throws -> SegmentedArmTable {
+        let cells = try readCells(
+            reader, variantColumn: variantColumn, segmentColumn: segmentColumn, metrics: requested, covariates: covariates,
+            ratios: ratios, caps: caps, skipMissing: skipMissing)
+        return SegmentedArmTable(
+            column: segmentColumn,
+            segments: cells.segmentOrder.map { .init(value: $0, table: cells.table(segment: $0)) })
+    }
+
+    /// Statistics per cell — a (segment, variant) pair — before they are grouped into tables.
+    private struct Cells {
+        var names: [String] = []
+        var kinds: [MetricKind] = []
+        var covariates: [String?] = []
+        var exact: [Bool] = []
+        var variantOrder: [String] = []
+        var segmentOrder: [String] = []
+        var cellKeys: [(segment: String, variant: String)] = []
+        var units: [Int] = []
+        /// [metric][cell]
+        var statistics: [[SufficientStatistics]] = []
+        /// Exact counts of ones and of non-missing cells, so a 0/1 metric gets the exact rate
+        /// x / n rather than a running mean's rounding.
+        var ones: [[Int]] = []
+        var present: [[Int]] = []
+
+        func table(segment: String?) -> ArmTable {
+            let cells = cellKeys.indices.filter { segment == nil || cellKeys[$0].segment == segment }
+            let variants = variantOrder.filter { variant in cells.contains { cellKeys[$0].variant == variant } }
+            let metrics = names.indices.map { metric in
+                var arms: [String: SufficientStatistics] = [:]
+                for cell in cells {
+                    arms[cellKeys[cell].variant, default: SufficientStatistics()].merge(
+                        exact[metric]
+                            ? .proportion(units: present[metric][cell], conversions: ones[metric][cell])
+                            : statistics[metric][cell])
+                }
+                return ArmTable.Metric(name: names[metric], kind: kinds[metric], arms: arms, covariate: covariates[metric])
+            }
+            var unitCounts: [String: Int] = [:]
+            for cell in cells { unitCounts[cellKeys[cell].variant, default: 0] += units[cell] }
+            return ArmTable(variants: variants, metrics: metrics, units: unitCounts)
+        }
+    }
+
+    private static func readCells(
+        _ reader: CSVReader, variantColumn: String, segmentColumn: String?, metrics requested: [MetricColumn],
+        covariates: [String: String], ratios: [RatioColumn], caps: [String: Double], skipMissing: Bool
+    ) throws -> Cells {
         guard !requested.isEmpty || !ratios.isEmpty else {
             throw DataError(file: reader.name, message: "no metric requested (use --metric COLUMN)")
         }
         let variantIndex = try reader.columnIndex(variantColumn)
+        let segmentIndex = try segmentColumn.map { try reader.columnIndex($0) }
         // Ratio metrics ride along as extra slots: numerator as the value, denominator as the covariate.
         let metrics = requested + ratios.map { MetricColumn(column: $0.numerator, kind: .ratio) }
         let metricIndices = try metrics.map { try reader.columnIndex($0.column) }
         let covariateNames: [String?] = requested.map { covariates[$0.column] } + ratios.map(\.denominator)
         let covariateIndices = try covariateNames.map { name in try name.map { try reader.columnIndex($0) } }
         let capValues: [Double?] = requested.map { caps[$0.column] } + ratios.map { _ in nil }
-        var variantOrder: [String] = []
-        var slot: [String: Int] = [:]
-        var statistics: [[SufficientStatistics]] = Array(repeating: [], count: metrics.count)
-        var units: [Int] = []
+        var cells = Cells()
+        var slot: [String: [String: Int]] = [:]
+        cells.statistics = Array(repeating: [], count: metrics.count)
+        cells.ones = Array(repeating: [], count: metrics.count)
+        cells.present = Array(repeating: [], count: metrics.count)
         var binary = Array(repeating: true, count: metrics.count)
-        // Exact counts of ones and of non-missing cells, so a 0/1 metric gets the exact
-        // rate x / n rather than a running mean's rounding.
-        var ones: [[Int]] = Array(repeating: [], count: metrics.count)
-        var present: [[Int]] = Array(repeating: [], count: metrics.count)
 
         try reader.forEachRow { row in
             if row.isEmpty(variantIndex) {
                 throw row.error(variantIndex, "empty variant in column '\(variantColumn)'")
             }
             let variant = try row.text(variantIndex, column: variantColumn)
+            let segment = try segmentIndex.map { index in
+                row.isEmpty(index) ? "" : try row.text(index, column: segmentColumn)
+            } ?? ""
             let arm: Int
-            if let known = slot[variant] {
+            if let known = slot[segment]?[variant] {
                 arm = known
             } else {
-                arm = variantOrder.count
-                slot[variant] = arm
-                variantOrder.append(variant)
-                units.append(0)
-                for metric in statistics.indices {
-                    statistics[metric].append(SufficientStatistics())
-                    ones[metric].append(0)
-                    present[metric].append(0)
+                arm = cells.cellKeys.count
+                slot[segment, default: [:]][variant] = arm
+                if !cells.variantOrder.contains(variant) { cells.variantOrder.append(variant) }
+                if !cells.segmentOrder.contains(segment) {
+                    guard cells.segmentOrder.count < SegmentedArmTable.maximumSegments else {
+                        throw row.error(segmentIndex ?? 0, "more than \(SegmentedArmTable.maximumSegments) distinct values in column '\(segmentColumn ?? "")': segments are for attributes with few values")
+                    }
+                    cells.segmentOrder.append(segment)
+                }
+                cells.cellKeys.append((segment, variant))
+                cells.units.append(0)
+                for metric in metrics.indices {
+                    cells.statistics[metric].append(SufficientStatistics())
+                    cells.ones[metric].append(0)
+                    cells.present[metric].append(0)
                 }
             }
-            units[arm] += 1
+            cells.units[arm] += 1
             for (metric, column) in metricIndices.enumerated() {
                 if row.isEmpty(column) {
                     if skipMissing { continue }
@@ -79,29 +149,23 @@ public enum UnitTableReader {
                     }
                     binary[metric] = false
                 }
-                if value == 1 { ones[metric][arm] += 1 }
-                present[metric][arm] += 1
-                statistics[metric][arm].add(value, covariate: covariate)
+                if value == 1 { cells.ones[metric][arm] += 1 }
+                cells.present[metric][arm] += 1
+                cells.statistics[metric][arm].add(value, covariate: covariate)
             }
         }
-        guard !variantOrder.isEmpty else {
+        guard !cells.cellKeys.isEmpty else {
             throw DataError(file: reader.name, line: 2, message: "the table has a header but no rows")
         }
-        let tableMetrics = metrics.enumerated().map { index, metric in
-            let kind = metric.kind ?? (binary[index] ? .proportion : .mean)
+        for (index, metric) in metrics.enumerated() {
             let isRatio = index >= requested.count
+            cells.names.append(isRatio ? ratios[index - requested.count].name : metric.column)
+            cells.kinds.append(isRatio ? .ratio : metric.kind ?? (binary[index] ? .proportion : .mean))
+            cells.covariates.append(isRatio ? nil : covariateNames[index])
             // A covariate's moments live in the Welford statistics, so CUPED metrics keep them.
-            let arms = binary[index] && covariateIndices[index] == nil && !isRatio
-                ? variantOrder.indices.map { SufficientStatistics.proportion(units: present[index][$0], conversions: ones[index][$0]) }
-                : statistics[index]
-            return ArmTable.Metric(
-                name: isRatio ? ratios[index - requested.count].name : metric.column, kind: isRatio ? .ratio : kind,
-                arms: Dictionary(uniqueKeysWithValues: zip(variantOrder, arms)),
-                covariate: isRatio ? nil : covariateNames[index])
+            cells.exact.append(binary[index] && covariateIndices[index] == nil && !isRatio)
         }
-        return ArmTable(
-            variants: variantOrder, metrics: tableMetrics,
-            units: Dictionary(uniqueKeysWithValues: zip(variantOrder, units)))
+        return cells
     }
 
     private static func cellValue(_ row: borrowing CSVRow, _ column: Int, name: String) throws -> Double {

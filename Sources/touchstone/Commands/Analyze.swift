@@ -189,6 +189,15 @@ struct Analyze: ParsableCommand {
             throw ValidationError("--metric '\(metric)': expected COLUMN, COLUMN:proportion or COLUMN:mean")
         }
         _ = try parsedWeights()
+        if let segmentColumn {
+            guard !segmentColumn.isEmpty else { throw ValidationError("--by needs a column name") }
+            if summary != nil {
+                throw ValidationError("--by splits units by an attribute: give --units FILE, --exposures FILE --events FILE or --postgres URL (a summary has no units to split)")
+            }
+            if store != nil {
+                throw ValidationError("--by reads an exposure-log column, and the store keeps only each unit's variant and first exposure: analyse --exposures FILE --events FILE instead")
+            }
+        }
     }
 
     func parsedWeights() throws -> [String: Double]? {
@@ -225,6 +234,7 @@ struct Analyze: ParsableCommand {
 
     func run() throws {
         let table: ArmTable
+        var segments: SegmentedArmTable?
         var experimentKey = experiment
         if let pushed = try pushDownTable() {
             table = pushed
@@ -233,6 +243,7 @@ struct Analyze: ParsableCommand {
                 experiment: experiment, metrics: metrics.compactMap(MetricDefinition.init(argument:)),
                 windowSeconds: DurationText.seconds(window) ?? 14 * 86_400,
                 preExposureCovariates: preExposureCovariates)
+            settings.segmentColumn = segmentColumn
             if let threads { settings.threads = max(1, threads) }
             var summary: RawLogSummary
             do {
@@ -259,6 +270,7 @@ struct Analyze: ParsableCommand {
                 throw InputFailure(error.message)
             }
             table = summary.table
+            segments = summary.segments
             experimentKey = summary.experiment
             output.note(
                 "exposures: \(summary.exposureRows) rows, \(summary.exposedUnits) units, \(summary.repeatExposures) repeat exposures, "
@@ -281,9 +293,18 @@ struct Analyze: ParsableCommand {
             let progress = ProgressBar.make(total: unitTable.byteCount, label: "reading \(units)", quiet: output.quiet)
             unitTable.progress = progress?.handler
             defer { progress?.finish() }
-            table = try UnitTableReader.read(
-                unitTable, variantColumn: variantColumn, metrics: columns, covariates: try parsedCovariates(),
-                ratios: ratios.compactMap(RatioColumn.init(argument:)), caps: caps, skipMissing: skipMissing)
+            if let segmentColumn {
+                let split = try UnitTableReader.readSegmented(
+                    unitTable, variantColumn: variantColumn, segmentColumn: segmentColumn, metrics: columns,
+                    covariates: try parsedCovariates(), ratios: ratios.compactMap(RatioColumn.init(argument:)), caps: caps,
+                    skipMissing: skipMissing)
+                segments = split
+                table = split.overall
+            } else {
+                table = try UnitTableReader.read(
+                    unitTable, variantColumn: variantColumn, metrics: columns, covariates: try parsedCovariates(),
+                    ratios: ratios.compactMap(RatioColumn.init(argument:)), caps: caps, skipMissing: skipMissing)
+            }
         } else {
             throw ValidationError("give --summary FILE or --units FILE")
         }
@@ -296,7 +317,11 @@ struct Analyze: ParsableCommand {
         if let looks, let look { settingsWithLooks.plannedLooks = .init(looks: looks, look: look) }
         var result: AnalysisResult
         do {
-            result = try ExperimentAnalysis.analyze(table, settings: settingsWithLooks)
+            result = if let segments {
+                try ExperimentAnalysis.analyze(segments, settings: settingsWithLooks)
+            } else {
+                try ExperimentAnalysis.analyze(table, settings: settingsWithLooks)
+            }
             if let bootstrap, let units {
                 let columns = table.metrics.filter { $0.kind == .mean }.map(\.name)
                 var samples: [String: [String: [Double]]] = [:]
