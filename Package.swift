@@ -114,7 +114,7 @@ let package = Package(
         .testTarget(
             name: "TouchstoneCLITests",
             dependencies: ["touchstone", "TouchstoneTestSupport"],
-            exclude: ["Snapshots"],
+            exclude: ["Snapshots", "Fixtures"],
             swiftSettings: strictSettings
         ),
     ]

@@ -7,19 +7,30 @@ public enum AnalysisReport {
         try JSONOutput.encode(result)
     }
 
-    /// One row per comparison, full precision, for spreadsheets and scripts.
+    /// One row per comparison, full precision, for spreadsheets and scripts. With segments, their
+    /// comparisons follow the overall ones, told apart by a last `segment` column (empty overall).
     public static func csv(_ result: AnalysisResult) -> String {
-        var lines = [CSVWriting.line([
+        var header = [
             "metric", "kind", "variant", "control", "units", "mean", "control_units", "control_mean",
             "absolute_effect", "absolute_ci_lower", "absolute_ci_upper", "relative_effect",
             "relative_ci_lower", "relative_ci_upper", "p_value", "adjusted_p_value", "significant",
             "probability_to_beat_control", "expected_loss", "cuped_theta", "cuped_variance_reduction",
-        ])]
-        for metric in result.metrics {
-            let control = metric.arms.first { $0.variant == result.control }
+        ]
+        var rows = comparisonCSVRows(result.metrics)
+        if let segments = result.segments {
+            header.append("segment")
+            rows = rows.map { $0 + [""] } + segmentCSVRows(segments, result: result)
+        }
+        return ([header] + rows).map(CSVWriting.line).joined(separator: "\n")
+    }
+
+    static func comparisonCSVRows(_ metrics: [AnalysisResult.MetricResult]) -> [[String]] {
+        var rows: [[String]] = []
+        for metric in metrics {
+            let control = metric.arms.first { arm in metric.comparisons.first.map { $0.control == arm.variant } ?? false }
             for comparison in metric.comparisons {
                 let arm = metric.arms.first { $0.variant == comparison.variant }
-                lines.append(CSVWriting.line([
+                rows.append([
                     metric.name, metric.kind.rawValue, comparison.variant, comparison.control,
                     arm.map { "\($0.units)" } ?? "", NumberFormatting.exact(arm?.mean ?? .nan),
                     control.map { "\($0.units)" } ?? "", NumberFormatting.exact(control?.mean ?? .nan),
@@ -33,10 +44,10 @@ public enum AnalysisReport {
                     NumberFormatting.exact(comparison.expectedLoss ?? .nan),
                     NumberFormatting.exact(comparison.cuped?.theta ?? .nan),
                     NumberFormatting.exact(comparison.cuped?.varianceReduction ?? .nan),
-                ]))
+                ])
             }
         }
-        return lines.joined(separator: "\n")
+        return rows
     }
 
     /// The terminal read-out; `color` highlights significant rows and the SRM verdict (ANSI).
@@ -46,6 +57,48 @@ public enum AnalysisReport {
 
     public static func markdown(_ result: AnalysisResult) -> String {
         render(result, markdown: true)
+    }
+
+    /// Column headings of a metric's arm table (before any leading columns a caller adds).
+    static func metricHeader(_ metric: AnalysisResult.MetricResult, result: AnalysisResult, confidence: Int) -> [String] {
+        let bayesian = result.method == "bayesian"
+        return [
+            "variant", "units", metric.kind == .proportion ? "rate" : (metric.kind == .ratio ? "ratio" : "mean"),
+            "abs. effect", "\(confidence)% CI", "lift", "\(confidence)% CI",
+            bayesian ? "P(beat ctrl)" : "p", bayesian ? "exp. loss" : "adj. p", "",
+        ]
+    }
+
+    /// One row per arm of a metric, control first: the cells under ``metricHeader(_:result:confidence:)``.
+    static func armRows(_ metric: AnalysisResult.MetricResult, result: AnalysisResult) -> [(cells: [String], significant: Bool)] {
+        let unit = metric.kind == .proportion ? "pp" : ""
+        let bayesian = result.method == "bayesian"
+        let ordered = metric.arms.filter { $0.variant == result.control } + metric.arms.filter { $0.variant != result.control }
+        return ordered.map { arm in
+            let comparison = metric.comparisons.first { $0.variant == arm.variant }
+            let rate = metric.kind == .proportion
+                ? String(format: "%.4f%%", arm.mean * 100) : NumberFormatting.significant(arm.mean, digits: 6)
+            guard let comparison else {
+                return ([arm.variant + " (control)", NumberFormatting.count(arm.units), rate, "", "", "", "", "", "", ""], false)
+            }
+            let scale = metric.kind == .proportion ? 100.0 : 1.0
+            func effect(_ value: Double) -> String {
+                metric.kind == .proportion
+                    ? (value.isNaN ? "—" : String(format: "%+.4f", value * scale) + unit)
+                    : NumberFormatting.significant(value, digits: 5)
+            }
+            let absoluteCI = "[\(effect(comparison.absoluteCI.lower)), \(effect(comparison.absoluteCI.upper))]"
+            let relativeCI = "[\(NumberFormatting.percent(comparison.relativeCI.lower)), \(NumberFormatting.percent(comparison.relativeCI.upper))]"
+            return ([
+                arm.variant, NumberFormatting.count(arm.units), rate,
+                effect(comparison.absoluteEffect), absoluteCI,
+                NumberFormatting.percent(comparison.relativeEffect), relativeCI,
+                bayesian ? String(format: "%.2f%%", (comparison.probabilityToBeatControl ?? .nan) * 100)
+                    : NumberFormatting.pValue(comparison.pValue),
+                bayesian ? effect(comparison.expectedLoss ?? .nan) : NumberFormatting.pValue(comparison.adjustedPValue),
+                comparison.significant ? "*" : "",
+            ], comparison.significant)
+        }
     }
 
     private static func render(_ result: AnalysisResult, markdown: Bool, color: Bool = false) -> String {
@@ -71,40 +124,8 @@ public enum AnalysisReport {
             sections.append(markdown && srm.mismatch ? "> **Sample ratio mismatch:** \(check). The arms did not get the intended traffic; do not trust the effects until the cause is found." : check)
         }
         for metric in result.metrics {
-            let unit = metric.kind == .proportion ? "pp" : ""
-            let bayesian = result.method == "bayesian"
-            var table = TextTable([
-                "variant", "units", metric.kind == .proportion ? "rate" : (metric.kind == .ratio ? "ratio" : "mean"),
-                "abs. effect", "\(confidence)% CI", "lift", "\(confidence)% CI",
-                bayesian ? "P(beat ctrl)" : "p", bayesian ? "exp. loss" : "adj. p", "",
-            ])
-            let ordered = metric.arms.filter { $0.variant == result.control } + metric.arms.filter { $0.variant != result.control }
-            for arm in ordered {
-                let comparison = metric.comparisons.first { $0.variant == arm.variant }
-                let rate = metric.kind == .proportion
-                    ? String(format: "%.4f%%", arm.mean * 100) : NumberFormatting.significant(arm.mean, digits: 6)
-                guard let comparison else {
-                    table.append([arm.variant + " (control)", NumberFormatting.count(arm.units), rate, "", "", "", "", "", "", ""])
-                    continue
-                }
-                let scale = metric.kind == .proportion ? 100.0 : 1.0
-                func effect(_ value: Double) -> String {
-                    metric.kind == .proportion
-                        ? (value.isNaN ? "—" : String(format: "%+.4f", value * scale) + unit)
-                        : NumberFormatting.significant(value, digits: 5)
-                }
-                let absoluteCI = "[\(effect(comparison.absoluteCI.lower)), \(effect(comparison.absoluteCI.upper))]"
-                let relativeCI = "[\(NumberFormatting.percent(comparison.relativeCI.lower)), \(NumberFormatting.percent(comparison.relativeCI.upper))]"
-                table.append([
-                    arm.variant, NumberFormatting.count(arm.units), rate,
-                    effect(comparison.absoluteEffect), absoluteCI,
-                    NumberFormatting.percent(comparison.relativeEffect), relativeCI,
-                    bayesian ? String(format: "%.2f%%", (comparison.probabilityToBeatControl ?? .nan) * 100)
-                        : NumberFormatting.pValue(comparison.pValue),
-                    bayesian ? effect(comparison.expectedLoss ?? .nan) : NumberFormatting.pValue(comparison.adjustedPValue),
-                    comparison.significant ? "*" : "",
-                ], highlight: comparison.significant)
-            }
+            var table = TextTable(metricHeader(metric, result: result, confidence: confidence))
+            for row in armRows(metric, result: result) { table.append(row.cells, highlight: row.significant) }
             let title = "Metric '\(metric.name)' (\(metric.kind.rawValue))"
             sections.append((markdown ? "### \(title)\n\n" : "\(title)\n") + (markdown ? table.renderMarkdown() : table.renderText(color: color)))
             var notes = metric.comparisons.compactMap { comparison in
@@ -151,6 +172,9 @@ public enum AnalysisReport {
             }
             let title = "Bootstrap (\(bootstrap.first?.replicates ?? 0) replicates, seed \(bootstrap.first?.seed ?? 0))"
             sections.append((markdown ? "### \(title)\n\n" : "\(title)\n") + (markdown ? table.renderMarkdown() : table.renderText()))
+        }
+        if let segments = result.segments {
+            sections += segmentSections(segments, result: result, markdown: markdown, color: color, confidence: confidence)
         }
         sections.append(result.method == "bayesian"
             ? "* the posterior puts more than \(String(format: "%.1f%%", (1 - result.alpha / 2) * 100)) on one side of zero"

@@ -83,9 +83,11 @@ public enum RawLogPipeline {
         var segments: SegmentedArmTable?
         var table = tables.first ?? ArmTable(variants: [], metrics: [], units: [:])
         if let column = settings.segmentColumn {
+            // A value seen only on later exposures, or only on excluded units, is no segment.
             let split = SegmentedArmTable(
                 column: column,
-                segments: zip(exposed.segmentNames, tables).map { SegmentedArmTable.Segment(value: $0, table: $1) })
+                segments: zip(exposed.segmentNames, tables).filter { !$1.variants.isEmpty }
+                    .map { SegmentedArmTable.Segment(value: $0, table: $1) })
             segments = split
             table = split.overall
             table.variants = exposed.variantNames

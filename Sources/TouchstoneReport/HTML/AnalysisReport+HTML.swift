@@ -20,6 +20,7 @@ extension AnalysisReport {
         if let factorial = result.factorial { document.append(factorialSection(factorial, alpha: result.alpha, confidence: confidence)) }
         if result.method == "sequential" { document.append(sequentialSection(result, confidence: confidence)) }
         if let bootstrap = result.bootstrap, !bootstrap.isEmpty { document.append(bootstrapSection(bootstrap, confidence: confidence)) }
+        if let segments = result.segments { document.append(segmentsSection(segments, result: result, confidence: confidence)) }
         document.append(footer(result))
         return document.render()
     }

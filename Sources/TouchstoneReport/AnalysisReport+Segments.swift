@@ -1,0 +1,62 @@
+import TouchstoneAnalysis
+import TouchstoneStats
+
+extension AnalysisReport {
+    /// The name a segment is shown under: its value, or “(empty)” for units without one.
+    static func segmentLabel(_ value: String) -> String {
+        value.isEmpty ? "(empty)" : value
+    }
+
+    static func segmentHeading(_ segments: AnalysisResult.Segments, result: AnalysisResult) -> String {
+        var heading = "Segments by '\(segments.by)' (\(segments.results.count) segments"
+        if result.method != "bayesian", result.correction != .none {
+            heading += "; \(result.correction.rawValue) correction over the \(segments.family) segment comparisons"
+        }
+        return heading + ")"
+    }
+
+    /// Terminal and Markdown sections: per metric one table of every segment's arms, then the
+    /// heterogeneity tests.
+    static func segmentSections(
+        _ segments: AnalysisResult.Segments, result: AnalysisResult, markdown: Bool, color: Bool, confidence: Int
+    ) -> [String] {
+        var sections = [markdown ? "## \(segmentHeading(segments, result: result))" : segmentHeading(segments, result: result)]
+        for (index, metric) in result.metrics.enumerated() {
+            var table = TextTable(
+                ["segment"] + metricHeader(metric, result: result, confidence: confidence),
+                alignments: [.left, .left] + Array(repeating: .right, count: 9))
+            for segment in segments.results where index < segment.metrics.count {
+                for row in armRows(segment.metrics[index], result: result) {
+                    table.append([segmentLabel(segment.segment)] + row.cells, highlight: row.significant)
+                }
+            }
+            let title = "Metric '\(metric.name)' by \(segments.by)"
+            sections.append((markdown ? "### \(title)\n\n" : "\(title)\n") + (markdown ? table.renderMarkdown() : table.renderText(color: color)))
+        }
+        let srmProblems = segments.results.filter { $0.srm?.mismatch ?? false }
+        if !srmProblems.isEmpty {
+            let names = srmProblems.map { "'\(segmentLabel($0.segment))'" }.joined(separator: ", ")
+            sections.append((markdown ? "> **Sample ratio mismatch** in segment(s) " : "WARNING: sample ratio mismatch in segment(s) ") + names)
+        }
+        if !segments.heterogeneity.isEmpty {
+            var table = TextTable(["metric", "variant", "Q", "df", "p", "I²", "segments"])
+            for test in segments.heterogeneity {
+                table.append([
+                    test.metric, test.variant, NumberFormatting.significant(test.q, digits: 4), "\(test.degreesOfFreedom)",
+                    NumberFormatting.pValue(test.pValue), test.iSquared.isFinite ? String(format: "%.0f%%", test.iSquared * 100) : "—",
+                    "\(test.segments)",
+                ], highlight: test.pValue < result.alpha)
+            }
+            let title = "Does the effect differ between segments? (Cochran's Q on the absolute effects; uncorrected p)"
+            sections.append((markdown ? "### \(title)\n\n" : "\(title)\n") + (markdown ? table.renderMarkdown() : table.renderText(color: color)))
+        }
+        return sections
+    }
+
+    /// CSV rows of the segment comparisons, in the columns of ``csv(_:)`` plus the segment.
+    static func segmentCSVRows(_ segments: AnalysisResult.Segments, result: AnalysisResult) -> [[String]] {
+        segments.results.flatMap { segment in
+            comparisonCSVRows(segment.metrics).map { $0 + [segment.segment] }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import TouchstoneAnalysis
+import TouchstoneStats
+
+extension AnalysisReport {
+    /// The segment read-out of the HTML page: per metric a forest plot of every treatment's
+    /// absolute effect in every segment (grouped by variant, so a differing segment stands
+    /// out), then the heterogeneity tests.
+    static func segmentsSection(_ segments: AnalysisResult.Segments, result: AnalysisResult, confidence: Int) -> String {
+        let e = HTMLEscaping.escape
+        var html = "<section class=\"segments\">\n<h2>\(e(segmentHeading(segments, result: result)))</h2>\n"
+        html += "<p class=\"note\">Each segment is analysed as its own experiment. Segment read-outs are exploratory: "
+        html += "compare segments with the heterogeneity test below, not by which intervals exclude zero.</p>\n"
+        for (index, metric) in result.metrics.enumerated() {
+            var plot = ForestPlot(
+                metric: metric.name, axisLabel: "absolute effect vs \(result.control) (\(confidence)% interval)",
+                tickFormat: { NumberFormatting.significant($0, digits: 2) })
+            let treatments = metric.comparisons.map(\.variant)
+            for variant in treatments {
+                for segment in segments.results where index < segment.metrics.count {
+                    guard let c = segment.metrics[index].comparisons.first(where: { $0.variant == variant }) else { continue }
+                    let text = "\(NumberFormatting.significant(c.absoluteEffect, digits: 4)) [\(NumberFormatting.significant(c.absoluteCI.lower, digits: 4)), \(NumberFormatting.significant(c.absoluteCI.upper, digits: 4))]"
+                    plot.rows.append(.init(
+                        label: "\(variant) · \(segmentLabel(segment.segment))", estimate: c.absoluteEffect,
+                        lower: c.absoluteCI.lower, upper: c.absoluteCI.upper, significant: c.significant,
+                        valueText: text, key: "\(variant)|\(segment.segment)"))
+                }
+            }
+            var table = HTMLTable(["segment", "variant", "units", "mean", "abs. effect [\(confidence)% CI]", "lift", "adj. p", "sig."])
+            for segment in segments.results where index < segment.metrics.count {
+                let m = segment.metrics[index]
+                for arm in m.arms {
+                    let c = m.comparisons.first { $0.variant == arm.variant }
+                    table.append([
+                        segmentLabel(segment.segment), arm.variant + (c == nil ? " (control)" : ""), NumberFormatting.count(arm.units),
+                        NumberFormatting.significant(arm.mean, digits: 5),
+                        c.map { "\(NumberFormatting.significant($0.absoluteEffect, digits: 4)) [\(NumberFormatting.significant($0.absoluteCI.lower, digits: 4)), \(NumberFormatting.significant($0.absoluteCI.upper, digits: 4))]" } ?? "",
+                        c.map { NumberFormatting.percent($0.relativeEffect) } ?? "",
+                        c.map { NumberFormatting.pValue(result.method == "bayesian" ? .nan : $0.adjustedPValue) } ?? "",
+                        c.map { $0.significant ? "✱ yes" : "no" } ?? "",
+                    ], rowClass: c?.significant ?? false ? "significant" : nil)
+                }
+            }
+            html += "<h3>Metric “\(e(metric.name))” by \(e(segments.by))</h3>\n<figure>\n\(plot.svg())\n"
+            html += "<figcaption>Absolute effect of each arm in each segment; ✱ marks comparisons significant after correction over the segment family.</figcaption>\n</figure>\n"
+            html += "<details><summary>Table</summary>\n" + table.render() + "\n</details>\n"
+        }
+        for segment in segments.results {
+            if let srm = segment.srm, srm.mismatch {
+                html += "<div class=\"banner bad\" role=\"alert\"><strong>Sample ratio mismatch in segment “\(e(segmentLabel(segment.segment)))”</strong> "
+                html += "(p = \(e(NumberFormatting.pValue(srm.pValue)))): check assignment and logging for these units.</div>\n"
+            }
+        }
+        if !segments.heterogeneity.isEmpty {
+            var table = HTMLTable(["metric", "variant", "Q", "df", "p", "I²", "segments"])
+            for test in segments.heterogeneity {
+                table.append([
+                    test.metric, test.variant, NumberFormatting.significant(test.q, digits: 4), "\(test.degreesOfFreedom)",
+                    NumberFormatting.pValue(test.pValue), test.iSquared.isFinite ? String(format: "%.0f%%", test.iSquared * 100) : "—",
+                    "\(test.segments)",
+                ], rowClass: test.pValue < result.alpha ? "significant" : nil)
+            }
+            html += "<h3>Does the effect differ between segments?</h3>\n"
+            html += "<p class=\"note\">Cochran’s Q test on the segments’ absolute effects (χ² with segments − 1 df, uncorrected p); "
+            html += "I² is the share of the spread between segments beyond sampling error.</p>\n" + table.render() + "\n"
+        }
+        return html + "</section>"
+    }
+}
