@@ -28,5 +28,9 @@ $ts simulate experiment --units 200000 --seed 1 --out "$out/sim"
 $ts analyze --exposures "$out/sim/exposures.csv" --events "$out/sim/events.csv" --control control \
     --metric purchase --metric purchase:sum --pre-exposure-covariates
 echo
+echo "== The same experiment by country: does the e-mail effect differ between segments?"
+$ts analyze --exposures "$out/sim/exposures.csv" --events "$out/sim/events.csv" --control control \
+    --metric purchase --by country --quiet | sed -n '/^Segments by/,$p'
+echo
 echo "== Attribution of the bundled journeys, every model side by side"
 $ts attribute --touchpoints Datasets/journeys/touchpoints.csv --model all

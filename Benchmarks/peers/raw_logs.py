@@ -13,7 +13,10 @@ more than one variant excluded, events of never-exposed units ignored):
   session:count  sessions in the window
 
     pip install duckdb pandas scipy
-    python3 Benchmarks/peers/raw_logs.py --units 1000000 10000000 [--workdir /tmp/ts-bench]
+    python3 Benchmarks/peers/raw_logs.py --units 1000000 10000000 [--workdir /tmp/ts-bench] [--by country]
+
+With `--by country` every engine also splits the units by the exposure log's `country` column
+(the value at the unit's first exposure) and the check runs per (country, variant).
 
 Run from the repository root after `swift build -c release --product touchstone`.
 """
@@ -34,7 +37,7 @@ BINARY = os.path.join(ROOT, ".build", "release", "touchstone")
 
 
 # ----------------------------------------------------------------------------- peers
-def duckdb_stats(directory):
+def duckdb_stats(directory, by):
     import duckdb
     con = duckdb.connect()
     con.execute(f"SET threads TO {os.cpu_count()}")
@@ -42,13 +45,15 @@ def duckdb_stats(directory):
     events = os.path.join(directory, "events.csv")
     rows = con.execute(f"""
         WITH e AS (
-            SELECT unit_id, variant, "timestamp" AS ts
+            SELECT unit_id, variant, "timestamp" AS ts, {by or "''"} AS segment
             FROM read_csv('{exposures}', header = true,
-                 columns = {{'unit_id': 'VARCHAR', 'experiment': 'VARCHAR', 'variant': 'VARCHAR', 'timestamp': 'BIGINT'}})
+                 columns = {{'unit_id': 'VARCHAR', 'experiment': 'VARCHAR', 'variant': 'VARCHAR', 'timestamp': 'BIGINT',
+                             'country': 'VARCHAR'}})
             WHERE experiment = '{EXPERIMENT}'),
-        u AS (SELECT unit_id, arg_min(variant, ts) AS variant, min(ts) AS t0, count(DISTINCT variant) AS nv
+        u AS (SELECT unit_id, arg_min(variant, ts) AS variant, min(ts) AS t0, count(DISTINCT variant) AS nv,
+                     arg_min(segment, ts) AS segment
               FROM e GROUP BY unit_id),
-        ok AS (SELECT unit_id, variant, t0 FROM u WHERE nv = 1),
+        ok AS (SELECT unit_id, variant, t0, segment FROM u WHERE nv = 1),
         ev AS (SELECT unit_id, "timestamp" AS ts, event, value
                FROM read_csv('{events}', header = true,
                     columns = {{'unit_id': 'VARCHAR', 'timestamp': 'BIGINT', 'event': 'VARCHAR', 'value': 'DOUBLE'}})),
@@ -57,25 +62,30 @@ def duckdb_stats(directory):
                 sum(CASE WHEN ev.event = 'purchase' AND ev.ts - ok.t0 BETWEEN 0 AND {WINDOW} THEN ev.value ELSE 0 END) AS revenue,
                 sum(CASE WHEN ev.event = 'session' AND ev.ts - ok.t0 BETWEEN 0 AND {WINDOW} THEN 1 ELSE 0 END) AS sessions
               FROM ok JOIN ev USING (unit_id) GROUP BY ok.unit_id)
-        SELECT ok.variant, count(*) AS n,
+        SELECT ok.segment, ok.variant, count(*) AS n,
                avg(coalesce(m.purchase, 0)::DOUBLE), var_samp(coalesce(m.purchase, 0)::DOUBLE),
                avg(coalesce(m.revenue, 0)::DOUBLE), var_samp(coalesce(m.revenue, 0)::DOUBLE),
                avg(coalesce(m.sessions, 0)::DOUBLE), var_samp(coalesce(m.sessions, 0)::DOUBLE)
-        FROM ok LEFT JOIN m USING (unit_id) GROUP BY ok.variant ORDER BY ok.variant
+        FROM ok LEFT JOIN m USING (unit_id) GROUP BY ok.segment, ok.variant ORDER BY ok.segment, ok.variant
     """).fetchall()
-    return {r[0]: {"n": r[1], "purchase": (r[2], r[3]), "purchase:sum": (r[4], r[5]), "session:count": (r[6], r[7])}
-            for r in rows}
+    out = {}
+    for r in rows:
+        out.setdefault(r[0], {})[r[1]] = {
+            "n": r[2], "purchase": (r[3], r[4]), "purchase:sum": (r[5], r[6]), "session:count": (r[7], r[8])}
+    return out
 
 
-def pandas_stats(directory):
+def pandas_stats(directory, by):
     import pandas as pd
     e = pd.read_csv(os.path.join(directory, "exposures.csv"),
-                    dtype={"unit_id": "string", "experiment": "string", "variant": "string", "timestamp": "int64"})
+                    dtype={"unit_id": "string", "experiment": "string", "variant": "string", "timestamp": "int64",
+                           "country": "string"})
     e = e[e["experiment"] == EXPERIMENT]
     nv = e.groupby("unit_id")["variant"].nunique()
     first = e.sort_values("timestamp", kind="stable").groupby("unit_id").first()
     first = first[nv.reindex(first.index) == 1]
     units = first[["variant", "timestamp"]].rename(columns={"timestamp": "t0"})
+    units["segment"] = first[by] if by else ""
     ev = pd.read_csv(os.path.join(directory, "events.csv"),
                      dtype={"unit_id": "string", "timestamp": "int64", "event": "string", "value": "float64"})
     ev = ev.join(units["t0"], on="unit_id", how="inner")
@@ -87,23 +97,29 @@ def pandas_stats(directory):
     units["purchase:sum"] = p["sum"].reindex(units.index).fillna(0.0)
     units["session:count"] = s.reindex(units.index).fillna(0).astype("float64")
     out = {}
-    for variant, g in units.groupby("variant"):
-        out[variant] = {"n": int(len(g))}
+    for (segment, variant), g in units.groupby(["segment", "variant"]):
+        entry = out.setdefault(segment, {})[variant] = {"n": int(len(g))}
         for metric in ["purchase", "purchase:sum", "session:count"]:
-            out[variant][metric] = (float(g[metric].mean()), float(g[metric].var(ddof=1)))
+            entry[metric] = (float(g[metric].mean()), float(g[metric].var(ddof=1)))
     return out
 
 
-def touchstone_stats(directory):
+def touchstone_stats(directory, by):
     result = subprocess.run(
         [BINARY, "analyze", "--exposures", os.path.join(directory, "exposures.csv"),
          "--events", os.path.join(directory, "events.csv"), "--experiment", EXPERIMENT, "--control", "control",
          "--metric", "purchase", "--metric", "purchase:sum", "--metric", "session:count",
-         "--correction", "none", "--format", "json", "--quiet"],
+         "--correction", "none", "--format", "json", "--quiet"] + (["--by", by] if by else []),
         check=True, capture_output=True, text=True)
     doc = json.loads(result.stdout)
+    if by:
+        return {s["segment"]: arm_stats(s["metrics"]) for s in doc["segments"]["results"]}
+    return {"": arm_stats(doc["metrics"])}
+
+
+def arm_stats(metrics):
     out = {}
-    for metric in doc["metrics"]:
+    for metric in metrics:
         for arm in metric["arms"]:
             entry = out.setdefault(arm["variant"], {"n": arm["units"]})
             n = arm["units"]
@@ -145,6 +161,15 @@ def close(a, b, tol=1e-9):
 def check_agreement(name, ours, theirs):
     problems = []
     if sorted(ours) != sorted(theirs):
+        return [f"{name}: segments differ {sorted(ours)} vs {sorted(theirs)}"]
+    for segment in ours:
+        problems += check_segment(f"{name} [{segment}]" if segment else name, ours[segment], theirs[segment])
+    return problems
+
+
+def check_segment(name, ours, theirs):
+    problems = []
+    if sorted(ours) != sorted(theirs):
         problems.append(f"{name}: arms differ {sorted(ours)} vs {sorted(theirs)}")
     ours_p, theirs_p = p_values(ours), p_values(theirs)
     for variant in ours:
@@ -165,11 +190,11 @@ def check_agreement(name, ours, theirs):
 
 
 # ----------------------------------------------------------------------------- driver
-def measured(mode, directory):
+def measured(mode, directory, by):
     """Runs one engine in a fresh process under GNU time; returns (seconds, peak MB, stats)."""
     out_file = os.path.join(directory, f"{mode}.json")
     start = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/time", "-f", "%M", sys.executable, __file__, "--run", mode, directory, out_file],
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M", sys.executable, __file__, "--run", mode, directory, out_file, by or ""],
                           capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
@@ -184,23 +209,27 @@ def main():
     parser.add_argument("--units", type=int, nargs="+", default=[1_000_000])
     parser.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(), "touchstone-peers"))
     parser.add_argument("--skip-pandas-above", type=int, default=100_000_000)
-    parser.add_argument("--run", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--by", choices=["country"], help="also split by the exposure log's country column")
+    parser.add_argument("--run", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
-        mode, directory, out_file = args.run
-        stats = {"touchstone": touchstone_stats, "duckdb": duckdb_stats, "pandas": pandas_stats}[mode](directory)
+        mode, directory, out_file, by = args.run
+        stats = {"touchstone": touchstone_stats, "duckdb": duckdb_stats, "pandas": pandas_stats}[mode](directory, by or None)
         with open(out_file, "w") as f:
             json.dump(stats, f)
         return
 
     import duckdb
     import pandas
-    print(f"machine: {os.cpu_count()} cores; duckdb {duckdb.__version__}, pandas {pandas.__version__}")
+    print(f"machine: {os.cpu_count()} cores; duckdb {duckdb.__version__}, pandas {pandas.__version__}"
+          + (f"; split by {args.by}" if args.by else ""))
     rows = []
     for units in args.units:
         directory = os.path.join(args.workdir, f"u{units}")
         os.makedirs(directory, exist_ok=True)
-        if not os.path.exists(os.path.join(directory, "truth.json")):
+        exposures = os.path.join(directory, "exposures.csv")
+        fresh = os.path.exists(os.path.join(directory, "truth.json")) and "country" in open(exposures).readline()
+        if not fresh:
             subprocess.run([BINARY, "simulate", "experiment", "--units", str(units), "--seed", "1", "--out", directory],
                            check=True)
         size = sum(os.path.getsize(os.path.join(directory, f)) for f in ["exposures.csv", "events.csv"])
@@ -208,7 +237,7 @@ def main():
         for mode in ["touchstone", "duckdb", "pandas"]:
             if mode == "pandas" and units > args.skip_pandas_above:
                 continue
-            results[mode] = measured(mode, directory)
+            results[mode] = measured(mode, directory, args.by)
         problems = []
         for mode in results:
             if mode != "touchstone":
