@@ -26,11 +26,13 @@ public struct Experiment: Sendable {
     public let holdouts: [String]
     /// The variant bucket ranges at ``coverage``.
     public let ranges: BucketRanges
+    /// The metrics `touchstone analyze --config` reads when no `--metric` is given.
+    public let metrics: [ConfiguredMetric]
 
     public init(
         key: String, hash: SaltedHash, unit: String, coverage: Double, variants: [Variant],
         layer: LayerAllocation? = nil, targeting: Condition? = nil, forced: [String: Int] = [:],
-        start: Date? = nil, end: Date? = nil, holdouts: [String] = []
+        start: Date? = nil, end: Date? = nil, holdouts: [String] = [], metrics: [ConfiguredMetric] = []
     ) {
         self.key = key
         self.hash = hash
@@ -43,6 +45,7 @@ public struct Experiment: Sendable {
         self.start = start
         self.end = end
         self.holdouts = holdouts
+        self.metrics = metrics
         self.ranges = BucketRanges(weights: variants.map(\.weight), coverage: coverage)
     }
 

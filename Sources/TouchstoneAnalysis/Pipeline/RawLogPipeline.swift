@@ -6,6 +6,9 @@ import TouchstoneStats
 public struct RawLogSettings: Sendable {
     public var experiment: String?
     public var metrics: [MetricDefinition]
+    /// Ratio metrics Σ numerator / Σ denominator per arm, each over the units' values of two
+    /// metric definitions (which need not be among ``metrics``); reported after them.
+    public var ratios: [Ratio] = []
     /// Length of the metric window after the first exposure (and of the pre-period), seconds.
     public var windowSeconds: Int64
     /// Compute each metric's pre-period value as a CUPED covariate.
@@ -17,6 +20,27 @@ public struct RawLogSettings: Sendable {
     /// An exposure-log column to split the statistics by (`--by country`); see
     /// ``SegmentedArmTable`` for which value a unit gets.
     public var segmentColumn: String?
+
+    /// A ratio of two per-unit metrics, e.g. revenue per session = `purchase:sum` / `session:count`.
+    public struct Ratio: Sendable, Hashable {
+        public var name: String
+        public var numerator: MetricDefinition
+        public var denominator: MetricDefinition
+
+        public init(name: String, numerator: MetricDefinition, denominator: MetricDefinition) {
+            self.name = name
+            self.numerator = numerator
+            self.denominator = denominator
+        }
+
+        /// Parses `NAME=NUMERATOR/DENOMINATOR` with metrics in `--metric` form; `nil` when malformed.
+        public init?(argument: String) {
+            guard let parts = RatioColumn(argument: argument), let numerator = MetricDefinition(argument: parts.numerator),
+                let denominator = MetricDefinition(argument: parts.denominator)
+            else { return nil }
+            self.init(name: parts.name, numerator: numerator, denominator: denominator)
+        }
+    }
 
     public struct ExposureColumns: Sendable {
         public var unit = "unit_id", experiment = "experiment", variant = "variant", timestamp = "timestamp"
@@ -72,14 +96,21 @@ public struct RawLogSummary: Sendable {
 /// 3. Reduction (parallel over units): per-arm ``SufficientStatistics`` merged exactly as
 ///    everywhere else. 0/1 metrics without a covariate use exact integer counts.
 public enum RawLogPipeline {
-    public static func run(exposures: CSVReader, events: CSVReader, settings: RawLogSettings) throws -> RawLogSummary {
+    public static func run(exposures: CSVReader, events: CSVReader, settings requested: RawLogSettings) throws -> RawLogSummary {
+        // Ratio parts not requested as metrics are computed per unit too, and left out of the report.
+        var settings = requested
+        for ratio in requested.ratios {
+            for part in [ratio.numerator, ratio.denominator] where !settings.metrics.contains(part) { settings.metrics.append(part) }
+        }
         guard !settings.metrics.isEmpty else {
             throw AnalysisError("no metric requested (use --metric EVENT[:conversion|sum|count|retention:N])")
         }
         guard settings.windowSeconds > 0 else { throw AnalysisError("--window must be positive") }
         let exposed = try readExposures(exposures, settings: settings)
         let accumulated = try scanEvents(events, exposed: exposed, settings: settings)
-        let tables = reduce(exposed: exposed, values: accumulated.values, covariates: accumulated.covariates, settings: settings)
+        let tables = reduce(
+            exposed: exposed, values: accumulated.values, covariates: accumulated.covariates, settings: settings,
+            reported: requested.metrics.count)
         var segments: SegmentedArmTable?
         var table = tables.first ?? ArmTable(variants: [], metrics: [], units: [:])
         if let column = settings.segmentColumn {
@@ -366,22 +397,28 @@ public enum RawLogPipeline {
     // MARK: - Reduction
 
     /// One table per segment of `exposed.segmentNames` (a single table without segments).
+    /// The first `reported` metrics are reported, then the ratios; the rest only feed ratios.
     static func reduce(
-        exposed: Exposed, values: DoubleBuffer, covariates: DoubleBuffer?, settings: RawLogSettings
+        exposed: Exposed, values: DoubleBuffer, covariates: DoubleBuffer?, settings: RawLogSettings, reported: Int
     ) -> [ArmTable] {
         let metrics = settings.metrics
         let m = metrics.count
+        let ratioParts = settings.ratios.map { ratio in
+            (metrics.firstIndex(of: ratio.numerator) ?? 0, metrics.firstIndex(of: ratio.denominator) ?? 0)
+        }
         let variantCount = exposed.variantNames.count
         let segmented = !exposed.segment.isEmpty
         // A cell is a (segment, variant) pair: cell = segment × variants + variant.
         let arms = variantCount * exposed.segmentNames.count
         let unitCount = exposed.index.count
         let workers = min(settings.threads, max(1, unitCount / 100_000))
+        // Per cell: the metrics' statistics, then one per ratio (numerator as value, denominator as covariate).
         let slots = WorkerSlots<[[SufficientStatistics]]>(count: workers)
+        let width = m + ratioParts.count
         let countSlots = WorkerSlots<[[Int]]>(count: workers)
         Parallel.run(workers) { worker in
             let lower = unitCount * worker / workers, upper = unitCount * (worker + 1) / workers
-            var statistics = Array(repeating: Array(repeating: SufficientStatistics(), count: m), count: arms)
+            var statistics = Array(repeating: Array(repeating: SufficientStatistics(), count: width), count: arms)
             // [arm][0] units, [arm][1 + metric] ones (for exact 0/1 rates).
             var counts = Array(repeating: Array(repeating: 0, count: m + 1), count: arms)
             let v = values.pointer, c = covariates?.pointer
@@ -393,16 +430,19 @@ public enum RawLogPipeline {
                     if y == 1 { counts[arm][1 + metric] += 1 }
                     statistics[arm][metric].add(y, covariate: c?[unit * m + metric] ?? 0)
                 }
+                for (r, parts) in ratioParts.enumerated() {
+                    statistics[arm][m + r].add(v[unit * m + parts.0], covariate: v[unit * m + parts.1])
+                }
             }
             slots[worker] = statistics
             countSlots[worker] = counts
         }
-        var statistics = Array(repeating: Array(repeating: SufficientStatistics(), count: m), count: arms)
+        var statistics = Array(repeating: Array(repeating: SufficientStatistics(), count: width), count: arms)
         var counts = Array(repeating: Array(repeating: 0, count: m + 1), count: arms)
         for worker in 0..<workers {
             guard let part = slots[worker], let partCounts = countSlots[worker] else { continue }
             for arm in 0..<arms {
-                for metric in 0..<m { statistics[arm][metric].merge(part[arm][metric]) }
+                for metric in 0..<width { statistics[arm][metric].merge(part[arm][metric]) }
                 for k in 0..<(m + 1) { counts[arm][k] += partCounts[arm][k] }
             }
         }
@@ -410,7 +450,7 @@ public enum RawLogPipeline {
             // Without segments every arm is reported, even an empty one; a segment lists the arms it has units in.
             let cells = (0..<variantCount).map { segment * variantCount + $0 }.filter { !segmented || counts[$0][0] > 0 }
             let names = cells.map { exposed.variantNames[$0 % variantCount] }
-            let tableMetrics = metrics.enumerated().map { metric, definition in
+            var tableMetrics = metrics.prefix(reported).enumerated().map { metric, definition in
                 let perArm = cells.map { cell in
                     definition.kind == .proportion && covariates == nil
                         ? SufficientStatistics.proportion(units: counts[cell][0], conversions: counts[cell][1 + metric])
@@ -420,6 +460,11 @@ public enum RawLogPipeline {
                 return ArmTable.Metric(
                     name: definition.name, kind: definition.kind, arms: Dictionary(uniqueKeysWithValues: zip(names, perArm)),
                     covariate: covariates == nil ? nil : "\(definition.name) before exposure")
+            }
+            for (r, ratio) in settings.ratios.enumerated() {
+                tableMetrics.append(ArmTable.Metric(
+                    name: ratio.name, kind: .ratio,
+                    arms: Dictionary(uniqueKeysWithValues: zip(names, cells.map { statistics[$0][m + r] }))))
             }
             return ArmTable(
                 variants: names, metrics: tableMetrics,

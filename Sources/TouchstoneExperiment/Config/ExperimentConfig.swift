@@ -176,7 +176,8 @@ public struct ExperimentConfig: Sendable {
         }
         return Experiment(
             key: key, hash: SaltedHash(algorithm, salt: salt), unit: unit, coverage: coverage, variants: variants,
-            layer: layer, targeting: targeting, forced: forced, start: start, end: end, holdouts: holdoutKeys)
+            layer: layer, targeting: targeting, forced: forced, start: start, end: end, holdouts: holdoutKeys,
+            metrics: try fields["metrics"].map { try metrics($0, "\(path).metrics", reader) } ?? [])
     }
 
     private static func variants(

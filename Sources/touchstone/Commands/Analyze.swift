@@ -1,6 +1,7 @@
 import ArgumentParser
 import TouchstoneAnalysis
 import TouchstoneData
+import TouchstoneExperiment
 import TouchstoneReport
 import TouchstoneStats
 
@@ -54,6 +55,9 @@ struct Analyze: ParsableCommand {
     @Option(help: "Experiment key (selects it in an exposure log; reported in the output).")
     var experiment: String?
 
+    @Option(help: "Experiment config (YAML/JSON, with --experiment): its metrics: section when no --metric/--ratio is given, its weights for the SRM check when no --weights is given.")
+    var config: String?
+
     @Option(help: "The unit table's variant column.")
     var variantColumn = "variant"
 
@@ -101,7 +105,7 @@ struct Analyze: ParsableCommand {
     @Option(name: .customLong("covariate"), help: "CUPED: METRIC=COL adjusts a unit-table metric by its pre-period column COL (repeatable).")
     var covariates: [String] = []
 
-    @Option(name: .customLong("ratio"), help: "Ratio metric NAME=NUM/DEN: Σ NUM / Σ DEN per arm by the delta method (repeatable; unit table).")
+    @Option(name: .customLong("ratio"), help: "Ratio metric NAME=NUM/DEN: Σ NUM / Σ DEN per arm by the delta method (repeatable). NUM and DEN are columns of a unit table, or raw-log metrics such as purchase:sum/session:count.")
     var ratios: [String] = []
 
     @Option(name: .customLong("cap"), help: "Winsorise COL at a percentile of all units (COL=P99) or a value (COL=500) before aggregating (repeatable).")
@@ -176,6 +180,16 @@ struct Analyze: ParsableCommand {
         for ratio in ratios where RatioColumn(argument: ratio) == nil {
             throw ValidationError("--ratio '\(ratio)': expected NAME=NUMERATOR/DENOMINATOR")
         }
+        if exposures != nil || store != nil {
+            for ratio in ratios where RawLogSettings.Ratio(argument: ratio) == nil {
+                throw ValidationError("--ratio '\(ratio)': with raw logs, NUMERATOR and DENOMINATOR are metrics such as purchase:sum/session:count")
+            }
+            if !(covariates.isEmpty && caps.isEmpty && bootstrap == nil) {
+                throw ValidationError("--covariate, --cap and --bootstrap need --units (with raw logs, use --pre-exposure-covariates for CUPED)")
+            }
+        } else if postgres != nil || powerSums != nil, !ratios.isEmpty {
+            throw ValidationError("--ratio is not available with --postgres or --power-sums yet: the power sums carry no cross products between two metrics")
+        }
         _ = try parsedCaps()
         if let bootstrap {
             guard (2...1_000_000).contains(bootstrap) else { throw ValidationError("--bootstrap must be between 2 and 1000000 replicates") }
@@ -188,7 +202,10 @@ struct Analyze: ParsableCommand {
             && MetricColumn(argument: metric) == nil {
             throw ValidationError("--metric '\(metric)': expected COLUMN, COLUMN:proportion or COLUMN:mean")
         }
-        _ = try parsedWeights()
+        if config != nil, experiment == nil {
+            throw ValidationError("--config needs --experiment KEY (a config holds many experiments)")
+        }
+        if config == nil { _ = try parsedWeights() }
         if let segmentColumn {
             guard !segmentColumn.isEmpty else { throw ValidationError("--by needs a column name") }
             if summary != nil {
@@ -201,7 +218,52 @@ struct Analyze: ParsableCommand {
     }
 
     func parsedWeights() throws -> [String: Double]? {
-        try weights.map { Dictionary(uniqueKeysWithValues: try WeightsArgument.parse($0).map { ($0.variant, $0.weight) }) }
+        if weights == nil, config != nil, let definition = try configuredExperiment() {
+            return Dictionary(definition.variants.map { ($0.name, $0.weight) }, uniquingKeysWith: { first, _ in first })
+        }
+        return try weights.map { Dictionary(uniqueKeysWithValues: try WeightsArgument.parse($0).map { ($0.variant, $0.weight) }) }
+    }
+
+    /// The `--experiment` entry of `--config`.
+    func configuredExperiment() throws -> Experiment? {
+        guard let config, let experiment else { return nil }
+        let parsed = try ExperimentConfig(path: config)
+        guard let definition = parsed.experiment(experiment) else {
+            let known = parsed.experiments.map { "'\($0.key)'" }.joined(separator: ", ")
+            throw InputFailure("\(config): no experiment '\(experiment)' (experiments: \(known))")
+        }
+        return definition
+    }
+
+    /// Takes the config's metrics when the command line names none, checking each where it is
+    /// written: a bad one is reported at its line and column in the config.
+    mutating func applyConfiguredMetrics() throws {
+        guard metrics.isEmpty, ratios.isEmpty, let definition = try configuredExperiment() else { return }
+        let rawLogs = exposures != nil || store != nil || postgres != nil || powerSums != nil
+        for metric in definition.metrics {
+            switch metric.definition {
+            case .metric(let text):
+                if rawLogs, MetricDefinition(argument: text) == nil {
+                    throw metric.error("'\(text)' is not a metric: expected EVENT, EVENT:conversion, EVENT:sum, EVENT:count or EVENT:retention:DAY")
+                }
+                if units != nil, MetricColumn(argument: text) == nil {
+                    throw metric.error("'\(text)' is not a metric column: expected COLUMN, COLUMN:proportion or COLUMN:mean")
+                }
+                metrics.append(text)
+            case .ratio(let name, let numerator, let denominator):
+                let argument = "\(name)=\(numerator)/\(denominator)"
+                if rawLogs, RawLogSettings.Ratio(argument: argument) == nil {
+                    throw metric.error("ratio '\(name)': numerator and denominator must be metrics such as purchase:sum and session:count")
+                }
+                ratios.append(argument)
+            }
+        }
+        if metrics.isEmpty, ratios.isEmpty {
+            throw InputFailure("\(config ?? ""): experiment '\(experiment ?? "")' lists no metrics: add a metrics: section or pass --metric")
+        }
+        if summary != nil, metrics.count > 1 || !ratios.isEmpty {
+            throw InputFailure("\(config ?? ""): experiment '\(experiment ?? "")' lists several metrics, and a summary holds one: pass --metric NAME")
+        }
     }
 
     func parsedCovariates() throws -> [String: String] {
@@ -233,6 +295,12 @@ struct Analyze: ParsableCommand {
     }
 
     func run() throws {
+        var command = self
+        try command.applyConfiguredMetrics()
+        try command.analyze()
+    }
+
+    func analyze() throws {
         let table: ArmTable
         var segments: SegmentedArmTable?
         var experimentKey = experiment
@@ -244,6 +312,7 @@ struct Analyze: ParsableCommand {
                 windowSeconds: DurationText.seconds(window) ?? 14 * 86_400,
                 preExposureCovariates: preExposureCovariates)
             settings.segmentColumn = segmentColumn
+            settings.ratios = ratios.compactMap(RawLogSettings.Ratio.init(argument:))
             if let threads { settings.threads = max(1, threads) }
             var summary: RawLogSummary
             do {
