@@ -186,3 +186,61 @@ struct RawLogPipelineTests {
         }
     }
 }
+
+// MARK: - JSON Lines input
+
+extension RawLogPipelineTests {
+    /// Rewrites a simulated CSV log as JSON Lines: numbers stay numbers, and an empty or zero
+    /// `value` is left out (as event logs do for non-purchases), so the key is absent from most lines.
+    private func convertToJSONLines(_ csv: URL, to jsonl: URL) throws {
+        let lines = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n")
+        let header = try #require(lines.first).split(separator: ",").map(String.init)
+        var text = ""
+        for line in lines.dropFirst() {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            var members: [String] = []
+            for (key, field) in zip(header, fields) {
+                if key == "value", field.isEmpty || field == "0" { continue }
+                let isNumber = key == "timestamp" || key == "value"
+                members.append("\"\(key)\": " + (isNumber ? String(field) : "\"\(field)\""))
+            }
+            text += "{" + members.joined(separator: ", ") + "}\n"
+        }
+        try text.write(to: jsonl, atomically: true, encoding: .utf8)
+    }
+
+    @Test("events and exposures as JSON Lines give the same arm table as CSV")
+    func jsonLinesInputMatchesCSV() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let truth = try ExperimentSimulator(units: 12_000, seed: 5).write(to: directory)
+        let exposures = directory.appendingPathComponent("exposures.csv")
+        let events = directory.appendingPathComponent("events.csv")
+        let exposuresJSONL = directory.appendingPathComponent("exposures.jsonl")
+        let eventsJSONL = directory.appendingPathComponent("events.ndjson")
+        try convertToJSONLines(exposures, to: exposuresJSONL)
+        try convertToJSONLines(events, to: eventsJSONL)
+        let settings = RawLogSettings(
+            metrics: Self.metrics, windowSeconds: truth.windowDays * 86_400, preExposureCovariates: true, threads: 3)
+
+        let reference = try RawLogPipeline.run(
+            exposures: CSVReader(path: exposures.path), events: CSVReader(path: events.path), settings: settings)
+        let jsonEvents = try CSVReader(path: eventsJSONL.path)
+        #expect(jsonEvents.format == .jsonLines)
+        #expect(jsonEvents.chunks(3).count == 3)
+        let fromJSONEvents = try RawLogPipeline.run(
+            exposures: CSVReader(path: exposures.path), events: jsonEvents, settings: settings)
+        let allJSON = try RawLogPipeline.run(
+            exposures: CSVReader(path: exposuresJSONL.path), events: CSVReader(path: eventsJSONL.path), settings: settings)
+
+        #expect(reference.table.metrics.count == Self.metrics.count)
+        #expect(reference.eventRows > 0)
+        for summary in [fromJSONEvents, allJSON] {
+            #expect(summary.table == reference.table)
+            #expect(summary.eventRows == reference.eventRows)
+            #expect(summary.strayEvents == reference.strayEvents)
+            #expect(summary.exposureRows == reference.exposureRows)
+            #expect(summary.multiVariantUnits == reference.multiVariantUnits)
+        }
+    }
+}

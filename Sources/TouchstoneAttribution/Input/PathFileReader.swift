@@ -25,8 +25,8 @@ public enum PathFileReader {
     public static func read(_ reader: CSVReader, columns: Columns = Columns(), separator: UInt8 = UInt8(ascii: ">")) throws -> PathSet {
         let pathColumn = try reader.columnIndex(columns.path)
         let conversionColumn = try reader.columnIndex(columns.conversions)
-        let valueColumn = reader.header.firstIndex(of: columns.value)
-        let nullColumn = reader.header.firstIndex(of: columns.nulls)
+        let valueColumn = reader.optionalColumnIndex(columns.value)
+        let nullColumn = reader.optionalColumnIndex(columns.nulls)
         var set = PathSet()
         var ids: [Int32] = []
         ids.reserveCapacity(64)

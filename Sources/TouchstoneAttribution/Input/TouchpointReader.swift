@@ -43,7 +43,7 @@ public enum TouchpointReader {
         let timeColumn = try reader.columnIndex(c.timestamp)
         let channelColumn = try reader.columnIndex(c.channel)
         let conversionColumn = try reader.columnIndex(c.conversion)
-        let valueColumn = reader.header.firstIndex(of: c.value)
+        let valueColumn = reader.optionalColumnIndex(c.value)
 
         var channels = ChannelTable()
         var unitIndex: [String: Int32] = [:]

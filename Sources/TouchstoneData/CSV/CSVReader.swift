@@ -3,21 +3,42 @@ import Foundation
 import Glibc
 #endif
 
-/// A delimited-text reader that parses bytes directly (RFC 4180).
+/// A reader of tables in delimited text (RFC 4180) or JSON Lines that parses bytes directly.
 ///
-/// Quoted fields may contain delimiters, doubled quotes and line breaks; CRLF and LF line ends,
-/// a UTF-8 byte-order mark and `,` `;` or tab delimiters are accepted. Fields are handed out as
-/// byte ranges of one buffer, so the hot loop allocates nothing per field; numbers are parsed
-/// from the bytes (``CSVRow/double(_:)``) without building a `String`.
+/// **Delimited text.** Quoted fields may contain delimiters, doubled quotes and line breaks; CRLF
+/// and LF line ends, a UTF-8 byte-order mark and `,` `;` or tab delimiters are accepted. Every
+/// error names the file, the 1-based line and the 1-based field (column) at fault.
 ///
-/// Every error names the file, the 1-based line and the 1-based field (column) at fault.
+/// **JSON Lines** (`.jsonl`, `.ndjson`, or any input whose first non-blank byte after an optional
+/// byte-order mark is `{`): one flat JSON object per line, blank lines skipped, CRLF accepted.
+/// The columns are the keys, in order of first appearance over the first 1,000 non-blank lines
+/// (``header``); ``columnIndex(_:)`` also accepts a key those lines lack, since event logs often
+/// carry a key only on some lines. A value that is a string, a number (its text as written) or
+/// `true`/`false` is the field; `null`, `""` and a key missing from the line are empty fields;
+/// an object or array under a requested key is an error, other keys are skipped. Errors name
+/// the file, the 1-based line and the 1-based byte column of the value at fault.
+///
+/// In both formats fields are handed out as byte ranges of one buffer, so the hot loop allocates
+/// nothing per field (only quoted CSV fields and escaped JSON strings are unescaped, when read);
+/// numbers are parsed from the bytes (``CSVRow/double(_:column:)``) without building a `String`.
 public struct CSVReader: Sendable {
+    /// The two input formats.
+    public enum Format: Sendable, Hashable {
+        /// Delimited text with a header line (RFC 4180).
+        case delimited
+        /// One flat JSON object per line; the keys are the columns.
+        case jsonLines
+    }
+
     /// The name used in error messages (normally the path as the user typed it).
     public let name: String
-    /// The header fields, in order.
-    public let header: [String]
+    /// The delimiter of delimited text (`,` for JSON Lines, where it is unused).
     public let delimiter: UInt8
 
+    /// The header fields of delimited text.
+    let columns: [String]
+    /// The columns of JSON Lines; `nil` for delimited text.
+    let keys: JSONKeyTable?
     let storage: ByteBuffer
     /// Offset of the first byte after the header line.
     let bodyStart: Int
@@ -51,6 +72,15 @@ public struct CSVReader: Sendable {
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
         self.storage = storage
         self.name = name
+        if Self.isJSONLines(name: name, bytes, from: start) {
+            self.delimiter = UInt8(ascii: ",")
+            columns = []
+            keys = try Self.sampleKeys(bytes, from: start, name: name)
+            bodyStart = start
+            bodyLine = 1
+            return
+        }
+        keys = nil
         let chosen = delimiter ?? CSVReader.sniffDelimiter(bytes, from: start)
         self.delimiter = chosen
         var header: [String] = []
@@ -71,10 +101,18 @@ public struct CSVReader: Sendable {
         for (index, field) in header.enumerated() where !seen.insert(field).inserted {
             throw DataError(file: name, line: 1, column: index + 1, message: "duplicate column name '\(field)'")
         }
-        self.header = header
+        columns = header
         self.bodyStart = outcome.next
         self.bodyLine = outcome.nextLine
     }
+
+    /// Which of the two formats the input is in.
+    public var format: Format { keys == nil ? .delimited : .jsonLines }
+
+    /// The column names, in order: the header line of delimited text; for JSON Lines the keys of
+    /// the first 1,000 non-blank lines in order of first appearance, followed by any key
+    /// registered since by ``columnIndex(_:)``.
+    public var header: [String] { keys?.allNames ?? columns }
 
     /// Size of the input in bytes.
     public var byteCount: Int { storage.count }
@@ -92,12 +130,27 @@ public struct CSVReader: Sendable {
     }
 
     /// The index of the column called `column`, or an error naming the file and the columns found.
+    ///
+    /// For JSON Lines every key is a column: a key absent from the header sample is registered as
+    /// a new column (shared by all copies of this reader) whose field is empty on the lines that
+    /// lack it. Ask for all columns before scanning starts.
     public func columnIndex(_ column: String) throws -> Int {
-        guard let index = header.firstIndex(of: column) else {
+        if let keys, let index = keys.index(of: column, registering: true) { return index }
+        guard let index = columns.firstIndex(of: column) else {
             let known = header.map { "'\($0)'" }.joined(separator: ", ")
             throw DataError(file: name, line: 1, message: "missing column '\(column)' (the header has \(known))")
         }
         return index
+    }
+
+    /// The index of an optional column, or `nil` when the input does not have it.
+    ///
+    /// Delimited text: the column is in the header line. JSON Lines: the key occurs in the
+    /// header sample (the first 1,000 non-blank lines) or was registered by ``columnIndex(_:)``;
+    /// a key that first appears later is taken as absent, so put optional keys on early lines.
+    public func optionalColumnIndex(_ column: String) -> Int? {
+        if let keys { return keys.index(of: column, registering: false) }
+        return columns.firstIndex(of: column)
     }
 
     /// Calls `body` once per data row, in file order. Blank lines are skipped.
@@ -111,22 +164,16 @@ public struct CSVReader: Sendable {
     /// Calls `body` for the rows that start in `range`, which must begin at a row boundary
     /// (see ``chunks(_:)``). Rows report lines relative to `firstLine`.
     func forEachRow(in range: Range<Int>, firstLine: Int, _ body: (borrowing CSVRow) throws -> Void) throws {
+        if let keys { return try forEachJSONRow(in: range, firstLine: firstLine, keys: keys, body) }
         var scanner = CSVScanner(delimiter: delimiter)
         let buffer = storage.buffer
+        let header = columns
         var offset = range.lowerBound
         var line = firstLine
-        var released = range.lowerBound
-        var reported = range.lowerBound
-        defer { if let progress, offset > reported { progress(offset - reported) } }
+        var pass = Pass(reader: self, start: range.lowerBound)
+        defer { pass.finish(at: offset) }
         while offset < range.upperBound {
-            if offset - released >= Self.releaseStride {
-                storage.release(released..<offset)
-                released = offset
-            }
-            if let progress, offset - reported >= Self.progressStride {
-                progress(offset - reported)
-                reported = offset
-            }
+            pass.advance(to: offset)
             guard let outcome = try scanner.nextRecord(buffer, from: offset, line: line, name: name) else { break }
             defer {
                 offset = outcome.next
@@ -138,8 +185,39 @@ public struct CSVReader: Sendable {
                     file: name, line: line, column: min(scanner.fieldCount, header.count + 1),
                     message: "expected \(header.count) fields, found \(scanner.fieldCount)")
             }
-            let row = CSVRow(buffer: buffer, scanner: scanner, line: line, name: name)
-            try body(row)
+            try scanner.fields.withUnsafeBufferPointer { fields in
+                try body(CSVRow(buffer: buffer, fields: UnsafeBufferPointer(rebasing: fields[0..<header.count]), line: line, name: name))
+            }
+        }
+    }
+
+    /// The page release and progress bookkeeping of one pass over a range.
+    struct Pass {
+        let reader: CSVReader
+        var released: Int
+        var reported: Int
+
+        init(reader: CSVReader, start: Int) {
+            self.reader = reader
+            released = start
+            reported = start
+        }
+
+        /// Called with the offset of each row before it is parsed.
+        mutating func advance(to offset: Int) {
+            if offset - released >= CSVReader.releaseStride {
+                reader.storage.release(released..<offset)
+                released = offset
+            }
+            if let progress = reader.progress, offset - reported >= CSVReader.progressStride {
+                progress(offset - reported)
+                reported = offset
+            }
+        }
+
+        /// Reports the bytes parsed since the last report.
+        func finish(at offset: Int) {
+            if let progress = reader.progress, offset > reported { progress(offset - reported) }
         }
     }
 
@@ -163,12 +241,13 @@ public struct CSVReader: Sendable {
 
     /// Splits the body into at most `count` chunks at line breaks, for parallel parsing.
     ///
-    /// A quoted field may contain a line break, so a file with any quote character is returned
-    /// as a single chunk: splitting it safely would need a sequential pass anyway.
+    /// In delimited text a quoted field may contain a line break, so a file with any quote
+    /// character is returned as a single chunk: splitting it safely would need a sequential pass
+    /// anyway. A JSON string cannot hold a raw line break, so JSON Lines always splits.
     public func chunks(_ count: Int) -> [Chunk] {
         let buffer = storage.buffer
         let body = bodyStart..<buffer.count
-        guard count > 1, body.count > 1 << 20, !containsQuote(body) else { return [Chunk(range: body)] }
+        guard count > 1, body.count > 1 << 20, format == .jsonLines || !containsQuote(body) else { return [Chunk(range: body)] }
         var chunks: [Chunk] = []
         var start = body.lowerBound
         for part in 1...count {
@@ -235,195 +314,3 @@ public struct CSVReader: Sendable {
     }
 }
 
-/// One data row: fields by index, as text or numbers.
-public struct CSVRow: ~Copyable {
-    let buffer: UnsafeBufferPointer<UInt8>
-    let scanner: CSVScanner
-    /// The 1-based line on which the row starts.
-    public let line: Int
-    let name: String
-
-    init(buffer: UnsafeBufferPointer<UInt8>, scanner: CSVScanner, line: Int, name: String) {
-        self.buffer = buffer
-        self.scanner = scanner
-        self.line = line
-        self.name = name
-    }
-
-    public var count: Int { scanner.fieldCount }
-
-    /// The field's text with RFC 4180 quoting removed.
-    public func string(_ index: Int) -> String {
-        scanner.string(index, in: buffer)
-    }
-
-    /// The field's text, or a located error when its bytes are not valid UTF-8.
-    ///
-    /// Use it for names that identify something (variants, arms): ``string(_:)`` repairs bad
-    /// bytes to U+FFFD, so two different malformed names would silently become one.
-    public func text(_ index: Int, column: String? = nil) throws -> String {
-        guard let text = scanner.validatedString(index, in: buffer) else {
-            throw error(index, "the field is not valid UTF-8 text\(column.map { " in column '\($0)'" } ?? "")")
-        }
-        return text
-    }
-
-    /// `true` when the field is empty or only blanks.
-    public func isEmpty(_ index: Int) -> Bool {
-        scanner.isBlank(index)
-    }
-
-    /// The field as a finite number, or a located error.
-    public func double(_ index: Int, column: String? = nil) throws -> Double {
-        let field = scanner.fields[index]
-        let value: Double? = field.quoted
-            ? NumberParsing.double(Array(string(index).utf8)[...])
-            : NumberParsing.double(buffer, field.start, field.end)
-        guard let value else {
-            throw error(index, "'\(string(index))' is not a finite number\(column.map { " in column '\($0)'" } ?? "")")
-        }
-        return value
-    }
-
-    /// The field as a whole number, or a located error.
-    public func integer(_ index: Int, column: String? = nil) throws -> Int {
-        let value = try double(index, column: column)
-        guard value == value.rounded(), abs(value) <= 9.007_199_254_740_992e15 else {
-            throw error(index, "'\(string(index))' is not a whole number\(column.map { " in column '\($0)'" } ?? "")")
-        }
-        return Int(value)
-    }
-
-    /// A ``DataError`` located at this row and the given field.
-    public func error(_ index: Int, _ message: String) -> DataError {
-        DataError(file: name, line: line, column: index + 1, message: message)
-    }
-
-    /// Calls `body` with the raw bytes of an unquoted field (for hashing or interning without a `String`).
-    public func withBytes<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        let field = scanner.fields[index]
-        if field.quoted {
-            let text = Array(string(index).utf8)
-            return try text.withUnsafeBufferPointer(body)
-        }
-        return try body(UnsafeBufferPointer(rebasing: buffer[field.start..<field.end]))
-    }
-}
-
-/// The record splitter shared by the header and body passes.
-struct CSVScanner: @unchecked Sendable {
-    struct Field {
-        var start: Int
-        var end: Int
-        /// The field was quoted: its text needs `""` → `"` unescaping.
-        var quoted: Bool
-    }
-
-    let delimiter: UInt8
-    private(set) var fields: [Field] = []
-    private(set) var fieldCount = 0
-
-    init(delimiter: UInt8) {
-        self.delimiter = delimiter
-        fields.reserveCapacity(16)
-    }
-
-    private mutating func append(_ field: Field) {
-        if fieldCount < fields.count {
-            fields[fieldCount] = field
-        } else {
-            fields.append(field)
-        }
-        fieldCount += 1
-    }
-
-    /// Splits the record starting at `offset`; `nil` at end of input.
-    mutating func nextRecord(
-        _ buffer: UnsafeBufferPointer<UInt8>, from offset: Int, line: Int, name: String
-    ) throws -> (next: Int, nextLine: Int)? {
-        guard offset < buffer.count else { return nil }
-        fieldCount = 0
-        let quote = UInt8(ascii: "\""), newline = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
-        var index = offset
-        var currentLine = line
-        while true {
-            if index < buffer.count, buffer[index] == quote {
-                let startLine = currentLine
-                let start = index + 1
-                index = start
-                var closed = false
-                while index < buffer.count {
-                    let byte = buffer[index]
-                    if byte == quote {
-                        if index + 1 < buffer.count, buffer[index + 1] == quote {
-                            index += 2
-                            continue
-                        }
-                        closed = true
-                        break
-                    }
-                    if byte == newline { currentLine += 1 }
-                    index += 1
-                }
-                guard closed else {
-                    throw DataError(
-                        file: name, line: startLine, column: fieldCount + 1,
-                        message: "unterminated quoted field")
-                }
-                append(Field(start: start, end: index, quoted: true))
-                index += 1
-                guard index < buffer.count else { return (index, currentLine) }
-                let byte = buffer[index]
-                if byte == delimiter {
-                    index += 1
-                    continue
-                }
-                if byte == newline { return (index + 1, currentLine + 1) }
-                if byte == cr, index + 1 < buffer.count, buffer[index + 1] == newline {
-                    return (index + 2, currentLine + 1)
-                }
-                throw DataError(
-                    file: name, line: currentLine, column: fieldCount,
-                    message: "unexpected text after a closing quote")
-            }
-            let start = index
-            while index < buffer.count {
-                let byte = buffer[index]
-                if byte == delimiter || byte == newline { break }
-                if byte == quote {
-                    throw DataError(
-                        file: name, line: currentLine, column: fieldCount + 1,
-                        message: "a quote inside an unquoted field (quote the whole field and double the quote)")
-                }
-                index += 1
-            }
-            var end = index
-            if index < buffer.count, buffer[index] == newline, end > start, buffer[end - 1] == cr { end -= 1 }
-            if index == buffer.count, end > start, buffer[end - 1] == cr { end -= 1 }
-            append(Field(start: start, end: end, quoted: false))
-            if index == buffer.count { return (index, currentLine) }
-            if buffer[index] == newline { return (index + 1, currentLine + 1) }
-            index += 1
-        }
-    }
-
-    func string(_ index: Int, in buffer: UnsafeBufferPointer<UInt8>) -> String {
-        let field = fields[index]
-        let slice = UnsafeBufferPointer(rebasing: buffer[field.start..<field.end])
-        let text = String(decoding: slice, as: UTF8.self)
-        return field.quoted ? text.replacingOccurrences(of: "\"\"", with: "\"") : text
-    }
-
-    /// Like ``string(_:in:)``, but `nil` when the bytes are not valid UTF-8.
-    func validatedString(_ index: Int, in buffer: UnsafeBufferPointer<UInt8>) -> String? {
-        let field = fields[index]
-        let slice = UnsafeBufferPointer(rebasing: buffer[field.start..<field.end])
-        guard let text = String(validating: slice, as: UTF8.self) else { return nil }
-        return field.quoted ? text.replacingOccurrences(of: "\"\"", with: "\"") : text
-    }
-
-    func isBlank(_ index: Int) -> Bool {
-        let field = fields[index]
-        return field.end == field.start && !field.quoted
-    }
-}

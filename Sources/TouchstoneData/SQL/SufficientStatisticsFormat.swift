@@ -38,7 +38,7 @@ public enum SufficientStatisticsFormat {
 
     public static func readCSV(_ reader: CSVReader) throws -> [PowerSums] {
         let columns = try csvColumns.map { try reader.columnIndex($0) }
-        let hasCovariate = reader.header.contains(covariateColumns[0])
+        let hasCovariate = reader.optionalColumnIndex(covariateColumns[0]) != nil
         let covariate = hasCovariate ? try covariateColumns.map { try reader.columnIndex($0) } : []
         var result: [PowerSums] = []
         try reader.forEachRow { row in

@@ -8,9 +8,9 @@ public enum SummaryTableReader {
     public static func read(_ reader: CSVReader, metricName: String? = nil) throws -> ArmTable {
         let variantIndex = try reader.columnIndex("variant")
         let unitsIndex = try reader.columnIndex("units")
-        let conversionsIndex = reader.header.firstIndex(of: "conversions")
-        let meanIndex = reader.header.firstIndex(of: "mean")
-        let stdDevIndex = reader.header.firstIndex(of: "stddev")
+        let conversionsIndex = reader.optionalColumnIndex("conversions")
+        let meanIndex = reader.optionalColumnIndex("mean")
+        let stdDevIndex = reader.optionalColumnIndex("stddev")
         let kind: MetricKind
         switch (conversionsIndex, meanIndex, stdDevIndex) {
         case (.some, nil, _): kind = .proportion
@@ -20,7 +20,7 @@ public enum SummaryTableReader {
         default:
             throw DataError(file: reader.name, line: 1, message: "a summary needs 'variant,units,conversions' or 'variant,units,mean,stddev' (header: \(reader.header.joined(separator: ",")))")
         }
-        let covariateIndices = ["covariate_mean", "covariate_stddev", "covariance"].map { reader.header.firstIndex(of: $0) }
+        let covariateIndices = ["covariate_mean", "covariate_stddev", "covariance"].map { reader.optionalColumnIndex($0) }
         let hasCovariate = covariateIndices.allSatisfy { $0 != nil }
 
         var variants: [String] = []

@@ -1,0 +1,99 @@
+/// The record splitter shared by the header and body passes.
+struct CSVScanner: @unchecked Sendable {
+    let delimiter: UInt8
+    private(set) var fields: [CSVField] = []
+    private(set) var fieldCount = 0
+
+    init(delimiter: UInt8) {
+        self.delimiter = delimiter
+        fields.reserveCapacity(16)
+    }
+
+    private mutating func append(_ field: CSVField) {
+        if fieldCount < fields.count {
+            fields[fieldCount] = field
+        } else {
+            fields.append(field)
+        }
+        fieldCount += 1
+    }
+
+    /// Splits the record starting at `offset`; `nil` at end of input.
+    mutating func nextRecord(
+        _ buffer: UnsafeBufferPointer<UInt8>, from offset: Int, line: Int, name: String
+    ) throws -> (next: Int, nextLine: Int)? {
+        guard offset < buffer.count else { return nil }
+        fieldCount = 0
+        let quote = UInt8(ascii: "\""), newline = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+        var index = offset
+        var currentLine = line
+        while true {
+            if index < buffer.count, buffer[index] == quote {
+                let startLine = currentLine
+                let start = index + 1
+                index = start
+                var closed = false
+                while index < buffer.count {
+                    let byte = buffer[index]
+                    if byte == quote {
+                        if index + 1 < buffer.count, buffer[index + 1] == quote {
+                            index += 2
+                            continue
+                        }
+                        closed = true
+                        break
+                    }
+                    if byte == newline { currentLine += 1 }
+                    index += 1
+                }
+                guard closed else {
+                    throw DataError(
+                        file: name, line: startLine, column: fieldCount + 1,
+                        message: "unterminated quoted field")
+                }
+                append(CSVField(start: start, end: index, kind: .quoted))
+                index += 1
+                guard index < buffer.count else { return (index, currentLine) }
+                let byte = buffer[index]
+                if byte == delimiter {
+                    index += 1
+                    continue
+                }
+                if byte == newline { return (index + 1, currentLine + 1) }
+                if byte == cr, index + 1 < buffer.count, buffer[index + 1] == newline {
+                    return (index + 2, currentLine + 1)
+                }
+                throw DataError(
+                    file: name, line: currentLine, column: fieldCount,
+                    message: "unexpected text after a closing quote")
+            }
+            let start = index
+            while index < buffer.count {
+                let byte = buffer[index]
+                if byte == delimiter || byte == newline { break }
+                if byte == quote {
+                    throw DataError(
+                        file: name, line: currentLine, column: fieldCount + 1,
+                        message: "a quote inside an unquoted field (quote the whole field and double the quote)")
+                }
+                index += 1
+            }
+            var end = index
+            if index < buffer.count, buffer[index] == newline, end > start, buffer[end - 1] == cr { end -= 1 }
+            if index == buffer.count, end > start, buffer[end - 1] == cr { end -= 1 }
+            append(CSVField(start: start, end: end, kind: .plain))
+            if index == buffer.count { return (index, currentLine) }
+            if buffer[index] == newline { return (index + 1, currentLine + 1) }
+            index += 1
+        }
+    }
+
+    /// The text of field `index`, or `nil` when it is not valid UTF-8.
+    func validatedString(_ index: Int, in buffer: UnsafeBufferPointer<UInt8>) -> String? {
+        fields[index].validatedString(in: buffer)
+    }
+
+    func isBlank(_ index: Int) -> Bool {
+        fields[index].isBlank
+    }
+}
