@@ -17,16 +17,16 @@ struct Analyze: ParsableCommand {
               touchstone analyze --summary arms.csv --control control --weights control=1,treatment=1
             """)
 
-    @Option(help: "Per-arm summary CSV: variant,units,conversions or variant,units,mean,stddev.")
+    @Option(help: "Per-arm summary (CSV or JSON Lines): variant,units,conversions or variant,units,mean,stddev.")
     var summary: String?
 
-    @Option(help: "Unit-level CSV: one row per unit with its variant and metric columns.")
+    @Option(help: "Unit-level table (CSV or JSON Lines): one row per unit with its variant and metric columns.")
     var units: String?
 
-    @Option(help: "Exposure log CSV: unit_id,experiment,variant,timestamp (first exposure per unit is kept).")
+    @Option(help: "Exposure log (CSV or JSON Lines .jsonl/.ndjson): unit_id,experiment,variant,timestamp (first exposure per unit is kept).")
     var exposures: String?
 
-    @Option(help: "Event log CSV: unit_id,timestamp,event,value (with --exposures or --store).")
+    @Option(help: "Event log (CSV or JSON Lines .jsonl/.ndjson): unit_id,timestamp,event,value (with --exposures or --store).")
     var events: String?
 
     @Option(help: "Exposure store written by `touchstone expose` (with --events and --experiment).")
