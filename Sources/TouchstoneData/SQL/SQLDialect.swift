@@ -94,6 +94,23 @@ public enum SQLDialect: String, Sendable, CaseIterable {
         }
     }
 
+    /// A text expression that compares, sorts and takes `MIN` byte by byte (UTF-8), whatever
+    /// the column's or database's collation.
+    ///
+    /// Segments need it: a unit whose earliest exposures disagree gets the bytewise-smallest
+    /// value, as in the in-process pipeline, and a locale collation (`de_DE`, `en_US`) would
+    /// pick `Ärzte` over `Zoo` where bytes pick `Zoo`. SQLite's `BINARY` is bytewise but must be
+    /// named, since a column declared `COLLATE NOCASE` passes its collation on to `MIN`;
+    /// PostgreSQL's `"C"` collation compares with `memcmp`. Spark compares strings bytewise
+    /// (`UTF8_BINARY`) and Spark 3 has no `COLLATE` clause, so the expression is left as it is.
+    public func bytewise(_ expression: String) -> String {
+        switch self {
+        case .sqlite: "\(expression) COLLATE BINARY"
+        case .postgres: "\(expression) COLLATE \"C\""
+        case .spark: expression
+        }
+    }
+
     /// Wraps a result column so its value comes back without loss. PostgreSQL and Spark turn
     /// NUMERIC/DECIMAL and shortest round-trip DOUBLE into text; SQLite keeps each value's own
     /// type (its CASE does not unify types), and the reader takes it from the column.
