@@ -99,8 +99,9 @@ public enum SQLDialect: String, Sendable, CaseIterable {
     ///
     /// Segments need it: a unit whose earliest exposures disagree gets the bytewise-smallest
     /// value, as in the in-process pipeline, and a locale collation (`de_DE`, `en_US`) would
-    /// pick `Ärzte` over `Zoo` where bytes pick `Zoo`. SQLite's `BINARY` is bytewise but must be
-    /// named, since a column declared `COLLATE NOCASE` passes its collation on to `MIN`;
+    /// pick `Ärzte` over `Zoo` where bytes pick `Zoo`. SQLite's default `BINARY` is bytewise; it is
+    /// named anyway because a bare column declared `COLLATE NOCASE` would pass its own collation
+    /// to `MIN` (a `COALESCE` around it happens to drop it, but that is no contract).
     /// PostgreSQL's `"C"` collation compares with `memcmp`. Spark compares strings bytewise
     /// (`UTF8_BINARY`) and Spark 3 has no `COLLATE` clause, so the expression is left as it is.
     public func bytewise(_ expression: String) -> String {
