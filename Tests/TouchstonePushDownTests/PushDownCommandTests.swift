@@ -67,6 +67,76 @@ struct PushDownCommandTests {
         try expectSameAnalysis(fromSums.stdout, fromLogs.stdout)
     }
 
+    @Test func printsTheSegmentedQueryWithTheQuotedColumn() throws {
+        let common = ["--exposures-table", "analytics.exposures", "--events-table", "analytics.events",
+                      "--experiment", "onboarding_channels", "--metric", "purchase", "--by", "country"]
+        let spark = try BinaryRunner.run(["sql", "--dialect", "spark"] + common)
+        #expect(spark.exitCode == 0, "\(spark.stderr)")
+        #expect(spark.stdout.contains("MIN(COALESCE(CAST(x.`country` AS STRING), '')) AS segment"), "\(spark.stdout)")
+        #expect(spark.stdout.contains("ORDER BY a.segment, a.variant, k.metric_index"))
+        let postgres = try BinaryRunner.run(["sql", "--dialect", "postgres"] + common)
+        #expect(postgres.exitCode == 0, "\(postgres.stderr)")
+        #expect(postgres.stdout.contains("MIN(COALESCE(CAST(x.\"country\" AS TEXT), '') COLLATE \"C\") AS segment"), "\(postgres.stdout)")
+        #expect(postgres.stdout.contains("ORDER BY a.segment COLLATE \"C\", a.variant, k.metric_index"))
+    }
+
+    @Test func hostileSegmentColumnIsRefusedWithAClearError() throws {
+        for command in [
+            ["sql", "--dialect", "postgres"],
+            ["analyze", "--postgres", "postgres://postgres@127.0.0.1:1/postgres", "--control", "control"],
+        ] {
+            let result = try BinaryRunner.run(command + [
+                "--exposures-table", "exposures", "--events-table", "events",
+                "--experiment", "onboarding_channels", "--metric", "purchase", "--by", "x; DROP TABLE y",
+            ])
+            #expect(result.exitCode == 2)
+            #expect(result.stdout.isEmpty)
+            #expect(result.stderr.contains("--by 'x; DROP TABLE y' is not a valid table or column name"), "\(result.stderr)")
+        }
+    }
+
+    /// The warehouse round trip split by segment: print the query with --by, run it (SQLite),
+    /// save the rows; `analyze --power-sums --by` reads them, and without --by the file's
+    /// segments merge into the same analysis as the unsplit file.
+    @Test func segmentedPowerSumsFromThePrintedQuery() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = try SQLiteSegmentTests.database(try SegmentedLogs(units: 2_000, seed: 14), in: directory)
+        func sums(by: [String], file name: String) throws -> URL {
+            let printed = try BinaryRunner.run([
+                "sql", "--dialect", "sqlite", "--exposures-table", "exposures", "--events-table", "events",
+                "--experiment", ExperimentSimulator.experimentKey, "--metric", "purchase", "--metric", "purchase:sum",
+                "--pre-exposure-covariates",
+            ] + by)
+            #expect(printed.exitCode == 0, "\(printed.stderr)")
+            var parameters: [SQLValue] = []
+            for line in printed.stdout.split(separator: "\n") where line.hasPrefix("-- ?") {
+                let value = line.split(separator: "=", maxSplits: 1)[1].trimmingCharacters(in: .whitespaces)
+                parameters.append(value.hasPrefix("'") ? .text(String(value.dropFirst().dropLast())) : .integer(try #require(Int64(value))))
+            }
+            let rows = try SQLiteQuery.rows(database: database, sql: printed.stdout, parameters: parameters)
+            let file = directory.appendingPathComponent(name)
+            try SufficientStatisticsFormat.csv(PushDown.powerSums(rows: rows, segmented: !by.isEmpty))
+                .write(to: file, atomically: true, encoding: .utf8)
+            return file
+        }
+        let split = try sums(by: ["--by", "country"], file: "split.csv"), whole = try sums(by: [], file: "whole.csv")
+        #expect(try String(contentsOf: split, encoding: .utf8).hasPrefix("variant,segment,"))
+
+        let common = ["--control", "control", "--format", "json", "--quiet"]
+        let bySegment = try BinaryRunner.run(["analyze", "--power-sums", split.path, "--by", "country"] + common)
+        #expect(bySegment.exitCode == 0, "\(bySegment.stderr)")
+        let merged = try BinaryRunner.run(["analyze", "--power-sums", split.path] + common)
+        let unsplit = try BinaryRunner.run(["analyze", "--power-sums", whole.path] + common)
+        #expect(merged.exitCode == 0, "\(merged.stderr)")
+        #expect(unsplit.exitCode == 0, "\(unsplit.stderr)")
+        try expectSameAnalysis(merged.stdout, unsplit.stdout)
+
+        let refused = try BinaryRunner.run(["analyze", "--power-sums", whole.path, "--by", "country"] + common)
+        #expect(refused.exitCode == 1)
+        #expect(refused.stderr.contains("--by country: \(whole.path) is not split by segment (no 'segment' column)"), "\(refused.stderr)")
+    }
+
     @Test func badPowerSumsFileNamesTheLine() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

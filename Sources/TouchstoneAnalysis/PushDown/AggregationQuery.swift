@@ -11,7 +11,12 @@ import TouchstoneData
 ///   pre-period covariate over [t₀ − W, t₀) with the same aggregation (retention day counted
 ///   from t₀ − W); an empty event value counts as 0 in sums;
 /// - per arm: units, Σy, Σy² and, with covariates, Σx, Σx², Σxy — integer metrics in the
-///   dialect's exact integer type, sums of values in double precision.
+///   dialect's exact integer type, sums of values in double precision;
+/// - with ``RawLogSettings/segmentColumn`` (`--by country`), the same per (segment, arm): a
+///   unit's segment is the column's value on its earliest exposure row in the experiment,
+///   where several rows share that time the bytewise-smallest value (``SQLDialect/bytewise(_:)``),
+///   NULL or empty → `''` (the rule of ``SegmentedArmTable``). A `segment` column follows
+///   `variant` and rows are ordered by segment (bytewise), variant, metric.
 ///
 /// Timestamps are integer epoch seconds in both tables. Lives in TouchstoneAnalysis rather
 /// than TouchstoneData because it is the SQL twin of ``RawLogPipeline`` and is built from the
@@ -23,6 +28,8 @@ public struct AggregationQuery: Sendable {
     public var parameters: [SQLValue]
     public var dialect: SQLDialect
     public var hasCovariates: Bool
+    /// Whether rows carry a `segment` column after `variant` (``RawLogSettings/segmentColumn`` was set).
+    public var isSegmented: Bool
 
     /// Builds the query. Table names may be schema-qualified; every name is validated by
     /// ``SQLIdentifier`` (hostile names are refused, not escaped) and quoted for the dialect.
@@ -46,6 +53,7 @@ public struct AggregationQuery: Sendable {
         let xVariant = try column(x.variant, "variant column"), xTime = try column(x.timestamp, "exposure timestamp column")
         let eUnit = try column(e.unit, "event unit column"), eTime = try column(e.timestamp, "event timestamp column")
         let eEvent = try column(e.event, "event column"), eValue = try column(e.value, "event value column")
+        let xSegment = try settings.segmentColumn.map { (name) throws(SQLError) in try column(name, "--by") }
 
         var binder = Binder(dialect: dialect)
         let window = settings.windowSeconds
@@ -109,8 +117,40 @@ public struct AggregationQuery: Sendable {
             "\(dialect.exactOutput("a.variant")) AS variant", "k.metric AS metric", "\(dialect.exactOutput("a.units")) AS units",
             "\(pick("s")) AS sum", "\(pick("q")) AS sum_of_squares",
         ]
+        if xSegment != nil { outputs.insert("a.segment AS segment", at: 1) }
         if covariates {
             outputs += ["\(pick("sx")) AS covariate_sum", "\(pick("qx")) AS covariate_sum_of_squares", "\(pick("cxy")) AS cross_products"]
+        }
+
+        // Segments add one CTE and carry a `segment` key from the units to the arms. Without a
+        // segment column every fragment below is the unsegmented query's text, byte for byte.
+        var segmentCTE = "", unitsSelect = "SELECT unit_id, variant, t0 FROM exposed WHERE variants = 1"
+        var unitKey = "", armKey = "", orderKey = ""
+        if let xSegment {
+            // Ties at the earliest time resolve to the bytewise-smallest value; CAST first so a
+            // numeric column compares as text (as the in-process pipeline reads it), and NULL
+            // and '' are the same segment.
+            let value = dialect.bytewise("COALESCE(CAST(x.\(xSegment) AS \(dialect.textType)), '')")
+            segmentCTE = """
+                first_segment AS (
+                  SELECT x.\(xUnit) AS unit_id, MIN(\(value)) AS segment
+                  FROM \(exposures) x
+                  JOIN exposed f ON f.unit_id = x.\(xUnit) AND x.\(xTime) = f.t0
+                  WHERE x.\(xExperiment) = \(binder.bind(.text(experiment))) AND f.variants = 1
+                  GROUP BY x.\(xUnit)
+                ),
+
+                """
+            // LEFT JOIN: a unit whose t₀ is NULL (no timestamp at all) matches no exposure row
+            // above but is still a unit of the unsegmented query, so it must land in some segment.
+            unitsSelect = """
+                SELECT f.unit_id, f.variant, f.t0, COALESCE(s.segment, '') AS segment
+                  FROM exposed f LEFT JOIN first_segment s ON s.unit_id = f.unit_id
+                  WHERE f.variants = 1
+                """
+            unitKey = ", u.segment"
+            armKey = "segment, "
+            orderKey = "\(dialect.bytewise("a.segment")), "
         }
 
         sql = """
@@ -127,32 +167,33 @@ public struct AggregationQuery: Sendable {
               WHERE x.\(xExperiment) = \(binder.bind(.text(experiment)))
               GROUP BY x.\(xUnit)
             ),
-            units AS (
-              SELECT unit_id, variant, t0 FROM exposed WHERE variants = 1
+            \(segmentCTE)units AS (
+              \(unitsSelect)
             ),
             per_unit AS (
-              SELECT u.unit_id, u.variant,
+              SELECT u.unit_id, u.variant\(unitKey),
                      \(perUnit.joined(separator: ",\n         "))
               FROM units u
               LEFT JOIN event_log e ON e.unit_id = u.unit_id
-              GROUP BY u.unit_id, u.variant
+              GROUP BY u.unit_id, u.variant\(unitKey)
             ),
             arms AS (
-              SELECT variant, COUNT(*) AS units,
+              SELECT \(armKey)variant, COUNT(*) AS units,
                      \(perArm.joined(separator: ",\n         "))
               FROM per_unit
-              GROUP BY variant
+              GROUP BY \(armKey)variant
             ),
             metrics AS (
               \(metricRows)
             )
             SELECT \(outputs.joined(separator: ",\n       "))
             FROM arms a CROSS JOIN metrics k
-            ORDER BY a.variant, k.metric_index
+            ORDER BY \(orderKey)a.variant, k.metric_index
             """
         parameters = binder.values
         self.dialect = dialect
         hasCovariates = covariates
+        isSegmented = xSegment != nil
     }
 
     /// Numbered placeholders, each distinct value bound once.

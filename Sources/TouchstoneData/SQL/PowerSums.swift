@@ -45,6 +45,10 @@ public enum SQLNumber: Sendable, Hashable, CustomStringConvertible {
 /// engines can be added up before they reach Touchstone.
 public struct PowerSums: Sendable, Hashable {
     public var variant: String
+    /// The unit attribute's value when the statistics are split by one (`--by country`): these
+    /// sums cover only the arm's units of that segment. `nil` when not split; `""` is the segment
+    /// of units whose attribute was empty or NULL.
+    public var segment: String?
     /// The metric's name in `--metric` form: `purchase`, `purchase:sum`, `session:retention:3`.
     public var metric: String
     public var units: Int64
@@ -66,8 +70,12 @@ public struct PowerSums: Sendable, Hashable {
         }
     }
 
-    public init(variant: String, metric: String, units: Int64, sum: SQLNumber, sumOfSquares: SQLNumber, covariate: Covariate? = nil) {
+    public init(
+        variant: String, metric: String, units: Int64, sum: SQLNumber, sumOfSquares: SQLNumber, covariate: Covariate? = nil,
+        segment: String? = nil
+    ) {
         self.variant = variant
+        self.segment = segment
         self.metric = metric
         self.units = units
         self.sum = sum

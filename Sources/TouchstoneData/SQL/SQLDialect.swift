@@ -94,6 +94,24 @@ public enum SQLDialect: String, Sendable, CaseIterable {
         }
     }
 
+    /// A text expression that compares, sorts and takes `MIN` byte by byte (UTF-8), whatever
+    /// the column's or database's collation.
+    ///
+    /// Segments need it: a unit whose earliest exposures disagree gets the bytewise-smallest
+    /// value, as in the in-process pipeline, and a locale collation (`de_DE`, `en_US`) would
+    /// pick `Ärzte` over `Zoo` where bytes pick `Zoo`. SQLite's default `BINARY` is bytewise; it is
+    /// named anyway because a bare column declared `COLLATE NOCASE` would pass its own collation
+    /// to `MIN` (a `COALESCE` around it happens to drop it, but that is no contract).
+    /// PostgreSQL's `"C"` collation compares with `memcmp`. Spark compares strings bytewise
+    /// (`UTF8_BINARY`) and Spark 3 has no `COLLATE` clause, so the expression is left as it is.
+    public func bytewise(_ expression: String) -> String {
+        switch self {
+        case .sqlite: "\(expression) COLLATE BINARY"
+        case .postgres: "\(expression) COLLATE \"C\""
+        case .spark: expression
+        }
+    }
+
     /// Wraps a result column so its value comes back without loss. PostgreSQL and Spark turn
     /// NUMERIC/DECIMAL and shortest round-trip DOUBLE into text; SQLite keeps each value's own
     /// type (its CASE does not unify types), and the reader takes it from the column.

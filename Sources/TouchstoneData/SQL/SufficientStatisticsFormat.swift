@@ -3,13 +3,15 @@ import Foundation
 /// The sufficient-statistics exchange format: per-arm power sums, as CSV or JSON.
 ///
 /// What `touchstone sql` queries return and `touchstone analyze --power-sums FILE` reads back.
-/// One row per (variant, metric):
+/// One row per (variant, metric) — per (segment, variant, metric) when split by a unit attribute:
 ///
 /// ```
-/// variant,metric,units,sum,sum_of_squares[,covariate_sum,covariate_sum_of_squares,cross_products]
+/// variant[,segment],metric,units,sum,sum_of_squares[,covariate_sum,covariate_sum_of_squares,cross_products]
 /// control,purchase,50123,2511,2511
 /// control,purchase:sum,50123,125550.75,9871234.5
 /// ```
+/// - `segment` (optional column) is the unit attribute's value (`--by country`: `DE`, `FR`, or
+///   empty for units without one); the other columns then cover that segment's units of the arm;
 /// - `metric` is in `--metric` form (`EVENT`, `EVENT:sum`, `EVENT:count`, `EVENT:retention:N`):
 ///   it sets the kind (0/1 metrics are proportions);
 /// - `units` is the arm's unit count, the same on every row of the arm;
@@ -18,10 +20,13 @@ import Foundation
 /// Integers are read exactly (64-bit), other numbers as doubles. Rows for the same arm from
 /// different partitions may be added column by column before reading (power sums merge by
 /// addition). JSON: `{"arms": [{"variant", "metric", "units", "sum", "sumOfSquares",
-/// "covariateSum"?, "covariateSumOfSquares"?, "crossProducts"?}]}`, numbers as JSON numbers or strings.
+/// "covariateSum"?, "covariateSumOfSquares"?, "crossProducts"?, "segment"?}]}`, numbers as JSON
+/// numbers or strings, `segment` a string.
 public enum SufficientStatisticsFormat {
     public static let csvColumns = ["variant", "metric", "units", "sum", "sum_of_squares"]
     public static let covariateColumns = ["covariate_sum", "covariate_sum_of_squares", "cross_products"]
+    /// The optional column (and JSON key) naming each row's segment; written right after `variant`.
+    public static let segmentColumn = "segment"
 
     // MARK: - Reading
 
@@ -40,6 +45,7 @@ public enum SufficientStatisticsFormat {
         let columns = try csvColumns.map { try reader.columnIndex($0) }
         let hasCovariate = reader.optionalColumnIndex(covariateColumns[0]) != nil
         let covariate = hasCovariate ? try covariateColumns.map { try reader.columnIndex($0) } : []
+        let segment = reader.header.contains(segmentColumn) ? try reader.columnIndex(segmentColumn) : nil
         var result: [PowerSums] = []
         try reader.forEachRow { row in
             guard case .integer(let units) = try Self.number(row, columns[2]), units >= 0 else {
@@ -55,6 +61,8 @@ public enum SufficientStatisticsFormat {
             if hasCovariate {
                 sums.covariate = .init(sum: try Self.number(row, covariate[0]), sumOfSquares: try Self.number(row, covariate[1]), crossProducts: try Self.number(row, covariate[2]))
             }
+            // Validated text: two malformed values must not both become U+FFFD, one segment.
+            if let segment { sums.segment = try row.text(segment, column: segmentColumn) }
             result.append(sums)
         }
         guard !result.isEmpty else { throw DataError(file: reader.name, message: "no rows") }
@@ -98,6 +106,12 @@ public enum SufficientStatisticsFormat {
                 throw DataError(file: name, message: "arms[\(index)].units: expected a count")
             }
             var sums = PowerSums(variant: variant, metric: metric, units: units, sum: try number("sum"), sumOfSquares: try number("sumOfSquares"))
+            if let segment = arm["segment"] {
+                guard let text = segment as? String else {
+                    throw DataError(file: name, message: "arms[\(index)].segment: expected a string")
+                }
+                sums.segment = text
+            }
             if arm["covariateSum"] != nil {
                 sums.covariate = .init(sum: try number("covariateSum"), sumOfSquares: try number("covariateSumOfSquares"), crossProducts: try number("crossProducts"))
             }
@@ -109,9 +123,13 @@ public enum SufficientStatisticsFormat {
 
     public static func csv(_ rows: [PowerSums]) -> String {
         let covariate = rows.contains { $0.covariate != nil }
-        var lines = [(csvColumns + (covariate ? covariateColumns : [])).joined(separator: ",")]
+        let segmented = rows.contains { $0.segment != nil }
+        var header = csvColumns + (covariate ? covariateColumns : [])
+        if segmented { header.insert(segmentColumn, at: 1) }
+        var lines = [header.joined(separator: ",")]
         for row in rows {
             var fields = [quoted(row.variant), quoted(row.metric), String(row.units), row.sum.description, row.sumOfSquares.description]
+            if segmented { fields.insert(quoted(row.segment ?? ""), at: 1) }
             if covariate {
                 fields += [row.covariate?.sum.description ?? "0", row.covariate?.sumOfSquares.description ?? "0",
                            row.covariate?.crossProducts.description ?? "0"]
@@ -129,6 +147,7 @@ public enum SufficientStatisticsFormat {
         let arms = rows.map { row in
             var fields = ["\"variant\": \(string(row.variant))", "\"metric\": \(string(row.metric))", "\"units\": \(row.units)",
                           "\"sum\": \(row.sum)", "\"sumOfSquares\": \(row.sumOfSquares)"]
+            if let segment = row.segment { fields.insert("\"segment\": \(string(segment))", at: 1) }
             if let x = row.covariate {
                 fields += ["\"covariateSum\": \(x.sum)", "\"covariateSumOfSquares\": \(x.sumOfSquares)", "\"crossProducts\": \(x.crossProducts)"]
             }

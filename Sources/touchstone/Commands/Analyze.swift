@@ -305,7 +305,7 @@ struct Analyze: ParsableCommand {
         var segments: SegmentedArmTable?
         var experimentKey = experiment
         if let pushed = try pushDownTable() {
-            table = pushed
+            table = pushed.table
         } else if let events, exposures != nil || store != nil {
             var settings = RawLogSettings(
                 experiment: experiment, metrics: metrics.compactMap(MetricDefinition.init(argument:)),

@@ -15,6 +15,9 @@ struct SQL: ParsableCommand {
                   --experiment onboarding_channels --metric purchase --metric purchase:sum --window 14d
             Spark queries carry their values as escaped literals; PostgreSQL and SQLite queries use bound
             parameters, listed in comments at the top.
+            With --by COL the rows are split by an exposures-table column (a `segment` column follows
+            `variant`): each unit counts in the segment of its first exposure; analyse the file with
+            `touchstone analyze --power-sums FILE --by COL`.
             """)
 
     @Option(help: "SQL dialect: sqlite, postgres or spark (Spark SQL; close to Trino/BigQuery).")
@@ -34,6 +37,9 @@ struct SQL: ParsableCommand {
     @Flag(help: "Also compute each metric over the window before exposure (CUPED covariate).")
     var preExposureCovariates = false
 
+    @Option(name: .customLong("by"), help: "Split the sums by an exposures-table column (a unit's value on its first exposure).")
+    var segmentColumn: String?
+
     @Option(help: "Write the query to this file (atomically) instead of standard output.")
     var output: String?
 
@@ -45,7 +51,7 @@ struct SQL: ParsableCommand {
     func query() throws -> AggregationQuery {
         try tables.query(
             dialect: dialect, experiment: experiment, metrics: metrics, window: window,
-            preExposureCovariates: preExposureCovariates)
+            preExposureCovariates: preExposureCovariates, segmentColumn: segmentColumn)
     }
 
     func run() throws {

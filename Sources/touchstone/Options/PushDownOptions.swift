@@ -19,8 +19,10 @@ struct PushDownOptions: ParsableArguments {
     var isUsed: Bool { exposuresTable != nil || eventsTable != nil }
 
     /// The aggregation query; names are validated here (hostile ones refused with a clear error).
+    /// `segmentColumn` (`--by COL`), an exposures-table column, splits the sums per segment.
     func query(
-        dialect: SQLDialect, experiment: String?, metrics: [String], window: String, preExposureCovariates: Bool
+        dialect: SQLDialect, experiment: String?, metrics: [String], window: String, preExposureCovariates: Bool,
+        segmentColumn: String? = nil
     ) throws -> AggregationQuery {
         guard let exposuresTable, let eventsTable else {
             throw ValidationError("push-down needs --exposures-table TABLE and --events-table TABLE")
@@ -37,6 +39,7 @@ struct PushDownOptions: ParsableArguments {
         }
         var settings = RawLogSettings(
             experiment: experiment, metrics: definitions, windowSeconds: seconds, preExposureCovariates: preExposureCovariates)
+        settings.segmentColumn = segmentColumn
         let x = try columns(exposureColumns, flag: "--exposure-columns", expected: "UNIT,EXPERIMENT,VARIANT,TIMESTAMP")
         (settings.exposureColumns.unit, settings.exposureColumns.experiment) = (x[0], x[1])
         (settings.exposureColumns.variant, settings.exposureColumns.timestamp) = (x[2], x[3])
