@@ -36,7 +36,9 @@ struct AnalyzeRawLogsCommandTests {
         #expect(fromStore.stderr.contains("\(multi) units in several variants"), "\(fromStore.stderr)")
     }
 
-    /// Structural equality with numbers compared to a relative 1e-12.
+    /// Structural equality with numbers compared to a relative 1e-12 — of the value, or of 0.01
+    /// for smaller values: an interval bound near zero is a difference of terms of order 0.1–10
+    /// here (effect ± 1.96·SE), so summation order moves it by ~1e-15 absolutely, not relatively.
     static func sameJSON(_ a: Any, _ b: Any) -> Bool {
         switch (a, b) {
         case let (x as [String: Any], y as [String: Any]):
@@ -47,7 +49,7 @@ struct AnalyzeRawLogsCommandTests {
         case let (x as [Any], y as [Any]):
             return x.count == y.count && zip(x, y).allSatisfy { sameJSON($0, $1) }
         case let (x as NSNumber, y as NSNumber):
-            return isClose(x.doubleValue, y.doubleValue, relative: 1e-12, absoluteFloor: 1e-300)
+            return isClose(x.doubleValue, y.doubleValue, relative: 1e-12, absoluteFloor: 1e-2)
         case let (x as String, y as String):
             return x == y
         case (is NSNull, is NSNull):

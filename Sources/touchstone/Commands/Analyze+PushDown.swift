@@ -10,8 +10,9 @@ extension Analyze {
     func validatePushDown() throws {
         if postgres != nil {
             guard experiment != nil else { throw ValidationError("--postgres needs --experiment KEY") }
-            guard !metrics.isEmpty else { throw ValidationError("--postgres needs at least one --metric EVENT[:conversion|sum|count|retention:N]") }
-            _ = try pushDownQuery()
+            guard !metrics.isEmpty || config != nil else { throw ValidationError("--postgres needs at least one --metric EVENT[:conversion|sum|count|retention:N]") }
+            // With --config the metrics arrive in run(); the query is checked there.
+            if !metrics.isEmpty { _ = try pushDownQuery() }
         } else if powerSums != nil {
             for metric in metrics where MetricDefinition(argument: metric) == nil {
                 throw ValidationError("--metric '\(metric)': with --power-sums, name a metric of the file (EVENT, EVENT:sum, …)")

@@ -209,7 +209,7 @@ struct Analyze: ParsableCommand {
         if let segmentColumn {
             guard !segmentColumn.isEmpty else { throw ValidationError("--by needs a column name") }
             if summary != nil {
-                throw ValidationError("--by splits units by an attribute: give --units FILE, --exposures FILE --events FILE or --postgres URL (a summary has no units to split)")
+                throw ValidationError("--by splits units by an attribute: give --units FILE, --exposures FILE --events FILE, --postgres URL or --power-sums FILE (a summary has no units to split)")
             }
             if store != nil {
                 throw ValidationError("--by reads an exposure-log column, and the store keeps only each unit's variant and first exposure: analyse --exposures FILE --events FILE instead")
@@ -306,6 +306,7 @@ struct Analyze: ParsableCommand {
         var experimentKey = experiment
         if let pushed = try pushDownTable() {
             table = pushed.table
+            segments = pushed.segments
         } else if let events, exposures != nil || store != nil {
             var settings = RawLogSettings(
                 experiment: experiment, metrics: metrics.compactMap(MetricDefinition.init(argument:)),
