@@ -39,18 +39,23 @@ extension AnalysisReport {
             sections.append((markdown ? "> **Sample ratio mismatch** in segment(s) " : "WARNING: sample ratio mismatch in segment(s) ") + names)
         }
         if !segments.heterogeneity.isEmpty {
-            var table = TextTable(["metric", "variant", "Q", "df", "p", "I²", "segments"])
-            for test in segments.heterogeneity {
-                table.append([
-                    test.metric, test.variant, NumberFormatting.significant(test.q, digits: 4), "\(test.degreesOfFreedom)",
-                    NumberFormatting.pValue(test.pValue), test.iSquared.isFinite ? String(format: "%.0f%%", test.iSquared * 100) : "—",
-                    "\(test.segments)",
-                ], highlight: test.pValue < result.alpha)
-            }
+            var table = TextTable(heterogeneityHeader)
+            for test in segments.heterogeneity { table.append(heterogeneityCells(test), highlight: test.pValue < result.alpha) }
             let title = "Does the effect differ between segments? (Cochran's Q on the absolute effects; uncorrected p)"
             sections.append((markdown ? "### \(title)\n\n" : "\(title)\n") + (markdown ? table.renderMarkdown() : table.renderText(color: color)))
         }
         return sections
+    }
+
+    static let heterogeneityHeader = ["metric", "variant", "Q", "df", "p", "I²", "segments"]
+
+    /// One heterogeneity test under ``heterogeneityHeader``.
+    static func heterogeneityCells(_ test: AnalysisResult.Heterogeneity) -> [String] {
+        [
+            test.metric, test.variant, NumberFormatting.significant(test.q, digits: 4), "\(test.degreesOfFreedom)",
+            NumberFormatting.pValue(test.pValue), test.iSquared.isFinite ? String(format: "%.0f%%", test.iSquared * 100) : "—",
+            "\(test.segments)",
+        ]
     }
 
     /// CSV rows of the segment comparisons, in the columns of ``csv(_:)`` plus the segment.

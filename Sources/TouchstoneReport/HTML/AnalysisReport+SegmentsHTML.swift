@@ -51,13 +51,9 @@ extension AnalysisReport {
             }
         }
         if !segments.heterogeneity.isEmpty {
-            var table = HTMLTable(["metric", "variant", "Q", "df", "p", "I²", "segments"])
+            var table = HTMLTable(heterogeneityHeader)
             for test in segments.heterogeneity {
-                table.append([
-                    test.metric, test.variant, NumberFormatting.significant(test.q, digits: 4), "\(test.degreesOfFreedom)",
-                    NumberFormatting.pValue(test.pValue), test.iSquared.isFinite ? String(format: "%.0f%%", test.iSquared * 100) : "—",
-                    "\(test.segments)",
-                ], rowClass: test.pValue < result.alpha ? "significant" : nil)
+                table.append(heterogeneityCells(test), rowClass: test.pValue < result.alpha ? "significant" : nil)
             }
             html += "<h3>Does the effect differ between segments?</h3>\n"
             html += "<p class=\"note\">Cochran’s Q test on the segments’ absolute effects (χ² with segments − 1 df, uncorrected p); "
