@@ -82,6 +82,22 @@ struct NumericalExtremesTests {
         #expect((srm?.pValue ?? 0) > 0 && (srm?.pValue ?? 1) < 1e-290, "SRM p = \(srm?.pValue ?? .nan)")
     }
 
+    /// GSL's Q(x) flushes to 0 once the result drops below the smallest normal double (x ≈ 37.52);
+    /// a 10-million-unit comparison reached z ≈ 37.5 in the raw-log benchmark, where scipy still
+    /// gives p ≈ 4e-308. Reference values: mpmath (50 digits), erfc(x/√2)/2.
+    @Test("the normal tail continues below the smallest normal double")
+    func normalTailIntoSubnormals() {
+        #expect(isClose(Normal.survival(37.5), 4.605353009581954e-308, relative: 1e-12))
+        #expect(isClose(Normal.survival(37.55), 7.0443357786527837398e-309, relative: 1e-9))
+        #expect(isClose(Normal.survival(37.6), 1.0748112495871028701e-309, relative: 1e-9))
+        // Deep in the subnormals only a few bits are left: 2.885e-316 is 58,400 × 2⁻¹⁰⁷⁴.
+        #expect(isClose(Normal.survival(38), 2.8854283600687843084e-316, relative: 1e-4))
+        #expect(Normal.survival(40) == 0)
+        #expect(Normal.survival(.infinity) == 0)
+        #expect(Normal.survival(-.infinity) == 1)
+        #expect(Normal.survival(.nan).isNaN)
+    }
+
     @Test("all-zero and all-one mean metrics are flagged, not trapped")
     func constantMeanMetrics() {
         let zeros = SufficientStatistics(Array(repeating: 0.0, count: 1_000))
