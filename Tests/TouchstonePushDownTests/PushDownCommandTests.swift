@@ -36,11 +36,12 @@ struct PushDownCommandTests {
 
     /// The round trip a warehouse user makes: print the query, run it elsewhere (here SQLite),
     /// save the rows as CSV, analyse them; the result equals analysing the raw logs.
-    @Test func powerSumsFromThePrintedQueryAnalyseLikeRawLogs() throws {
+    @Test(arguments: [[], ["--ratio", "revenue_per_session=purchase:sum/session:count"]])
+    func powerSumsFromThePrintedQueryAnalyseLikeRawLogs(ratio: [String]) throws {
         let logs = try SimulatedLogs(units: 4_000, seed: 4)
         defer { logs.remove() }
         let database = try SQLitePushDownTests.database(logs)
-        let metrics = ["--metric", "purchase", "--metric", "purchase:sum", "--metric", "session:retention:2"]
+        let metrics = ["--metric", "purchase", "--metric", "purchase:sum", "--metric", "session:retention:2"] + ratio
         let printed = try BinaryRunner.run([
             "sql", "--dialect", "sqlite", "--exposures-table", "exposures", "--events-table", "events",
             "--experiment", ExperimentSimulator.experimentKey, "--pre-exposure-covariates",

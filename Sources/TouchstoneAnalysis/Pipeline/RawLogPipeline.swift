@@ -40,6 +40,9 @@ public struct RawLogSettings: Sendable {
             else { return nil }
             self.init(name: parts.name, numerator: numerator, denominator: denominator)
         }
+
+        /// The `NAME=NUMERATOR/DENOMINATOR` form, which also names a ratio's rows in power sums.
+        public var argument: String { "\(name)=\(numerator.name)/\(denominator.name)" }
     }
 
     public struct ExposureColumns: Sendable {

@@ -27,6 +27,8 @@ public struct AggregationQuery: Sendable {
     /// Bound values in placeholder order (`?1`/`$1` …); empty for dialects that inline them.
     public var parameters: [SQLValue]
     public var dialect: SQLDialect
+    /// Whether rows carry the three covariate columns: with pre-exposure covariates, or for
+    /// ratio metrics (whose rows hold the denominator there; other rows then have NULLs).
     public var hasCovariates: Bool
     /// Whether rows carry a `segment` column after `variant` (``RawLogSettings/segmentColumn`` was set).
     public var isSegmented: Bool
@@ -36,7 +38,7 @@ public struct AggregationQuery: Sendable {
     public init(
         dialect: SQLDialect, exposuresTable: String, eventsTable: String, settings: RawLogSettings
     ) throws(SQLError) {
-        guard !settings.metrics.isEmpty else {
+        guard !settings.metrics.isEmpty || !settings.ratios.isEmpty else {
             throw SQLError("no metric requested (use --metric EVENT[:conversion|sum|count|retention:N])")
         }
         guard let experiment = settings.experiment else {
@@ -59,7 +61,15 @@ public struct AggregationQuery: Sendable {
         let window = settings.windowSeconds
         let day: Int64 = 86_400
         let delta = "(e.ts - u.t0)"
-        let metrics = settings.metrics
+        // Ratio parts not requested as metrics are aggregated too, and reported only inside the ratio.
+        var metrics = settings.metrics
+        for ratio in settings.ratios {
+            for part in [ratio.numerator, ratio.denominator] where !metrics.contains(part) { metrics.append(part) }
+        }
+        let reported = settings.metrics.count
+        let ratioParts = settings.ratios.map { ratio in
+            (metrics.firstIndex(of: ratio.numerator) ?? 0, metrics.firstIndex(of: ratio.denominator) ?? 0)
+        }
         let covariates = settings.preExposureCovariates
         let readsValue = metrics.contains { $0.readsValue }
 
@@ -95,8 +105,11 @@ public struct AggregationQuery: Sendable {
         let eventList = eventNames.map { binder.bind(.text($0)) }.joined(separator: ", ")
 
         var perArm: [String] = []
+        func valueType(_ metric: MetricDefinition) -> String {
+            metric.aggregation == .sum ? dialect.doubleType : dialect.exactIntegerType
+        }
         for (m, metric) in metrics.enumerated() {
-            let type = metric.aggregation == .sum ? dialect.doubleType : dialect.exactIntegerType
+            let type = valueType(metric)
             let y = "CAST(COALESCE(y\(m), 0) AS \(type))", xm = "CAST(COALESCE(x\(m), 0) AS \(type))"
             perArm.append("SUM(\(y)) AS s\(m)")
             perArm.append("SUM(\(y) * \(y)) AS q\(m)")
@@ -106,20 +119,39 @@ public struct AggregationQuery: Sendable {
                 perArm.append("SUM(\(xm) * \(y)) AS cxy\(m)")
             }
         }
-        let metricRows = metrics.enumerated().map { m, metric in
-            "SELECT \(m) AS metric_index, CAST(\(binder.bind(.text(metric.name))) AS \(dialect.textType)) AS metric"
+        // A ratio row carries the numerator as the metric and the denominator as the covariate,
+        // with Σ numerator·denominator as the cross products (``PowerSums`` for a ratio).
+        for (r, parts) in ratioParts.enumerated() {
+            let type = metrics[parts.0].aggregation == .sum || metrics[parts.1].aggregation == .sum
+                ? dialect.doubleType : dialect.exactIntegerType
+            perArm.append("SUM(CAST(COALESCE(y\(parts.0), 0) AS \(type)) * CAST(COALESCE(y\(parts.1), 0) AS \(type))) AS rc\(r)")
+        }
+        let outputNames = metrics.prefix(reported).map(\.name) + settings.ratios.map(\.argument)
+        let metricRows = outputNames.enumerated().map { m, name in
+            "SELECT \(m) AS metric_index, CAST(\(binder.bind(.text(name))) AS \(dialect.textType)) AS metric"
         }.joined(separator: " UNION ALL ")
-        func pick(_ prefix: String) -> String {
-            let branches = metrics.indices.map { "WHEN \($0) THEN \(dialect.exactOutput("a.\(prefix)\($0)"))" }
+        /// One output column: per output row, the arms column it shows (`nil`: NULL).
+        func pick(_ column: (Int) -> String?) -> String {
+            let branches = outputNames.indices.map { row in
+                "WHEN \(row) THEN \(column(row).map { dialect.exactOutput("a.\($0)") } ?? "NULL")"
+            }
             return "CASE k.metric_index \(branches.joined(separator: " ")) END"
+        }
+        func metricOrRatio(_ row: Int, metric: (Int) -> String?, ratio: (Int, (Int, Int)) -> String) -> String? {
+            row < reported ? metric(row) : ratio(row - reported, ratioParts[row - reported])
         }
         var outputs = [
             "\(dialect.exactOutput("a.variant")) AS variant", "k.metric AS metric", "\(dialect.exactOutput("a.units")) AS units",
-            "\(pick("s")) AS sum", "\(pick("q")) AS sum_of_squares",
+            "\(pick { metricOrRatio($0, metric: { "s\($0)" }, ratio: { "s\($1.0)" }) }) AS sum",
+            "\(pick { metricOrRatio($0, metric: { "q\($0)" }, ratio: { "q\($1.0)" }) }) AS sum_of_squares",
         ]
         if xSegment != nil { outputs.insert("a.segment AS segment", at: 1) }
-        if covariates {
-            outputs += ["\(pick("sx")) AS covariate_sum", "\(pick("qx")) AS covariate_sum_of_squares", "\(pick("cxy")) AS cross_products"]
+        if covariates || !ratioParts.isEmpty {
+            outputs += [
+                "\(pick { metricOrRatio($0, metric: { covariates ? "sx\($0)" : nil }, ratio: { "s\($1.1)" }) }) AS covariate_sum",
+                "\(pick { metricOrRatio($0, metric: { covariates ? "qx\($0)" : nil }, ratio: { "q\($1.1)" }) }) AS covariate_sum_of_squares",
+                "\(pick { metricOrRatio($0, metric: { covariates ? "cxy\($0)" : nil }, ratio: { r, _ in "rc\(r)" }) }) AS cross_products",
+            ]
         }
 
         // Segments add one CTE and carry a `segment` key from the units to the arms. Without a
@@ -154,7 +186,7 @@ public struct AggregationQuery: Sendable {
         }
 
         sql = """
-            -- Touchstone push-down aggregation (\(dialect.rawValue)): per-arm power sums of \(metrics.count) metric(s).
+            -- Touchstone push-down aggregation (\(dialect.rawValue)): per-arm power sums of \(outputNames.count) metric(s).
             WITH event_log \(dialect.materializedCTE) (
               SELECT e.\(eUnit) AS unit_id, e.\(eTime) AS ts, e.\(eEvent) AS event\(readsValue ? ", e.\(eValue) AS value" : "")
               FROM \(events) e
@@ -192,7 +224,7 @@ public struct AggregationQuery: Sendable {
             """
         parameters = binder.values
         self.dialect = dialect
-        hasCovariates = covariates
+        hasCovariates = covariates || !ratioParts.isEmpty
         isSegmented = xSegment != nil
     }
 

@@ -39,7 +39,9 @@ public enum PushDown {
             var sums = PowerSums(
                 variant: variant, metric: metric, units: units,
                 sum: try number(3, "sum"), sumOfSquares: try number(4, "sum_of_squares"), segment: segment)
-            if row.count == 8 + offset {
+            // A query with ratio metrics gives every row the covariate columns, NULL where a
+            // metric has no covariate.
+            if row.count == 8 + offset, !(row[5 + offset] == nil && row[6 + offset] == nil && row[7 + offset] == nil) {
                 sums.covariate = .init(
                     sum: try number(5, "covariate_sum"), sumOfSquares: try number(6, "covariate_sum_of_squares"),
                     crossProducts: try number(7, "cross_products"))
@@ -50,7 +52,9 @@ public enum PushDown {
 
     /// Per-arm statistics from power sums, built as the in-process pipeline builds them: 0/1
     /// metrics without a covariate from exact counts, everything else from central moments.
-    /// Metric names must be in `--metric` form (`purchase:sum`); `only` keeps those metrics, in that order.
+    /// Metric names must be in `--metric` form (`purchase:sum`), or for a ratio metric in
+    /// `--ratio` form (`revenue_per_session=purchase:sum/session:count`, numerator sums with the
+    /// denominator as covariate); `only` keeps those metrics, in that order.
     ///
     /// Sums split by segment (every row has a ``PowerSums/segment``) give the table of all units:
     /// each segment's table merged, exactly ``segmentedArmTable(_:column:only:)``'s
@@ -105,8 +109,13 @@ public enum PushDown {
     /// which of them carry a covariate — so segment tables line up for merging even when one
     /// segment happens to list its rows in another order.
     private struct MetricPlan {
+        enum Definition {
+            case metric(MetricDefinition)
+            case ratio(RawLogSettings.Ratio)
+        }
+
         var names: [String]
-        var definitions: [MetricDefinition]
+        var definitions: [Definition]
         var hasCovariate: [Bool]
 
         init(_ sums: [PowerSums], only: [String]) throws(SQLError) {
@@ -120,12 +129,22 @@ public enum PushDown {
             }
             definitions = []
             for name in names {
-                guard let definition = MetricDefinition(argument: name) else {
-                    throw SQLError("metric '\(name)': expected EVENT, EVENT:conversion, EVENT:sum, EVENT:count or EVENT:retention:DAY")
+                // `=` marks a ratio (`purchase/session:count` would also read as an event name).
+                if name.contains("="), let ratio = RawLogSettings.Ratio(argument: name) {
+                    definitions.append(.ratio(ratio))
+                } else if !name.contains("="), let definition = MetricDefinition(argument: name) {
+                    definitions.append(.metric(definition))
+                } else {
+                    throw SQLError(
+                        "metric '\(name)': expected EVENT, EVENT:conversion, EVENT:sum, EVENT:count, EVENT:retention:DAY or NAME=NUMERATOR/DENOMINATOR")
                 }
-                definitions.append(definition)
             }
             hasCovariate = names.map { name in sums.contains { $0.metric == name && $0.covariate != nil } }
+            for (name, definition) in zip(names, definitions) {
+                if case .ratio = definition, !(hasCovariate[names.firstIndex(of: name) ?? 0]) {
+                    throw SQLError("ratio metric '\(name)': its rows need the denominator's sums in the covariate columns")
+                }
+            }
             self.names = names
         }
     }
@@ -149,9 +168,20 @@ public enum PushDown {
         }
         var metrics: [ArmTable.Metric] = []
         for (index, name) in plan.names.enumerated() {
-            let definition = plan.definitions[index], hasCovariate = plan.hasCovariate[index]
+            let hasCovariate = plan.hasCovariate[index]
             let rows = cells[name] ?? [:]
             var arms: [String: SufficientStatistics] = [:]
+            if case .ratio(let ratio) = plan.definitions[index] {
+                for variant in variants {
+                    guard let row = rows[variant], row.covariate != nil else {
+                        throw SQLError("\(place)ratio metric '\(ratio.name)' has no row with a denominator for variant '\(variant)'")
+                    }
+                    arms[variant] = row.statistics
+                }
+                metrics.append(ArmTable.Metric(name: ratio.name, kind: .ratio, arms: arms))
+                continue
+            }
+            guard case .metric(let definition) = plan.definitions[index] else { continue }
             for variant in variants {
                 guard let row = rows[variant] else { throw SQLError("\(place)metric '\(name)' has no row for variant '\(variant)'") }
                 if definition.kind == .proportion, !hasCovariate, case .integer(let ones) = row.sum {

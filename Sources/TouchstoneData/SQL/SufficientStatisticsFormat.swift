@@ -53,12 +53,13 @@ public enum SufficientStatisticsFormat {
             }
             if row.isEmpty(columns[0]) { throw row.error(columns[0], "empty variant") }
             guard MetricName.isValid(row.string(columns[1])) else {
-                throw row.error(columns[1], "'\(row.string(columns[1]))' is not a metric (EVENT, EVENT:sum, EVENT:count, EVENT:retention:N)")
+                throw row.error(columns[1], "'\(row.string(columns[1]))' is not a metric (EVENT, EVENT:sum, EVENT:count, EVENT:retention:N, or NAME=NUMERATOR/DENOMINATOR)")
             }
             var sums = PowerSums(
                 variant: row.string(columns[0]), metric: row.string(columns[1]), units: units,
                 sum: try Self.number(row, columns[3]), sumOfSquares: try Self.number(row, columns[4]))
-            if hasCovariate {
+            // Empty covariate cells: this metric has none (next to ratio rows, which always do).
+            if hasCovariate, !covariate.allSatisfy({ row.isEmpty($0) }) {
                 sums.covariate = .init(sum: try Self.number(row, covariate[0]), sumOfSquares: try Self.number(row, covariate[1]), crossProducts: try Self.number(row, covariate[2]))
             }
             // Validated text: two malformed values must not both become U+FFFD, one segment.
@@ -131,8 +132,8 @@ public enum SufficientStatisticsFormat {
             var fields = [quoted(row.variant), quoted(row.metric), String(row.units), row.sum.description, row.sumOfSquares.description]
             if segmented { fields.insert(quoted(row.segment ?? ""), at: 1) }
             if covariate {
-                fields += [row.covariate?.sum.description ?? "0", row.covariate?.sumOfSquares.description ?? "0",
-                           row.covariate?.crossProducts.description ?? "0"]
+                fields += [row.covariate?.sum.description ?? "", row.covariate?.sumOfSquares.description ?? "",
+                           row.covariate?.crossProducts.description ?? ""]
             }
             lines.append(fields.joined(separator: ","))
         }
@@ -164,7 +165,14 @@ public enum SufficientStatisticsFormat {
 
 /// The `--metric` syntax, checked without TouchstoneAnalysis's ``MetricDefinition``.
 enum MetricName {
+    /// `EVENT[:conversion|sum|count|retention:N]`, or a ratio `NAME=NUMERATOR/DENOMINATOR` of two
+    /// such metrics (a name with `=` is always read as a ratio).
     static func isValid(_ name: String) -> Bool {
+        if let equals = name.firstIndex(of: "=") {
+            let parts = name[name.index(after: equals)...].split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+            return equals != name.startIndex && parts.count == 2
+                && !parts[0].contains("=") && isValid(String(parts[0])) && isValid(String(parts[1]))
+        }
         let parts = name.split(separator: ":", omittingEmptySubsequences: false)
         guard let event = parts.first, !event.isEmpty else { return false }
         switch parts.count {

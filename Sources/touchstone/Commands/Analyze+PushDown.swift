@@ -10,9 +10,9 @@ extension Analyze {
     func validatePushDown() throws {
         if postgres != nil {
             guard experiment != nil else { throw ValidationError("--postgres needs --experiment KEY") }
-            guard !metrics.isEmpty || config != nil else { throw ValidationError("--postgres needs at least one --metric EVENT[:conversion|sum|count|retention:N]") }
+            guard !metrics.isEmpty || !ratios.isEmpty || config != nil else { throw ValidationError("--postgres needs at least one --metric EVENT[:conversion|sum|count|retention:N]") }
             // With --config the metrics arrive in run(); the query is checked there.
-            if !metrics.isEmpty { _ = try pushDownQuery() }
+            if !metrics.isEmpty || !ratios.isEmpty { _ = try pushDownQuery() }
         } else if powerSums != nil {
             for metric in metrics where MetricDefinition(argument: metric) == nil {
                 throw ValidationError("--metric '\(metric)': with --power-sums, name a metric of the file (EVENT, EVENT:sum, …)")
@@ -26,7 +26,7 @@ extension Analyze {
     func pushDownQuery() throws -> AggregationQuery {
         try pushDown.query(
             dialect: .postgres, experiment: experiment, metrics: metrics, window: window,
-            preExposureCovariates: preExposureCovariates, segmentColumn: segmentColumn)
+            preExposureCovariates: preExposureCovariates, segmentColumn: segmentColumn, ratios: ratios)
     }
 
     /// The per-arm table from PostgreSQL or a power-sums file, and with `--by COL` its split by
@@ -60,7 +60,9 @@ extension Analyze {
 
     /// The overall table and, with `--by`, the segments it merges.
     private func split(_ sums: [PowerSums]) throws -> (table: ArmTable, segments: SegmentedArmTable?) {
+        // Ratio rows are named in --ratio form, as the query writes them.
         let names = metrics.compactMap(MetricDefinition.init(argument:)).map(\.name)
+            + ratios.compactMap(RawLogSettings.Ratio.init(argument:)).map(\.argument)
         guard let segmentColumn else { return (try PushDown.armTable(sums, only: names), nil) }
         let segments = try PushDown.segmentedArmTable(sums, column: segmentColumn, only: names)
         return (segments.overall, segments)

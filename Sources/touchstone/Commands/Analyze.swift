@@ -187,8 +187,10 @@ struct Analyze: ParsableCommand {
             if !(covariates.isEmpty && caps.isEmpty && bootstrap == nil) {
                 throw ValidationError("--covariate, --cap and --bootstrap need --units (with raw logs, use --pre-exposure-covariates for CUPED)")
             }
-        } else if postgres != nil || powerSums != nil, !ratios.isEmpty {
-            throw ValidationError("--ratio is not available with --postgres or --power-sums yet: the power sums carry no cross products between two metrics")
+        } else if postgres != nil || powerSums != nil {
+            for ratio in ratios where RawLogSettings.Ratio(argument: ratio) == nil {
+                throw ValidationError("--ratio '\(ratio)': NUMERATOR and DENOMINATOR are metrics such as purchase:sum/session:count")
+            }
         }
         _ = try parsedCaps()
         if let bootstrap {

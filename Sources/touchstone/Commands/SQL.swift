@@ -31,6 +31,9 @@ struct SQL: ParsableCommand {
     @Option(name: .customLong("metric"), help: "EVENT[:conversion|sum|count|retention:N] (repeatable).")
     var metrics: [String] = []
 
+    @Option(name: .customLong("ratio"), help: "Ratio metric NAME=NUM/DEN over two metrics, e.g. revenue_per_session=purchase:sum/session:count (repeatable).")
+    var ratios: [String] = []
+
     @Option(help: "Metric window after first exposure, e.g. 14d, 36h.")
     var window = "14d"
 
@@ -44,14 +47,16 @@ struct SQL: ParsableCommand {
     var output: String?
 
     func validate() throws {
-        guard !metrics.isEmpty else { throw ValidationError("give at least one --metric EVENT[:conversion|sum|count|retention:N]") }
+        guard !metrics.isEmpty || !ratios.isEmpty else {
+            throw ValidationError("give at least one --metric EVENT[:conversion|sum|count|retention:N] or --ratio NAME=NUM/DEN")
+        }
         _ = try query()
     }
 
     func query() throws -> AggregationQuery {
         try tables.query(
             dialect: dialect, experiment: experiment, metrics: metrics, window: window,
-            preExposureCovariates: preExposureCovariates, segmentColumn: segmentColumn)
+            preExposureCovariates: preExposureCovariates, segmentColumn: segmentColumn, ratios: ratios)
     }
 
     func run() throws {

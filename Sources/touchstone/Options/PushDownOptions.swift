@@ -22,7 +22,7 @@ struct PushDownOptions: ParsableArguments {
     /// `segmentColumn` (`--by COL`), an exposures-table column, splits the sums per segment.
     func query(
         dialect: SQLDialect, experiment: String?, metrics: [String], window: String, preExposureCovariates: Bool,
-        segmentColumn: String? = nil
+        segmentColumn: String? = nil, ratios: [String] = []
     ) throws -> AggregationQuery {
         guard let exposuresTable, let eventsTable else {
             throw ValidationError("push-down needs --exposures-table TABLE and --events-table TABLE")
@@ -40,6 +40,12 @@ struct PushDownOptions: ParsableArguments {
         var settings = RawLogSettings(
             experiment: experiment, metrics: definitions, windowSeconds: seconds, preExposureCovariates: preExposureCovariates)
         settings.segmentColumn = segmentColumn
+        for ratio in ratios {
+            guard let parsed = RawLogSettings.Ratio(argument: ratio) else {
+                throw ValidationError("--ratio '\(ratio)': expected NAME=NUMERATOR/DENOMINATOR with metrics such as purchase:sum/session:count")
+            }
+            settings.ratios.append(parsed)
+        }
         let x = try columns(exposureColumns, flag: "--exposure-columns", expected: "UNIT,EXPERIMENT,VARIANT,TIMESTAMP")
         (settings.exposureColumns.unit, settings.exposureColumns.experiment) = (x[0], x[1])
         (settings.exposureColumns.variant, settings.exposureColumns.timestamp) = (x[2], x[3])
