@@ -17,6 +17,9 @@ more than one variant excluded, events of never-exposed units ignored):
 
 With `--by country` every engine also splits the units by the exposure log's `country` column
 (the value at the unit's first exposure) and the check runs per (country, variant).
+With `--events-format jsonl` every engine reads the event log as JSON Lines (`events.jsonl`,
+written once from the CSV by DuckDB's JSON writer): DuckDB with `read_json`, pandas with
+`read_json(lines=True)`.
 
 Run from the repository root after `swift build -c release --product touchstone`.
 """
@@ -37,12 +40,18 @@ BINARY = os.path.join(ROOT, ".build", "release", "touchstone")
 
 
 # ----------------------------------------------------------------------------- peers
-def duckdb_stats(directory, by):
+def events_path(directory, events_format):
+    return os.path.join(directory, "events.jsonl" if events_format == "jsonl" else "events.csv")
+
+
+def duckdb_stats(directory, by, events_format):
     import duckdb
     con = duckdb.connect()
     con.execute(f"SET threads TO {os.cpu_count()}")
     exposures = os.path.join(directory, "exposures.csv")
-    events = os.path.join(directory, "events.csv")
+    events = events_path(directory, events_format)
+    reader = "read_json" if events_format == "jsonl" else "read_csv"
+    options = "format = 'newline_delimited'" if events_format == "jsonl" else "header = true"
     rows = con.execute(f"""
         WITH e AS (
             SELECT unit_id, variant, "timestamp" AS ts, {by or "''"} AS segment
@@ -55,7 +64,7 @@ def duckdb_stats(directory, by):
               FROM e GROUP BY unit_id),
         ok AS (SELECT unit_id, variant, t0, segment FROM u WHERE nv = 1),
         ev AS (SELECT unit_id, "timestamp" AS ts, event, value
-               FROM read_csv('{events}', header = true,
+               FROM {reader}('{events}', {options},
                     columns = {{'unit_id': 'VARCHAR', 'timestamp': 'BIGINT', 'event': 'VARCHAR', 'value': 'DOUBLE'}})),
         m AS (SELECT ok.unit_id,
                 max(CASE WHEN ev.event = 'purchase' AND ev.ts - ok.t0 BETWEEN 0 AND {WINDOW} THEN 1 ELSE 0 END) AS purchase,
@@ -75,7 +84,7 @@ def duckdb_stats(directory, by):
     return out
 
 
-def pandas_stats(directory, by):
+def pandas_stats(directory, by, events_format):
     import pandas as pd
     e = pd.read_csv(os.path.join(directory, "exposures.csv"),
                     dtype={"unit_id": "string", "experiment": "string", "variant": "string", "timestamp": "int64",
@@ -86,8 +95,13 @@ def pandas_stats(directory, by):
     first = first[nv.reindex(first.index) == 1]
     units = first[["variant", "timestamp"]].rename(columns={"timestamp": "t0"})
     units["segment"] = first[by] if by else ""
-    ev = pd.read_csv(os.path.join(directory, "events.csv"),
-                     dtype={"unit_id": "string", "timestamp": "int64", "event": "string", "value": "float64"})
+    types = {"unit_id": "string", "timestamp": "int64", "event": "string", "value": "float64"}
+    if events_format == "jsonl":
+        # keep_default_dates=False: pandas would otherwise turn a column named "timestamp" into dates.
+        ev = pd.read_json(events_path(directory, events_format), lines=True, dtype=types,
+                          convert_dates=False, keep_default_dates=False)
+    else:
+        ev = pd.read_csv(events_path(directory, events_format), dtype=types)
     ev = ev.join(units["t0"], on="unit_id", how="inner")
     d = ev["timestamp"] - ev["t0"]
     ev = ev[(d >= 0) & (d <= WINDOW)]
@@ -104,10 +118,10 @@ def pandas_stats(directory, by):
     return out
 
 
-def touchstone_stats(directory, by):
+def touchstone_stats(directory, by, events_format):
     result = subprocess.run(
         [BINARY, "analyze", "--exposures", os.path.join(directory, "exposures.csv"),
-         "--events", os.path.join(directory, "events.csv"), "--experiment", EXPERIMENT, "--control", "control",
+         "--events", events_path(directory, events_format), "--experiment", EXPERIMENT, "--control", "control",
          "--metric", "purchase", "--metric", "purchase:sum", "--metric", "session:count",
          "--correction", "none", "--format", "json", "--quiet"] + (["--by", by] if by else []),
         check=True, capture_output=True, text=True)
@@ -190,11 +204,12 @@ def check_segment(name, ours, theirs):
 
 
 # ----------------------------------------------------------------------------- driver
-def measured(mode, directory, by):
+def measured(mode, directory, by, events_format):
     """Runs one engine in a fresh process under GNU time; returns (seconds, peak MB, stats)."""
     out_file = os.path.join(directory, f"{mode}.json")
     start = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/time", "-f", "%M", sys.executable, __file__, "--run", mode, directory, out_file, by or ""],
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M", sys.executable, __file__, "--run", mode, directory, out_file, by or "",
+                           events_format],
                           capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
@@ -210,11 +225,13 @@ def main():
     parser.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(), "touchstone-peers"))
     parser.add_argument("--skip-pandas-above", type=int, default=100_000_000)
     parser.add_argument("--by", choices=["country"], help="also split by the exposure log's country column")
-    parser.add_argument("--run", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--events-format", choices=["csv", "jsonl"], default="csv")
+    parser.add_argument("--run", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
-        mode, directory, out_file, by = args.run
-        stats = {"touchstone": touchstone_stats, "duckdb": duckdb_stats, "pandas": pandas_stats}[mode](directory, by or None)
+        mode, directory, out_file, by, events_format = args.run
+        engine = {"touchstone": touchstone_stats, "duckdb": duckdb_stats, "pandas": pandas_stats}[mode]
+        stats = engine(directory, by or None, events_format)
         with open(out_file, "w") as f:
             json.dump(stats, f)
         return
@@ -222,7 +239,7 @@ def main():
     import duckdb
     import pandas
     print(f"machine: {os.cpu_count()} cores; duckdb {duckdb.__version__}, pandas {pandas.__version__}"
-          + (f"; split by {args.by}" if args.by else ""))
+          + (f"; split by {args.by}" if args.by else "") + f"; events as {args.events_format}")
     rows = []
     for units in args.units:
         directory = os.path.join(args.workdir, f"u{units}")
@@ -232,12 +249,18 @@ def main():
         if not fresh:
             subprocess.run([BINARY, "simulate", "experiment", "--units", str(units), "--seed", "1", "--out", directory],
                            check=True)
-        size = sum(os.path.getsize(os.path.join(directory, f)) for f in ["exposures.csv", "events.csv"])
+        events = events_path(directory, args.events_format)
+        if args.events_format == "jsonl" and (not fresh or not os.path.exists(events)):
+            # One JSON object per line; an empty value becomes null, which every engine reads as missing.
+            duckdb.sql(f"""COPY (SELECT * FROM read_csv('{os.path.join(directory, "events.csv")}', header = true,
+                columns = {{'unit_id': 'VARCHAR', 'timestamp': 'BIGINT', 'event': 'VARCHAR', 'value': 'DOUBLE'}}))
+                TO '{events}' (FORMAT JSON)""")
+        size = sum(os.path.getsize(os.path.join(directory, f)) for f in ["exposures.csv", os.path.basename(events)])
         results = {}
         for mode in ["touchstone", "duckdb", "pandas"]:
             if mode == "pandas" and units > args.skip_pandas_above:
                 continue
-            results[mode] = measured(mode, directory, args.by)
+            results[mode] = measured(mode, directory, args.by, args.events_format)
         problems = []
         for mode in results:
             if mode != "touchstone":
@@ -245,11 +268,11 @@ def main():
         base = results["touchstone"][0]
         for mode, (seconds, peak, _) in results.items():
             rows.append((units, size / 1e6, mode, seconds, seconds / base, peak))
-        print(f"{units:,} units ({size / 1e6:,.0f} MB of CSV): "
+        print(f"{units:,} units ({size / 1e6:,.0f} MB of logs): "
               + ("all engines agree (counts exact, means/variances/p-values to 1e-9)" if not problems
                  else "DISAGREEMENT:\n  " + "\n  ".join(problems[:20])))
     print()
-    print("| units | CSV MB | engine | wall s | × Touchstone | peak MB |")
+    print("| units | log MB | engine | wall s | × Touchstone | peak MB |")
     print("|---:|---:|---|---:|---:|---:|")
     for units, size, mode, seconds, ratio, peak in rows:
         print(f"| {units:,} | {size:,.0f} | {mode} | {seconds:.2f} | {ratio:.2f} | {peak:,.0f} |")
