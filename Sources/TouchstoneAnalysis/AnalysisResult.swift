@@ -99,6 +99,8 @@ public struct AnalysisResult: Sendable, Hashable, Codable {
     public struct GroupSequentialLook: Sendable, Hashable, Codable {
         public var looks: Int
         public var look: Int
+        /// The share of the planned sample at each look (k/K for equally spaced looks).
+        public var informationFractions: [Double]
         /// |z| critical value at this look (per comparison, after the Bonferroni split).
         public var boundary: Double
         /// Two-sided nominal p-value threshold at this look.

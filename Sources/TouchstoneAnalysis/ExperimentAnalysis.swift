@@ -18,20 +18,23 @@ public struct AnalysisSettings: Sendable, Hashable {
     /// Channel-combination regression: covariance estimator and the metric (default: the first).
     public var factorialCovariance: RobustCovariance
     public var factorialMetric: String?
-    /// Sequential with planned, equally spaced looks: (looks K, current look k). Replaces the
-    /// mixture SPRT by the Lan–DeMets O'Brien–Fleming group-sequential test.
+    /// Sequential with planned looks: (looks K, current look k[, information fractions]). Replaces
+    /// the mixture SPRT by the Lan–DeMets O'Brien–Fleming group-sequential test.
     public var plannedLooks: PlannedLooks?
     /// Comparisons sharing the α of a group-sequential design when it is larger than one
     /// table's arms × metrics (segment read-outs); `nil`: that product.
     var comparisonFamily: Int?
 
-    /// K equally spaced planned looks, of which this is look k.
+    /// K planned looks, of which this is look k: equally spaced, or at the given information
+    /// fractions t₁ < … < t_K = 1 (the share of the planned sample at each look).
     public struct PlannedLooks: Sendable, Hashable {
         public var looks: Int
         public var look: Int
-        public init(looks: Int, look: Int) {
+        public var informationFractions: [Double]?
+        public init(looks: Int, look: Int, informationFractions: [Double]? = nil) {
             self.looks = looks
             self.look = look
+            self.informationFractions = informationFractions
         }
     }
 
@@ -98,7 +101,14 @@ public enum ExperimentAnalysis {
             let comparisonAlpha = settings.test.alpha / Double(max(1, family))
             let design: GroupSequentialDesign
             do {
-                design = try GroupSequentialDesign.obrienFleming(looks: planned.looks, alpha: comparisonAlpha)
+                if let fractions = planned.informationFractions {
+                    guard fractions.count == planned.looks else {
+                        throw AnalysisError("--information-fractions gives \(fractions.count) fractions for \(planned.looks) looks")
+                    }
+                    design = try GroupSequentialDesign.obrienFleming(informationFractions: fractions, alpha: comparisonAlpha)
+                } else {
+                    design = try GroupSequentialDesign.obrienFleming(looks: planned.looks, alpha: comparisonAlpha)
+                }
             } catch let error as StatsError {
                 throw AnalysisError("--looks: \(error.message)")
             }
@@ -107,7 +117,8 @@ public enum ExperimentAnalysis {
                 throw AnalysisError("--look \(planned.look) is beyond the \(planned.looks) planned looks")
             }
             plan = .init(
-                looks: planned.looks, look: planned.look, boundary: design.boundaries[index],
+                looks: planned.looks, look: planned.look, informationFractions: design.informationFractions,
+                boundary: design.boundaries[index],
                 nominalAlpha: design.nominalAlpha[index], boundaries: design.boundaries, comparisonAlpha: comparisonAlpha)
         }
 

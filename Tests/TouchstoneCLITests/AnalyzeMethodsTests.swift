@@ -101,6 +101,31 @@ struct AnalyzeMethodsTests {
         #expect(decisions == [false, true])
     }
 
+    /// Unequal looks: the boundaries at information fractions (0.3, 0.7, 1) are scipy's (the
+    /// stats2.json fixture from Scripts/make_reference_stats2.py, to the 1e-5 of its MVN solver).
+    @Test func groupSequentialLooksAtInformationFractions() throws {
+        struct Fixture: Decodable {
+            struct Case: Decodable { var informationFractions: [Double]; var alpha: Double; var expected: [Double] }
+            var groupSequential: [Case]
+        }
+        let url = repositoryRoot().appendingPathComponent("Tests/TouchstoneStatsTests/Fixtures/stats2.json")
+        let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
+        let reference = try #require(fixture.groupSequential.first { $0.informationFractions == [0.3, 0.7, 1] })
+        let summary = try temporary("arms.csv", "variant,units,mean,stddev\ncontrol,1000,10,4\ntreatment,1000,10.6,4.2\n")
+        let output = try json([
+            "--summary", summary.path, "--control", "control", "--method", "sequential", "--looks", "3", "--look", "2",
+            "--information-fractions", "0.3,0.7,1", "--alpha", "\(reference.alpha)",
+        ])
+        let plan = try #require(output["groupSequential"] as? [String: Any])
+        #expect(plan["informationFractions"] as? [Double] == [0.3, 0.7, 1])
+        let boundaries = try #require(plan["boundaries"] as? [Double])
+        #expect(boundaries.count == 3)
+        for (actual, expected) in zip(boundaries, reference.expected) { #expect(abs(actual - expected) < 1e-5) }
+        #expect(plan["boundary"] as? Double == boundaries[1])
+        // z ≈ 3.27 beyond the second boundary (2.439).
+        #expect(try firstComparison(output)["significant"] as? Bool == true)
+    }
+
     @Test func cupedRatioCapsFactorialAndBootstrap() throws {
         let units = try unitTable()
         let output = try json([
@@ -151,6 +176,10 @@ struct AnalyzeMethodsTests {
         (["--method", "sequential", "--looks", "5"], "--look"),
         (["--method", "sequential", "--looks", "5", "--look", "6"], "--look"),
         (["--looks", "5", "--look", "1"], "--method sequential"),
+        (["--method", "sequential", "--looks", "3", "--look", "1", "--information-fractions", "0.5,1"], "--information-fractions"),
+        (["--method", "sequential", "--looks", "2", "--look", "1", "--information-fractions", "0.7,0.5"], "--information-fractions"),
+        (["--method", "sequential", "--looks", "2", "--look", "1", "--information-fractions", "0.5,x"], "--information-fractions"),
+        (["--method", "sequential", "--information-fractions", "0.5,1"], "--information-fractions"),
     ])
     func badFlagsNameTheFlag(extra: [String], mention: String) throws {
         let units = try unitTable()

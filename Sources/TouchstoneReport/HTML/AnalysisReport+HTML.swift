@@ -143,11 +143,13 @@ extension AnalysisReport {
         let e = HTMLEscaping.escape
         var html = "<section class=\"sequential\">\n<h2>Sequential testing</h2>\n"
         if let plan = result.groupSequential {
-            html += "<p>Group-sequential design with \(plan.looks) equally spaced looks (O’Brien–Fleming boundaries); this is look \(plan.look). "
+            let equal = plan.informationFractions.enumerated().allSatisfy { abs($1 - Double($0 + 1) / Double(plan.looks)) < 1e-12 }
+            html += "<p>Group-sequential design with \(plan.looks) \(equal ? "equally spaced looks" : "looks at unequal information") (O’Brien–Fleming boundaries); this is look \(plan.look). "
             html += "A comparison may stop for efficacy when |z| ≥ \(e(String(format: "%.3f", plan.boundary))) (nominal two-sided p &lt; \(e(NumberFormatting.pValue(plan.nominalAlpha)))).</p>\n"
-            var table = HTMLTable(["look", "boundary |z|", ""])
+            var table = HTMLTable(["look", "information", "boundary |z|", ""])
             for (index, boundary) in plan.boundaries.enumerated() {
-                table.append(["\(index + 1)", String(format: "%.3f", boundary), index + 1 == plan.look ? "◀ current look" : ""],
+                let information = index < plan.informationFractions.count ? String(format: "%.3g", plan.informationFractions[index]) : ""
+                table.append(["\(index + 1)", information, String(format: "%.3f", boundary), index + 1 == plan.look ? "◀ current look" : ""],
                              rowClass: index + 1 == plan.look ? "significant" : nil)
             }
             html += table.render() + "\n"

@@ -99,6 +99,9 @@ struct Analyze: ParsableCommand {
     @Option(help: "Sequential: planned, equally spaced looks of a group-sequential (O'Brien–Fleming) test instead of the mSPRT; needs --look.")
     var looks: Int?
 
+    @Option(help: "Sequential with --looks: the information fraction of each look, e.g. 0.3,0.7,1 (default: equally spaced).")
+    var informationFractions: String?
+
     @Option(help: "Sequential with --looks: which look this analysis is (1…K).")
     var look: Int?
 
@@ -168,6 +171,17 @@ struct Analyze: ParsableCommand {
             guard (1...50).contains(looks) else { throw ValidationError("--looks must be between 1 and 50 (got \(looks))") }
             guard (1...looks).contains(look) else { throw ValidationError("--look must be between 1 and --looks \(looks) (got \(look))") }
             guard tuning == nil else { throw ValidationError("--tuning is for the mSPRT; with --looks the test is group-sequential") }
+            if informationFractions != nil {
+                let fractions = try parsedInformationFractions() ?? []
+                guard fractions.count == looks else {
+                    throw ValidationError("--information-fractions gives \(fractions.count) fractions for --looks \(looks)")
+                }
+                guard zip(fractions, fractions.dropFirst()).allSatisfy({ $0 < $1 }), (fractions.first ?? 0) > 0, fractions.last == 1 else {
+                    throw ValidationError("--information-fractions must increase strictly from above 0 and end at 1 (e.g. 0.3,0.7,1)")
+                }
+            }
+        } else if informationFractions != nil {
+            throw ValidationError("--information-fractions goes with --looks K --look k")
         }
         if method == .sequential, alternative != .twoSided {
             throw ValidationError("--method sequential is two-sided only (as GrowthBook's): drop --alternative")
@@ -215,6 +229,17 @@ struct Analyze: ParsableCommand {
             }
             if store != nil {
                 throw ValidationError("--by reads an exposure-log column, and the store keeps only each unit's variant and first exposure: analyse --exposures FILE --events FILE instead")
+            }
+        }
+    }
+
+    func parsedInformationFractions() throws -> [Double]? {
+        try informationFractions.map { text in
+            try text.split(separator: ",", omittingEmptySubsequences: false).map { part in
+                guard let value = Double(part.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+                    throw ValidationError("--information-fractions '\(text)': '\(part)' is not a number")
+                }
+                return value
             }
         }
     }
@@ -386,7 +411,9 @@ struct Analyze: ParsableCommand {
             method: method, prior: prior.flatMap(GaussianPrior.init(argument:)), tuning: tuning ?? 5_000,
             factorialCovariance: RobustCovariance(argument: robust) ?? .hc3, factorialMetric: factorialMetric)
         var settingsWithLooks = settings
-        if let looks, let look { settingsWithLooks.plannedLooks = .init(looks: looks, look: look) }
+        if let looks, let look {
+            settingsWithLooks.plannedLooks = .init(looks: looks, look: look, informationFractions: try parsedInformationFractions())
+        }
         var result: AnalysisResult
         do {
             result = if let segments {
