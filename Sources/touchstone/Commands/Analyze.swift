@@ -7,7 +7,7 @@ import TouchstoneStats
 
 struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Analyse an experiment from per-arm summaries or a unit-level table.",
+        abstract: "Analyse an experiment from raw exposure and event logs, a unit-level table, per-arm summaries or power sums.",
         discussion: """
             Examples:
               touchstone analyze --units Datasets/hillstrom.csv --variant-column segment --control "No E-Mail" \\
@@ -15,6 +15,9 @@ struct Analyze: ParsableCommand {
               touchstone analyze --units Datasets/cookie_cats.csv --variant-column version --control gate_30 \\
                   --metric retention_1 --metric retention_7 --format json
               touchstone analyze --summary arms.csv --control control --weights control=1,treatment=1
+              touchstone analyze --exposures sim/exposures.csv --events sim/events.jsonl --control control \\
+                  --metric purchase --metric purchase:sum --ratio rps=purchase:sum/session:count --by country
+              touchstone analyze --exposures x.csv --events e.csv --config exp.yaml --experiment onboarding_channels --control control
             """)
 
     @Option(help: "Per-arm summary (CSV or JSON Lines): variant,units,conversions or variant,units,mean,stddev.")
@@ -40,7 +43,7 @@ struct Analyze: ParsableCommand {
     @Option(help: "Per-arm power sums (CSV or JSON), e.g. the result of `touchstone sql` run in a warehouse.")
     var powerSums: String?
 
-    @Option(name: .customLong("by"), help: "Split the results by a unit attribute: an exposure-log column (raw logs, --postgres) or a unit-table column (--units).")
+    @Option(name: .customLong("by"), help: ArgumentHelp("Split the results by a unit attribute: an exposure-log column (raw logs, --postgres) or a unit-table column (--units).", valueName: "column"))
     var segmentColumn: String?
 
     @Option(help: "Metric window after first exposure for raw logs, e.g. 14d, 36h.")
