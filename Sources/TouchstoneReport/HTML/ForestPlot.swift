@@ -22,10 +22,17 @@ struct ForestPlot {
     /// Formats tick values (percent for lifts).
     var tickFormat: (Double) -> String
 
-    private static let width = 960.0, labelWidth = 180.0, valueWidth = 290.0, rowHeight = 30.0, top = 14.0
+    private static let width = 960.0, valueWidth = 290.0, rowHeight = 30.0, top = 14.0
+
+    /// Room for the row labels: 180 px, widened for long ones (segment rows read
+    /// "Womens E-Mail · Surburban") up to 330 px at about 7.6 px per bold character.
+    var labelWidth: Double {
+        let longest = rows.map { Self.truncated($0.label).count }.max() ?? 0
+        return min(330, max(180, Double(longest) * 7.6 + 16))
+    }
 
     func svg() -> String {
-        let plotLeft = Self.labelWidth, plotRight = Self.width - Self.valueWidth - 10
+        let plotLeft = labelWidth, plotRight = Self.width - Self.valueWidth - 10
         let scale = ChartScale(covering: rows.flatMap { [$0.estimate, $0.lower, $0.upper] }, from: plotLeft, to: plotRight)
         let plotBottom = Self.top + Double(rows.count) * Self.rowHeight
         let height = plotBottom + 44
@@ -72,7 +79,7 @@ struct ForestPlot {
     }
 
     /// Long user-supplied names are cut so they cannot run into the plot; the full name stays in `<title>`.
-    static func truncated(_ label: String, limit: Int = 26) -> String {
+    static func truncated(_ label: String, limit: Int = 40) -> String {
         label.count <= limit ? label : String(label.prefix(limit - 1)) + "…"
     }
 }
