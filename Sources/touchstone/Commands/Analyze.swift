@@ -224,7 +224,7 @@ struct Analyze: ParsableCommand {
         if config != nil, experiment == nil {
             throw ValidationError("--config needs --experiment KEY (a config holds many experiments)")
         }
-        if config == nil { _ = try parsedWeights() }
+        _ = try parsedWeights()
         if let segmentColumn {
             guard !segmentColumn.isEmpty else { throw ValidationError("--by needs a column name") }
             if summary != nil {
@@ -247,8 +247,9 @@ struct Analyze: ParsableCommand {
         }
     }
 
-    func parsedWeights() throws -> [String: Double]? {
-        if weights == nil, config != nil, let definition = try configuredExperiment() {
+    /// `--weights`, else the configured experiment's variant weights, else `nil` (equal weights).
+    func parsedWeights(configured: Experiment? = nil) throws -> [String: Double]? {
+        if weights == nil, let definition = configured {
             return Dictionary(definition.variants.map { ($0.name, $0.weight) }, uniquingKeysWith: { first, _ in first })
         }
         return try weights.map { Dictionary(uniqueKeysWithValues: try WeightsArgument.parse($0).map { ($0.variant, $0.weight) }) }
@@ -267,8 +268,8 @@ struct Analyze: ParsableCommand {
 
     /// Takes the config's metrics when the command line names none, checking each where it is
     /// written: a bad one is reported at its line and column in the config.
-    mutating func applyConfiguredMetrics() throws {
-        guard metrics.isEmpty, ratios.isEmpty, let definition = try configuredExperiment() else { return }
+    mutating func applyConfiguredMetrics(_ configured: Experiment?) throws {
+        guard metrics.isEmpty, ratios.isEmpty, let definition = configured else { return }
         let rawLogs = exposures != nil || store != nil || postgres != nil || powerSums != nil
         for metric in definition.metrics {
             switch metric.definition {
@@ -325,12 +326,14 @@ struct Analyze: ParsableCommand {
     }
 
     func run() throws {
+        // The config is read once: for its metrics here, for its weights in the analysis.
+        let configured = try configuredExperiment()
         var command = self
-        try command.applyConfiguredMetrics()
-        try command.analyze()
+        try command.applyConfiguredMetrics(configured)
+        try command.analyze(configured: configured)
     }
 
-    func analyze() throws {
+    func analyze(configured: Experiment?) throws {
         let table: ArmTable
         var segments: SegmentedArmTable?
         var experimentKey = experiment
@@ -410,7 +413,7 @@ struct Analyze: ParsableCommand {
         }
         let settings = AnalysisSettings(
             experiment: experimentKey, control: control, test: TestSettings(alpha: alpha, alternative: alternative),
-            correction: correction, weights: try parsedWeights(), srmThreshold: srmThreshold,
+            correction: correction, weights: try parsedWeights(configured: configured), srmThreshold: srmThreshold,
             method: method, prior: prior.flatMap(GaussianPrior.init(argument:)), tuning: tuning ?? 5_000,
             factorialCovariance: RobustCovariance(argument: robust) ?? .hc3, factorialMetric: factorialMetric)
         var settingsWithLooks = settings
