@@ -38,7 +38,7 @@ struct Touchstone: ParsableCommand {
     }
 }
 
-/// The exit statuses of `touchstone` (documented in `docs-notes/reliability.md`).
+/// The exit statuses of `touchstone` (documented in `docs/reliability.md`).
 enum ExitStatus {
     /// A data file, config or store was rejected or could not be read or written.
     static let inputRejected: Int32 = 1

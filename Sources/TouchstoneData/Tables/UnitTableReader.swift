@@ -184,33 +184,38 @@ public enum UnitTableReader {
 // MARK: - Column values
 
 extension UnitTableReader {
-    /// Every value of one numeric column (a first pass, e.g. for a percentile cap).
-    public static func columnValues(_ reader: CSVReader, column: String) throws -> [Double] {
-        let index = try reader.columnIndex(column)
-        var values: [Double] = []
+    /// Every value of the given numeric columns, in one pass (e.g. for percentile caps); empty
+    /// cells are skipped.
+    public static func columnValues(_ reader: CSVReader, columns: [String]) throws -> [String: [Double]] {
+        let indexes = try columns.map { try reader.columnIndex($0) }
+        var values = Array(repeating: [Double](), count: columns.count)
         try reader.forEachRow { row in
-            guard !row.isEmpty(index) else { return }
-            values.append(try cellValue(row, index, name: column))
+            for (slot, index) in indexes.enumerated() where !row.isEmpty(index) {
+                values[slot].append(try cellValue(row, index, name: columns[slot]))
+            }
         }
-        return values
+        return Dictionary(zip(columns, values), uniquingKeysWith: { first, _ in first })
     }
-}
 
-extension UnitTableReader {
-    /// The values of one column grouped by variant (raw samples for the bootstrap), capped at
-    /// `cap` when given; empty cells are skipped.
+    /// The values of the given columns grouped by variant (raw samples for the bootstrap), in
+    /// one pass, each capped at `caps[column]` when given; empty cells are skipped.
+    ///
+    /// - Returns: column → variant → values.
     public static func armValues(
-        _ reader: CSVReader, variantColumn: String, column: String, cap: Double? = nil
-    ) throws -> [String: [Double]] {
+        _ reader: CSVReader, variantColumn: String, columns: [String], caps: [String: Double] = [:]
+    ) throws -> [String: [String: [Double]]] {
         let variantIndex = try reader.columnIndex(variantColumn)
-        let index = try reader.columnIndex(column)
-        var values: [String: [Double]] = [:]
+        let indexes = try columns.map { try reader.columnIndex($0) }
+        let limits = columns.map { caps[$0] }
+        var values = Array(repeating: [String: [Double]](), count: columns.count)
         try reader.forEachRow { row in
-            guard !row.isEmpty(index) else { return }
-            var value = try cellValue(row, index, name: column)
-            if let cap, value > cap { value = cap }
-            values[try row.text(variantIndex, column: variantColumn), default: []].append(value)
+            let variant = try row.text(variantIndex, column: variantColumn)
+            for (slot, index) in indexes.enumerated() where !row.isEmpty(index) {
+                var value = try cellValue(row, index, name: columns[slot])
+                if let cap = limits[slot], value > cap { value = cap }
+                values[slot][variant, default: []].append(value)
+            }
         }
-        return values
+        return Dictionary(zip(columns, values), uniquingKeysWith: { first, _ in first })
     }
 }

@@ -299,3 +299,16 @@ extension HashAlgorithm {
     /// GrowthBook's two versions share the namespace (layer) hash.
     var isGrowthBook: Bool { self != .touchstone }
 }
+
+extension ExperimentConfig {
+    /// The experiment `key` of the config at `path`; an error listing the config's keys when it
+    /// has none by that name.
+    public static func experiment(_ key: String, in path: String) throws -> Experiment {
+        let parsed = try ExperimentConfig(path: path)
+        guard let definition = parsed.experiment(key) else {
+            let known = parsed.experiments.map { "'\($0.key)'" }.joined(separator: ", ")
+            throw ExperimentError(file: path, keyPath: "experiments", message: "no experiment '\(key)' (experiments: \(known))")
+        }
+        return definition
+    }
+}

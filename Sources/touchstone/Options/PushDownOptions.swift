@@ -18,34 +18,31 @@ struct PushDownOptions: ParsableArguments {
 
     var isUsed: Bool { exposuresTable != nil || eventsTable != nil }
 
-    /// The aggregation query; names are validated here (hostile ones refused with a clear error).
-    /// `segmentColumn` (`--by COL`), an exposures-table column, splits the sums per segment.
+    /// The aggregation query for metrics written as on the command line (`touchstone sql`); the
+    /// metrics are parsed as `analyze` parses them.
     func query(
         dialect: SQLDialect, experiment: String?, metrics: [String], window: String, preExposureCovariates: Bool,
         segmentColumn: String? = nil, ratios: [String] = []
     ) throws -> AggregationQuery {
-        guard let exposuresTable, let eventsTable else {
-            throw ValidationError("push-down needs --exposures-table TABLE and --events-table TABLE")
-        }
-        var definitions: [MetricDefinition] = []
-        for metric in metrics {
-            guard let definition = MetricDefinition(argument: metric) else {
-                throw ValidationError("--metric '\(metric)': expected EVENT, EVENT:conversion, EVENT:sum, EVENT:count or EVENT:retention:DAY")
-            }
-            definitions.append(definition)
-        }
         guard let seconds = DurationText.seconds(window) else {
             throw ValidationError("--window '\(window)': expected a positive duration such as 14d, 36h or 90m")
         }
-        var settings = RawLogSettings(
-            experiment: experiment, metrics: definitions, windowSeconds: seconds, preExposureCovariates: preExposureCovariates)
-        settings.segmentColumn = segmentColumn
-        for ratio in ratios {
-            guard let parsed = RawLogSettings.Ratio(argument: ratio) else {
-                throw ValidationError("--ratio '\(ratio)': expected NAME=NUMERATOR/DENOMINATOR with metrics such as purchase:sum/session:count")
-            }
-            settings.ratios.append(parsed)
+        var request = AnalysisRequest(source: .pushedDown(sums: [], origin: dialect.rawValue), settings: AnalysisSettings(experiment: experiment, control: ""))
+        request.metrics = metrics
+        request.ratios = ratios
+        request.windowSeconds = seconds
+        request.preExposureCovariates = preExposureCovariates
+        request.segmentColumn = segmentColumn
+        return try query(dialect: dialect, settings: AnalysisFailure.mapping { try request.rawLogSettings() })
+    }
+
+    /// The aggregation query for `settings`; table and column names are validated here (hostile
+    /// ones refused with a clear error).
+    func query(dialect: SQLDialect, settings requested: RawLogSettings) throws -> AggregationQuery {
+        guard let exposuresTable, let eventsTable else {
+            throw ValidationError("push-down needs --exposures-table TABLE and --events-table TABLE")
         }
+        var settings = requested
         let x = try columns(exposureColumns, flag: "--exposure-columns", expected: "UNIT,EXPERIMENT,VARIANT,TIMESTAMP")
         (settings.exposureColumns.unit, settings.exposureColumns.experiment) = (x[0], x[1])
         (settings.exposureColumns.variant, settings.exposureColumns.timestamp) = (x[2], x[3])

@@ -17,4 +17,9 @@ enum WeightsArgument {
         }
         return result
     }
+
+    /// The weights by variant.
+    static func dictionary(_ text: String) throws -> [String: Double] {
+        Dictionary(try parse(text).map { ($0.variant, $0.weight) }, uniquingKeysWith: { first, _ in first })
+    }
 }
