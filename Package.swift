@@ -21,7 +21,7 @@ let package = Package(
     dependencies: [
         // Command-line parsing for the thin `touchstone` executable.
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        // YAML experiment configs (JSON configs go through Foundation's JSONSerialization).
+        // Experiment configs: YAML, and JSON too (JSON is YAML flow syntax, so one parser gives both formats line:column errors; see ConfigNode).
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // PostgreSQL wire protocol for `analyze --postgres` (push-down aggregation); only the
         // TouchstonePostgres target and the executable depend on it, so the libraries stay NIO-free.

@@ -1,6 +1,6 @@
 // swift-tools-version: 6.1
 // Benchmarks live in their own package so `swift build` / `swift test` of Touchstone never
-// compile ordo-one/benchmark (BUILD-NOTES §5a). Run: cd Benchmarks && swift package benchmark
+// compile ordo-one/benchmark (docs/architecture.md). Run: cd Benchmarks && swift package benchmark
 import PackageDescription
 
 // A `.package(path: "..")` dependency is identified by its folder name, which differs between

@@ -1,7 +1,7 @@
 // swift-tools-version: 6.1
 // libFuzzer targets for Touchstone's input readers. A separate package, so `swift build` /
 // `swift test` of Touchstone never build it. Run: Scripts/fuzz.sh TARGET SECONDS
-// (BUILD-NOTES §8: release build with `--sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address`).
+// (docs/reliability.md, "Fuzzing": release build with `--sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address`).
 import PackageDescription
 
 // A `.package(path: "..")` dependency is identified by its folder name, which differs between
@@ -13,7 +13,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     dependencies: [.package(path: "..")],
     targets: [
-        // Each target's file must be `main.swift` (BUILD-NOTES §8) and define LLVMFuzzerTestOneInput.
+        // Each target's file must be `main.swift` (another name fails to link) and define LLVMFuzzerTestOneInput.
         .executableTarget(
             name: "FuzzCSV",
             dependencies: [.product(name: "TouchstoneData", package: rootIdentity)]

@@ -6,7 +6,7 @@
 # FuzzTesting/.build/corpus/TARGET, crashes to FuzzTesting/.build/crashes/TARGET. A crash exits
 # non-zero (libFuzzer: 77 on a deadly signal, 1 on an ASan report); replay with
 #   FuzzTesting/.build/release/TARGET CRASH-FILE
-# Build flags and pitfalls: BUILD-NOTES §8 (SWIFT_BACKTRACE=enable=no, -Xswiftc -sanitize=...).
+# Build flags and pitfalls: docs/reliability.md, "Fuzzing" (SWIFT_BACKTRACE=enable=no, -Xswiftc -sanitize=...).
 set -euo pipefail
 target=${1:?usage: Scripts/fuzz.sh TARGET SECONDS}
 seconds=${2:?usage: Scripts/fuzz.sh TARGET SECONDS}

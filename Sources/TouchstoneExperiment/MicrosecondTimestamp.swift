@@ -1,6 +1,6 @@
 /// Parses exposure and event timestamps from bytes into microseconds since the Unix epoch (UTC).
 ///
-/// Accepted (ARCHITECTURE.md, input formats):
+/// Accepted (README, input formats):
 /// - integer epoch seconds, optionally signed and with a fraction: `1772368496`, `1772368496.25`;
 /// - ISO 8601 / RFC 3339: `2026-03-01`, `2026-03-01T12:34:56Z`, `2026-03-01 12:34:56.123456+05:30`,
 ///   `2026-03-01T12:34Z`, offsets `Z`, `±HH`, `±HHMM`, `±HH:MM`; no offset means UTC.

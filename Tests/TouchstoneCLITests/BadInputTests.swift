@@ -4,7 +4,7 @@ import TouchstoneTestSupport
 
 /// Bad input to every reader and command: a located message on standard error, exit status 1
 /// (input rejected) or 2 (command line rejected) — never a crash signal — and no `--output` file.
-/// The exit-status scheme is documented in `docs-notes/reliability.md`.
+/// The exit-status scheme is documented in `docs/reliability.md`.
 @Suite("Bad input across commands")
 struct BadInputTests {
     struct Case: Sendable, CustomStringConvertible {
