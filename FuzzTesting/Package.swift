@@ -30,5 +30,24 @@ let package = Package(
             name: "FuzzPaths",
             dependencies: [.product(name: "TouchstoneAttribution", package: rootIdentity)]
         ),
+        .executableTarget(
+            name: "FuzzJSONLines",
+            dependencies: [.product(name: "TouchstoneData", package: rootIdentity)]
+        ),
+        .executableTarget(
+            name: "FuzzPowerSums",
+            dependencies: [
+                .product(name: "TouchstoneData", package: rootIdentity),
+                .product(name: "TouchstoneAnalysis", package: rootIdentity),
+            ]
+        ),
+        .executableTarget(
+            name: "FuzzStore",
+            dependencies: [.product(name: "TouchstoneData", package: rootIdentity)]
+        ),
+        .executableTarget(
+            name: "FuzzReport",
+            dependencies: [.product(name: "TouchstoneReport", package: rootIdentity)]
+        ),
     ]
 )
