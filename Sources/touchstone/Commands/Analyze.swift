@@ -26,11 +26,21 @@ struct Analyze: ParsableCommand {
     @Option(help: "Unit-level table (CSV or JSON Lines): one row per unit with its variant and metric columns.")
     var units: String?
 
-    @Option(help: "Exposure log (CSV or JSON Lines .jsonl/.ndjson): unit_id,experiment,variant,timestamp (first exposure per unit is kept).")
-    var exposures: String?
+    @Option(
+        name: .customLong("exposures"), parsing: .upToNextOption,
+        help: "Exposure log(s) (CSV or JSON Lines .jsonl/.ndjson): unit_id,experiment,variant,timestamp; several files (repeat the flag or list them) are read as one log, keeping each unit's first exposure.")
+    var exposureFiles: [String] = []
 
-    @Option(help: "Event log (CSV or JSON Lines .jsonl/.ndjson): unit_id,timestamp,event,value (with --exposures or --store).")
-    var events: String?
+    @Option(
+        name: .customLong("events"), parsing: .upToNextOption,
+        help: "Event log(s) (CSV or JSON Lines .jsonl/.ndjson): unit_id,timestamp,event,value (with --exposures or --store); several files are read as one log.")
+    var eventFiles: [String] = []
+
+    @Flag(help: "Raw logs: accept a metric whose event never occurs in the event log (a warning instead of an error).")
+    var allowMissingEvents = false
+
+    var exposures: String? { exposureFiles.first }
+    var events: String? { eventFiles.first }
 
     @Option(help: "Exposure store written by `touchstone expose` (with --events and --experiment).")
     var store: String?
@@ -147,12 +157,21 @@ struct Analyze: ParsableCommand {
         guard (exposures == nil && store == nil) == (events == nil) else {
             throw ValidationError("--events goes with --exposures FILE or --store DB")
         }
+        for (flag, files) in [("--exposures", exposureFiles), ("--events", eventFiles)] {
+            guard files.allSatisfy({ !$0.isEmpty }) else { throw ValidationError("\(flag) names an empty path") }
+        }
+        guard (exposureFiles + eventFiles).filter({ $0 == "-" }).count <= 1 else {
+            throw ValidationError("standard input (-) can be read once: give it to one of --exposures, --events")
+        }
+        if allowMissingEvents, events == nil {
+            throw ValidationError("--allow-missing-events applies to raw event logs (--events)")
+        }
         if store != nil, experiment == nil {
             throw ValidationError("--store needs --experiment KEY (a store holds many experiments)")
         }
         if exposures != nil || store != nil {
             for metric in metrics where MetricDefinition(argument: metric) == nil {
-                throw ValidationError("--metric '\(metric)': expected EVENT, EVENT:conversion, EVENT:sum, EVENT:count or EVENT:retention:DAY")
+                throw ValidationError("--metric '\(metric)': expected EVENT, EVENT:conversion, EVENT:sum, EVENT:count or EVENT:retention:DAY (DAY 0 to \(MetricDefinition.maximumRetentionDay))")
             }
             guard DurationText.seconds(window) != nil else {
                 throw ValidationError("--window '\(window)': expected a positive duration such as 14d, 36h or 90m")
@@ -188,6 +207,13 @@ struct Analyze: ParsableCommand {
         }
         if method == .sequential, alternative != .twoSided {
             throw ValidationError("--method sequential is two-sided only (as GrowthBook's): drop --alternative")
+        }
+        if let threads {
+            guard (1...1_024).contains(threads) else { throw ValidationError("--threads must be between 1 and 1024 (got \(threads))") }
+        }
+        guard alpha > 0, alpha < 1 else { throw ValidationError("--alpha must lie in (0, 1) (got \(alpha))") }
+        guard srmThreshold > 0, srmThreshold < 1 else {
+            throw ValidationError("--srm-threshold must lie in (0, 1) (got \(srmThreshold))")
         }
         guard RobustCovariance(argument: robust) != nil else { throw ValidationError("--robust '\(robust)': expected HC1 or HC3") }
         if summary != nil, !(covariates.isEmpty && ratios.isEmpty && caps.isEmpty && bootstrap == nil) {
@@ -248,11 +274,13 @@ struct Analyze: ParsableCommand {
     }
 
     /// `--weights`, else the configured experiment's variant weights, else `nil` (equal weights).
-    func parsedWeights(configured: Experiment? = nil) throws -> [String: Double]? {
+    func parsedWeights(configured: Experiment? = nil) throws -> [ByteKey: Double]? {
         if weights == nil, let definition = configured {
-            return Dictionary(definition.variants.map { ($0.name, $0.weight) }, uniquingKeysWith: { first, _ in first })
+            return Dictionary(definition.variants.map { (ByteKey($0.name), $0.weight) }, uniquingKeysWith: { first, _ in first })
         }
-        return try weights.map { Dictionary(uniqueKeysWithValues: try WeightsArgument.parse($0).map { ($0.variant, $0.weight) }) }
+        return try weights.map {
+            Dictionary(try WeightsArgument.parse($0).map { (ByteKey($0.variant), $0.weight) }, uniquingKeysWith: { first, _ in first })
+        }
     }
 
     /// The `--experiment` entry of `--config`.
@@ -346,32 +374,33 @@ struct Analyze: ParsableCommand {
                 windowSeconds: DurationText.seconds(window) ?? 14 * 86_400,
                 preExposureCovariates: preExposureCovariates)
             settings.segmentColumn = segmentColumn
+            settings.allowMissingEvents = allowMissingEvents
             settings.ratios = ratios.compactMap(RawLogSettings.Ratio.init(argument:))
-            if let threads { settings.threads = max(1, threads) }
+            if let threads { settings.threads = threads }
             var summary: RawLogSummary
             do {
-                var exposureLog: CSVReader
+                var exposureLogs: [CSVReader]
                 var storedMultiVariant = 0
                 if let store, let experiment {
                     // The store keeps one row per unit; its multi-variant units are already left out.
                     let opened = try ExposureStore(path: store, readOnly: true)
                     storedMultiVariant = try opened.summary(experiment: experiment, examples: 0).multiVariantUnits
-                    exposureLog = try opened.exposureLog(experiment: experiment)
-                } else if let exposures {
-                    exposureLog = try CSVReader(path: exposures)
+                    exposureLogs = [try opened.exposureLog(experiment: experiment)]
                 } else {
-                    throw ValidationError("--events goes with --exposures FILE or --store DB")
+                    exposureLogs = try exposureFiles.map { try CSVReader(path: $0) }
                 }
-                var eventLog = try CSVReader(path: events)
-                let progress = ProgressBar.make(total: exposureLog.byteCount + eventLog.byteCount, label: "reading", quiet: output.quiet)
-                exposureLog.progress = progress?.handler
-                eventLog.progress = progress?.handler
+                var eventLogs = try eventFiles.map { try CSVReader(path: $0) }
+                let bytes = (exposureLogs + eventLogs).reduce(0) { $0 + $1.byteCount }
+                let progress = ProgressBar.make(total: bytes, label: "reading", quiet: output.quiet)
+                for index in exposureLogs.indices { exposureLogs[index].progress = progress?.handler }
+                for index in eventLogs.indices { eventLogs[index].progress = progress?.handler }
                 defer { progress?.finish() }
-                summary = try RawLogPipeline.run(exposures: exposureLog, events: eventLog, settings: settings)
+                summary = try RawLogPipeline.run(exposures: exposureLogs, events: eventLogs, settings: settings)
                 summary.multiVariantUnits += storedMultiVariant
             } catch let error as AnalysisError {
                 throw InputFailure(error.message)
             }
+            for warning in summary.warnings { output.note("warning: \(warning)") }
             table = summary.table
             segments = summary.segments
             experimentKey = summary.experiment
@@ -429,7 +458,7 @@ struct Analyze: ParsableCommand {
             }
             if let bootstrap, let units {
                 let columns = table.metrics.filter { $0.kind == .mean }.map(\.name)
-                var samples: [String: [String: [Double]]] = [:]
+                var samples: [String: [ByteKey: [Double]]] = [:]
                 for column in columns {
                     samples[column] = try UnitTableReader.armValues(
                         CSVReader(path: units), variantColumn: variantColumn, column: column,
