@@ -12,7 +12,7 @@ enum WeightsArgument {
             guard parts.count == 2, let value = Double(parts[1].trimmingCharacters(in: .whitespaces)), value.isFinite, value >= 0
             else { throw ValidationError("--weights: '\(pair)' is not NAME=WEIGHT with a non-negative number") }
             let name = parts[0].trimmingCharacters(in: .whitespaces)
-            guard !result.contains(where: { $0.variant == name }) else { throw ValidationError("--weights names '\(name)' twice") }
+            guard !result.contains(where: { $0.variant.utf8.elementsEqual(name.utf8) }) else { throw ValidationError("--weights names '\(name)' twice") }
             result.append((name, value))
         }
         return result
