@@ -7,8 +7,8 @@ public struct AnalysisSettings: Sendable, Hashable {
     public var control: String
     public var test: TestSettings
     public var correction: MultipleTestingCorrection
-    /// Configured traffic weights per variant for the SRM check; `nil` means equal weights.
-    public var weights: [String: Double]?
+    /// Configured traffic weights per variant (names as bytes) for the SRM check; `nil` means equal weights.
+    public var weights: [ByteKey: Double]?
     public var srmThreshold: Double
     public var method: AnalysisMethod
     /// Bayesian: an informative prior on the relative effect (switches conversions to the Gaussian model).
@@ -40,7 +40,7 @@ public struct AnalysisSettings: Sendable, Hashable {
 
     public init(
         experiment: String? = nil, control: String, test: TestSettings = TestSettings(),
-        correction: MultipleTestingCorrection = .holm, weights: [String: Double]? = nil, srmThreshold: Double = 0.001,
+        correction: MultipleTestingCorrection = .holm, weights: [ByteKey: Double]? = nil, srmThreshold: Double = 0.001,
         method: AnalysisMethod = .frequentist, prior: GaussianPrior? = nil, tuning: Double = 5_000,
         factorialCovariance: RobustCovariance = .hc3, factorialMetric: String? = nil
     ) {
@@ -75,11 +75,13 @@ public enum ExperimentAnalysis {
         // Control first, then the other arms by name: the result does not depend on the order
         // in which rows happened to arrive (a log and the store built from it agree byte for byte).
         var table = input
-        table.variants = table.variants.filter { $0 == settings.control }
-            + table.variants.filter { $0 != settings.control }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        guard table.variants.contains(settings.control) else {
-            let known = table.variants.map { "'\($0)'" }.joined(separator: ", ")
-            throw AnalysisError("--control '\(settings.control)' is not a variant in the data (variants: \(known))")
+        // Names compare as bytes: a control spelled in another Unicode normalisation is another arm.
+        table.variants = table.variants.filter { $0.bytewiseEquals(settings.control) }
+            + table.variants.filter { !$0.bytewiseEquals(settings.control) }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        guard table.variants.contains(where: { $0.bytewiseEquals(settings.control) }) else {
+            let known = table.variants.prefix(20).map { "'\($0)'" }.joined(separator: ", ")
+            let more = table.variants.count > 20 ? ", … \(table.variants.count) in all" : ""
+            throw AnalysisError("--control '\(settings.control)' is not a variant in the data (variants: \(known)\(more))")
         }
         guard table.variants.count >= 2 else {
             throw AnalysisError("only one variant ('\(settings.control)') in the data: nothing to compare")
@@ -90,7 +92,7 @@ public enum ExperimentAnalysis {
             }
             guard settings.tuning > 0, settings.tuning.isFinite else { throw AnalysisError("--tuning must be a positive number of units") }
         }
-        let treatments = table.variants.filter { $0 != settings.control }
+        let treatments = table.variants.filter { !$0.bytewiseEquals(settings.control) }
         var plan: AnalysisResult.GroupSequentialLook?
         if settings.method == .sequential, let planned = settings.plannedLooks {
             guard planned.looks >= 1, planned.looks <= 50, planned.look >= 1, planned.look <= planned.looks else {
@@ -146,8 +148,8 @@ public enum ExperimentAnalysis {
 
         if plan == nil { correct(&metrics, settings: settings) }
 
-        let srm = try sampleRatioCheck(table, settings: settings)
-        var warnings: [String] = []
+        let (srm, srmWarnings) = try sampleRatioCheck(table, settings: settings)
+        var warnings: [String] = srmWarnings
         if let srm, srm.mismatch {
             warnings.append(
                 "Sample ratio mismatch: the arms' unit counts are unlikely under the configured weights (p = \(srm.pValue)). Check assignment and exposure logging before trusting any effect.")
@@ -298,19 +300,19 @@ public enum ExperimentAnalysis {
     /// control, for raw samples keyed by metric then variant. Each comparison uses its own
     /// generator seeded `seed + index`, so results do not depend on evaluation order.
     public static func bootstrap(
-        _ samples: [String: [String: [Double]]], control: String, quantile: Double, replicates: Int, seed: UInt64,
+        _ samples: [String: [ByteKey: [Double]]], control: String, quantile: Double, replicates: Int, seed: UInt64,
         alpha: Double
     ) -> [AnalysisResult.BootstrapResult] {
         var results: [AnalysisResult.BootstrapResult] = []
         for metric in samples.keys.sorted() {
             guard let arms = samples[metric] else { continue }
             let controlValues = arms[control] ?? []
-            for variant in arms.keys.sorted() where variant != control {
+            for variant in arms.keys.sorted() where variant != ByteKey(control) {
                 let b = Bootstrap.compare(
                     control: controlValues, treatment: arms[variant] ?? [], statistic: Bootstrap.quantile(quantile),
                     replicates: replicates, seed: seed &+ UInt64(results.count), alpha: alpha)
                 results.append(.init(
-                    metric: metric, variant: variant, control: control, quantile: quantile, estimate: b.estimate, ci: b.ci,
+                    metric: metric, variant: variant.string, control: control, quantile: quantile, estimate: b.estimate, ci: b.ci,
                     relativeEstimate: b.relativeEstimate, relativeCI: b.relativeCI, standardError: b.standardError,
                     replicates: replicates, seed: b.seed, diagnostics: b.diagnostics.isEmpty ? nil : b.diagnostics))
             }
@@ -318,32 +320,42 @@ public enum ExperimentAnalysis {
         return results
     }
 
-    static func sampleRatioCheck(_ table: ArmTable, settings: AnalysisSettings) throws -> AnalysisResult.SRM? {
+    /// The SRM check over every arm the data or the weights name. It is a result, never an
+    /// error, whichever source the weights came from: an arm that has weight but no units
+    /// (exposures never logged for it) is observed 0, and an arm with units but no weight is
+    /// expected 0 (an unambiguous mismatch, χ² = ∞, p = 0). Either comes with a warning naming
+    /// the arm, so a misspelt weight is visible rather than fatal.
+    static func sampleRatioCheck(_ table: ArmTable, settings: AnalysisSettings) throws -> (AnalysisResult.SRM?, [String]) {
+        var arms = table.variants
         let weights: [Double]
+        var warnings: [String] = []
         if let configured = settings.weights {
-            for name in configured.keys where !table.variants.contains(name) {
-                throw AnalysisError("--weights names '\(name)', which is not a variant in the data")
+            let inData = Set(arms.map { ByteKey($0) })
+            let absent = configured.keys.filter { !inData.contains($0) }.sorted().map(\.string)
+            for name in absent where (configured[name] ?? 0) > 0 {
+                warnings.append("Variant '\(name)' has weight \(configured[name] ?? 0) but no units in the data: counted as 0 in the SRM check.")
             }
-            weights = try table.variants.map { variant in
-                guard let weight = configured[variant] else {
-                    throw AnalysisError("--weights gives no weight for variant '\(variant)'")
-                }
-                return weight
+            arms += absent
+            let unweighted = table.variants.filter { configured[$0] == nil }
+            if !unweighted.isEmpty {
+                let names = unweighted.map { "'\($0)'" }.joined(separator: ", ")
+                warnings.append("Variant(s) \(names) have units but no configured weight: expected 0 in the SRM check.")
             }
+            weights = arms.map { configured[$0] ?? 0 }
         } else {
-            weights = Array(repeating: 1, count: table.variants.count)
+            weights = Array(repeating: 1, count: arms.count)
         }
-        let observed = table.variants.map { table.units[$0] ?? 0 }
+        let observed = arms.map { table.units[$0] ?? 0 }
         let result: SampleRatioMismatch.Result
         do {
             result = try SampleRatioMismatch.test(observed: observed, weights: weights, threshold: settings.srmThreshold)
         } catch let error as StatsError {
-            throw AnalysisError("--weights: \(error.message)")
+            throw AnalysisError("SRM check: \(error.message)")
         }
-        return AnalysisResult.SRM(
+        return (AnalysisResult.SRM(
             chiSquare: result.chiSquare, pValue: result.pValue, mismatch: result.mismatch,
-            observed: Dictionary(uniqueKeysWithValues: zip(table.variants, observed)),
-            expected: Dictionary(uniqueKeysWithValues: zip(table.variants, result.expected)),
-            threshold: settings.srmThreshold)
+            observed: Dictionary(zip(arms, observed), uniquingKeysWith: +),
+            expected: Dictionary(zip(arms, result.expected), uniquingKeysWith: +),
+            threshold: settings.srmThreshold), warnings)
     }
 }

@@ -25,6 +25,7 @@ struct Touchstone: ParsableCommand {
     /// conventional 2 of Unix tools, so scripts can tell "fix the command" from "fix the data".
     static func main() {
         do {
+            try RepeatedOptionCheck.check(Array(CommandLine.arguments.dropFirst()), root: Touchstone.self)
             var command = try parseAsRoot()
             try command.run()
         } catch {

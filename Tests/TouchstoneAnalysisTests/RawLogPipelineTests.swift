@@ -75,7 +75,7 @@ struct RawLogPipelineTests {
         let table = try #require(tables.first)
         for metric in table.metrics {
             for (variant, statistics) in metric.arms {
-                let reference = try #require(expected[metric.name]?[variant])
+                let reference = try #require(expected[metric.name]?[variant.string])
                 #expect(statistics.count == reference.units, "\(metric.name) \(variant)")
                 #expect(isClose(statistics.sum, reference.sum, relative: 1e-12, absoluteFloor: 1e-9), "\(metric.name) \(variant)")
             }

@@ -55,7 +55,7 @@ struct RawLogRatioTests {
         #expect(summary.table.metrics.map(\.name) == ["purchase", "revenue_per_session"])
         let ratio = try #require(summary.table.metrics.last)
         #expect(ratio.kind == .ratio)
-        #expect(Set(ratio.arms.keys) == Set(expected.keys))
+        #expect(Set(ratio.arms.keys) == Set(expected.keys.map { ByteKey($0) }))
         for (variant, reference) in expected {
             let actual = try #require(ratio.arms[variant])
             #expect(actual.count == reference.count)

@@ -125,8 +125,10 @@ struct SegmentAnalysisTests {
         func table(_ arms: [String: (Int, Int)]) -> ArmTable {
             ArmTable(
                 variants: arms.keys.sorted(),
-                metrics: [.init(name: "m", kind: .proportion, arms: arms.mapValues { .proportion(units: $0.0, conversions: $0.1) })],
-                units: arms.mapValues(\.0))
+                metrics: [.init(
+                    name: "m", kind: .proportion,
+                    arms: Dictionary(uniqueKeysWithValues: arms.map { (ByteKey($0.key), SufficientStatistics.proportion(units: $0.value.0, conversions: $0.value.1)) }))],
+                units: Dictionary(uniqueKeysWithValues: arms.map { (ByteKey($0.key), $0.value.0) }))
         }
         let segmented = SegmentedArmTable(column: "plan", segments: [
             .init(value: "free", table: table(["control": (1_000, 100), "treatment": (1_000, 130)])),

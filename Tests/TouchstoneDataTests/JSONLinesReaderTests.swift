@@ -11,7 +11,7 @@ struct JSONLinesReaderTests {
     /// The rows' `columns` as strings (requested in that order before the scan).
     private func rows(_ text: String, _ columns: [String], name: String = "test.jsonl") throws -> [[String]] {
         let reader = try reader(text, name: name)
-        let indices = try columns.map { try reader.columnIndex($0) }
+        let indices = try columns.map { try reader.columnIndex($0, onEveryLine: false) }
         var rows: [[String]] = []
         try reader.forEachRow { row in rows.append(indices.map { row.string($0) }) }
         return rows
@@ -23,7 +23,7 @@ struct JSONLinesReaderTests {
     ) -> DataError? {
         do {
             let reader = try reader(text)
-            let indices = try columns.map { try reader.columnIndex($0) }
+            let indices = try columns.map { try reader.columnIndex($0, onEveryLine: false) }
             try reader.forEachRow { row in try read(row, indices) }
             return nil
         } catch let error as DataError {
@@ -60,7 +60,7 @@ struct JSONLinesReaderTests {
         #expect(reader.header == ["b", "a", "c"])
     }
 
-    @Test("a key absent from the sample is registered by columnIndex, shared by copies of the reader")
+    @Test("a key absent from the sample is registered by sparseColumnIndex, shared by copies of the reader")
     func lateKeysAreRegistered() throws {
         var text = String(repeating: "{\"unit_id\":\"u\",\"event\":\"session\"}\n", count: 1_000)
         text += "{\"unit_id\":\"v\",\"event\":\"purchase\",\"value\":12.5}\n{\"event\":\"session\",\"unit_id\":\"w\"}\n"
@@ -68,7 +68,8 @@ struct JSONLinesReaderTests {
         #expect(reader.header == ["unit_id", "event"])
         #expect(reader.optionalColumnIndex("value") == nil)
         let copy = reader
-        let value = try copy.columnIndex("value")
+        #expect(throws: DataError.self) { try copy.columnIndex("value") }
+        let value = try copy.sparseColumnIndex("value")
         #expect(value == 2)
         #expect(reader.header == ["unit_id", "event", "value"])
         #expect(reader.optionalColumnIndex("value") == 2)
@@ -112,17 +113,33 @@ struct JSONLinesReaderTests {
         #expect(bytes == [Array(expected.utf8), Array("plain é".utf8)])
     }
 
-    @Test("a lone surrogate is repaired by string(_:) but rejected by text(_:) at the value")
-    func loneSurrogate() throws {
-        let reader = try reader(#"{"a":1,"s":"x\ud800y"}"# + "\n")
-        var repaired = ""
-        var failure: DataError?
-        try reader.forEachRow { row in
-            repaired = row.string(1)
-            do { _ = try row.text(1, column: "s") } catch let error as DataError { failure = error }
+    @Test("a lone surrogate is an error at its escape, never U+FFFD", arguments: [
+        (#"{"a":1,"s":"x\ud800y"}"#, 14),
+        (#"{"a":1,"s":"x\udc00y"}"#, 14),
+        (#"{"s":"\ud83d\u0041"}"#, 7),
+        (#"{"s":"\ud83d"}"#, 7),
+        (#"{"\udfff":1}"#, 3),
+    ])
+    func loneSurrogate(line: String, column: Int) {
+        #expect(error(line + "\n") == DataError(
+            file: "test.jsonl", line: 1, column: column,
+            message: "a \\u escape of a lone surrogate (\\uD800-\\uDFFF without its pair) is not a character"))
+    }
+
+    @Test("a required key must be in the sample and on every line; sparse and optional ones need not")
+    func requiredKeys() throws {
+        let text = "{\"unit_id\":\"a\",\"type\":\"buy\"}\n{\"unit_id\":\"b\",\"type\":\"buy\",\"value\":2}\n{\"type\":\"buy\"}\n"
+        let reader = try reader(text)
+        #expect(throws: DataError(file: "test.jsonl", line: 1, message: "missing key 'event' (the first lines have 'unit_id', 'type', 'value')")) {
+            try reader.columnIndex("event")
         }
-        #expect(repaired == "x\u{FFFD}y")
-        #expect(failure == DataError(file: "test.jsonl", line: 1, column: 12, message: "the field is not valid UTF-8 text in column 's'"))
+        let unit = try reader.columnIndex("unit_id")
+        let value = try reader.columnIndex("value", onEveryLine: false)
+        #expect(value == 2)
+        #expect(throws: DataError(file: "test.jsonl", line: 3, column: 1, message: "missing key 'unit_id' (required on every line, as its column is in CSV)")) {
+            try reader.forEachRow { row in _ = row.string(unit) }
+        }
+        #expect(try rows("{\"u\":1}\n{\"v\":2}\n", ["u", "v"]) == [["1", ""], ["", "2"]])
     }
 
     @Test("numbers are their text as written and parse from bytes")
@@ -304,7 +321,7 @@ struct JSONLinesReaderTests {
             jsonl += "{" + members.joined(separator: ", ") + "}\n"
         }
         func table(_ reader: CSVReader) throws -> [[String]] {
-            let indices = try columns.map { try reader.columnIndex($0) }
+            let indices = try columns.map { try reader.columnIndex($0, onEveryLine: false) }
             var rows: [[String]] = []
             try reader.forEachRow { row in
                 var cells: [String] = []

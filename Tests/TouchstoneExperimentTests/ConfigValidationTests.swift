@@ -14,8 +14,12 @@ private func failure(_ text: String, file: String = "exp.yaml") -> ExperimentErr
 
 @Suite struct ConfigValidationTests {
     @Test(arguments: [
-        ("experiments: [{ key: a, variants: [{name: x, weight: 0}, {name: y, weight: 0}] }]", "experiments[0].variants", "sum to zero"),
-        ("experiments: [{ key: a, variants: [{name: x, weight: -1}, y] }]", "experiments[0].variants[0].weight", "negative"),
+        ("experiments: [{ key: a, variants: [{name: x, weight: 0}, {name: y, weight: 0}] }]", "experiments[0].variants[0].weight", "must be positive"),
+        ("experiments: [{ key: a, variants: [{name: x, weight: -1}, y] }]", "experiments[0].variants[0].weight", "must be positive"),
+        ("experiments: [{ key: a, variants: [{name: x, weight: 1e308}, y] }]", "experiments[0].variants[0].weight", "outside [1e-09, 1000000000.0]"),
+        ("experiments: [{ key: a, variants: [{name: x, weight: 5e-324}, y] }]", "experiments[0].variants[0].weight", "outside"),
+        ("experiments: [{ key: a, variants: [x, {name: y, weight: 2000000}] }]", "experiments[0].variants[0].weight", "times the smallest"),
+        ("experiments: [{ key: a, variants: [x, {name: y, weight: .nan}] }]", "experiments[0].variants[1].weight", "finite number"),
         ("experiments: [{ key: a, variants: [x, x] }]", "experiments[0].variants[1]", "duplicate variant"),
         ("experiments: [{ key: a, variants: [{name: x}, {name: x}] }]", "experiments[0].variants[1].name", "duplicate variant"),
         ("experiments: [{ key: a, variants: [x, y] }, { key: a, variants: [x, y] }]", "experiments[1].key", "duplicate experiment key"),

@@ -41,12 +41,16 @@ public struct MetricDefinition: Sendable, Hashable {
             default: return nil
             }
         case 3:
-            guard parts[1] == "retention", let day = Int(parts[2]), day >= 0 else { return nil }
+            guard parts[1] == "retention", let day = Int(parts[2]), (0...Self.maximumRetentionDay).contains(day) else { return nil }
             aggregation = .retention(day: day)
         default:
             return nil
         }
     }
+
+    /// The latest retention day accepted (100 years): day × 86,400 s must stay far inside the
+    /// 64-bit seconds of timestamps and of the SQL the push-down generates.
+    public static let maximumRetentionDay = 36_500
 
     /// The name used in results: `purchase`, `purchase:sum`, `app_open:retention:7`.
     public var name: String {

@@ -20,6 +20,10 @@ public struct RawLogSettings: Sendable {
     /// An exposure-log column to split the statistics by (`--by country`); see
     /// ``SegmentedArmTable`` for which value a unit gets.
     public var segmentColumn: String?
+    /// Accept a metric (or ratio part) whose event never occurs in the event log, with a warning
+    /// in ``RawLogSummary/warnings``; otherwise that is an error listing the events seen (a
+    /// misspelt event name would silently give an all-zero metric).
+    public var allowMissingEvents = false
 
     /// A ratio of two per-unit metrics, e.g. revenue per session = `purchase:sum` / `session:count`.
     public struct Ratio: Sendable, Hashable {
@@ -85,6 +89,8 @@ public struct RawLogSummary: Sendable {
     public var eventRows: Int
     /// Events of units never exposed to the experiment: ignored.
     public var strayEvents: Int
+    /// Problems accepted on request (``RawLogSettings/allowMissingEvents``), to be shown.
+    public var warnings: [String] = []
 }
 
 /// Exposure and event logs → per-unit metrics → per-arm sufficient statistics.
@@ -100,6 +106,16 @@ public struct RawLogSummary: Sendable {
 ///    everywhere else. 0/1 metrics without a covariate use exact integer counts.
 public enum RawLogPipeline {
     public static func run(exposures: CSVReader, events: CSVReader, settings requested: RawLogSettings) throws -> RawLogSummary {
+        try run(exposures: [exposures], events: [events], settings: requested)
+    }
+
+    /// Several exposure and event files read as one log each (as `touchstone expose` reads its
+    /// files): a unit's first exposure is the earliest over all exposure files, and its events
+    /// may come from any event file. Errors name the file, line and column at fault.
+    public static func run(exposures: [CSVReader], events: [CSVReader], settings requested: RawLogSettings) throws -> RawLogSummary {
+        guard !exposures.isEmpty, !events.isEmpty else {
+            throw AnalysisError("raw logs need at least one exposure file and one event file")
+        }
         // Ratio parts not requested as metrics are computed per unit too, and left out of the report.
         var settings = requested
         for ratio in requested.ratios {
@@ -110,7 +126,18 @@ public enum RawLogPipeline {
         }
         guard settings.windowSeconds > 0 else { throw AnalysisError("--window must be positive") }
         let exposed = try readExposures(exposures, settings: settings)
-        let accumulated = try scanEvents(events, exposed: exposed, settings: settings)
+        var accumulated: Accumulated?
+        for log in events {
+            let next = try scanEvents(log, exposed: exposed, settings: settings)
+            if var total = accumulated {
+                total.merge(next, aggregations: settings.metrics.map(\.aggregation))
+                accumulated = total
+            } else {
+                accumulated = next
+            }
+        }
+        guard let accumulated else { throw AnalysisError("no event file") }
+        let warnings = try checkEventsOccur(events, matched: accumulated.matched, settings: settings)
         let tables = reduce(
             exposed: exposed, values: accumulated.values, covariates: accumulated.covariates, settings: settings,
             reported: requested.metrics.count)
@@ -129,7 +156,41 @@ public enum RawLogPipeline {
         return RawLogSummary(
             table: table, segments: segments, experiment: exposed.experiment, exposureRows: exposed.rows, exposedUnits: exposed.index.count,
             repeatExposures: exposed.repeats, multiVariantUnits: exposed.multiVariant.reduce(0) { $0 + ($1 ? 1 : 0) },
-            eventRows: accumulated.rows, strayEvents: accumulated.stray)
+            eventRows: accumulated.rows, strayEvents: accumulated.stray, warnings: warnings)
+    }
+
+    /// An error (or, with ``RawLogSettings/allowMissingEvents``, warnings) for every metric
+    /// event that occurs on no line of the event logs, listing the most frequent events seen.
+    /// The events are counted in a second pass, made only when one is missing.
+    static func checkEventsOccur(_ logs: [CSVReader], matched: [[UInt8]: Int], settings: RawLogSettings) throws -> [String] {
+        var missing: [String] = []
+        for metric in settings.metrics where (matched[Array(metric.event.utf8)] ?? 0) == 0 && !missing.contains(where: { $0.utf8.elementsEqual(metric.event.utf8) }) {
+            missing.append(metric.event)
+        }
+        guard !missing.isEmpty else { return [] }
+        var counts: [[UInt8]: Int] = [:]
+        var total = 0
+        for log in logs {
+            let column = try log.columnIndex(settings.eventColumns.event)
+            try log.forEachRow { row in
+                total += 1
+                // Bounded: a log with millions of distinct event names is listed by its first ones.
+                row.withBytes(column) { bytes in
+                    let key = Array(bytes)
+                    if counts[key] != nil || counts.count < 100_000 { counts[key, default: 0] += 1 }
+                }
+            }
+        }
+        let top = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.lexicographicallyPrecedes($1.key) }.prefix(5)
+        let seen = top.map { "'\(String(decoding: $0.key, as: UTF8.self))' (\($0.value))" }.joined(separator: ", ")
+        let listing = counts.isEmpty ? "the event logs hold no events" : "events seen: \(seen)\(counts.count > 5 ? ", … \(counts.count) distinct" : "")"
+        let names = missing.map { "'\($0)'" }.joined(separator: ", ")
+        let files = logs.map(\.name).joined(separator: ", ")
+        let message = "event \(names) never occurs in \(files) (\(total) rows; \(listing))"
+        guard settings.allowMissingEvents else {
+            throw AnalysisError("\(message): check the metric's event name, or pass --allow-missing-events to analyse it as zero")
+        }
+        return ["\(message): its metrics are zero for every unit (--allow-missing-events)"]
     }
 
     // MARK: - Exposures
@@ -147,104 +208,140 @@ public enum RawLogPipeline {
         var repeats: Int
     }
 
-    static func readExposures(_ reader: CSVReader, settings: RawLogSettings) throws -> Exposed {
+    static func readExposures(_ readers: [CSVReader], settings: RawLogSettings) throws -> Exposed {
         let columns = settings.exposureColumns
-        let unitColumn = try reader.columnIndex(columns.unit)
-        let experimentColumn = try reader.columnIndex(columns.experiment)
-        let variantColumn = try reader.columnIndex(columns.variant)
-        let timeColumn = try reader.columnIndex(columns.timestamp)
-        let segmentColumn = try settings.segmentColumn.map { try reader.columnIndex($0) }
         var segments = SegmentInterner()
         let wanted = settings.experiment.map { Array($0.utf8) }
         var seenExperiment: [UInt8]? = wanted
-        var otherExperiments: Set<String> = []
+        var otherExperiments: Set<[UInt8]> = []
 
-        // Pre-size from the file's row count: growing a ten-million-entry table rehashes it all.
-        let expected = reader.estimatedRowCount()
+        // Pre-size from the files' row counts: growing a ten-million-entry table rehashes it all.
+        let expected = readers.reduce(0) { $0 + $1.estimatedRowCount() }
         var index = UnitIndex(expectedCount: expected)
         var variantBytes: [[UInt8]] = []
+        // Past a few variants a linear scan per row would make many arms quadratic.
+        var variantNumbers: [[UInt8]: Int] = [:]
         var variant: [UInt16] = [], multi: [Bool] = [], segment: [UInt16] = []
         variant.reserveCapacity(expected)
         multi.reserveCapacity(expected)
-        if segmentColumn != nil { segment.reserveCapacity(expected) }
+        if settings.segmentColumn != nil { segment.reserveCapacity(expected) }
         var rows = 0, repeats = 0
-        try reader.forEachRow { row in
-            let isWanted: Bool = row.withBytes(experimentColumn) { bytes in
-                if let seen = seenExperiment { return bytes.elementsEqual(seen) }
-                seenExperiment = Array(bytes)
-                return true
-            }
-            guard isWanted else {
-                if wanted == nil, otherExperiments.count < 10 { otherExperiments.insert(row.string(experimentColumn)) }
-                return
-            }
-            rows += 1
-            if row.isEmpty(unitColumn) { throw row.error(unitColumn, "empty unit id") }
-            let time: Int64? = row.withBytes(timeColumn) { Timestamp.parse($0) }
-            guard let time else {
-                throw row.error(timeColumn, "'\(row.string(timeColumn))' is not a timestamp (ISO-8601 or epoch seconds)")
-            }
-            let arm: Int = row.withBytes(variantColumn) { bytes in
-                if let known = variantBytes.firstIndex(where: { $0.elementsEqual(bytes) }) { return known }
-                variantBytes.append(Array(bytes))
-                return variantBytes.count - 1
-            }
-            guard arm < Int(UInt16.max) else { throw row.error(variantColumn, "more than 65,534 distinct variants") }
-            if variantBytes[arm].isEmpty { throw row.error(variantColumn, "empty variant") }
-            let (slot, inserted) = row.withBytes(unitColumn) { bytes in
-                index.insert(bytes, hash: UnitIndex.hash(bytes), time: time)
-            }
-            var segmentOfRow = 0
-            if let segmentColumn {
-                let interned: Result<Int, SegmentInterner.Problem> = row.withBytes(segmentColumn) { bytes in
-                    Result { () throws(SegmentInterner.Problem) in try segments.intern(bytes) }
+        for reader in readers {
+            let unitColumn = try reader.columnIndex(columns.unit)
+            let experimentColumn = try reader.columnIndex(columns.experiment)
+            let variantColumn = try reader.columnIndex(columns.variant)
+            let timeColumn = try reader.columnIndex(columns.timestamp)
+            let segmentColumn = try settings.segmentColumn.map { try reader.columnIndex($0, onEveryLine: false) }
+            try reader.forEachRow { row in
+                let isWanted: Bool = row.withBytes(experimentColumn) { bytes in
+                    if let seen = seenExperiment { return bytes.elementsEqual(seen) }
+                    seenExperiment = Array(bytes)
+                    return true
                 }
-                switch interned {
-                case .success(let number): segmentOfRow = number
-                case .failure(.tooMany):
-                    throw row.error(
-                        segmentColumn,
-                        "more than \(SegmentedArmTable.maximumSegments) distinct values in column '\(settings.segmentColumn ?? "")': segments are for attributes with few values")
-                case .failure(.notUTF8):
-                    throw row.error(segmentColumn, "the segment value is not valid UTF-8 text")
+                guard isWanted else {
+                    if wanted == nil, otherExperiments.count < 10 { row.withBytes(experimentColumn) { _ = otherExperiments.insert(Array($0)) } }
+                    return
+                }
+                rows += 1
+                if row.isEmpty(unitColumn) { throw row.error(unitColumn, "empty unit id") }
+                let time: Int64? = row.withBytes(timeColumn) { Timestamp.parse($0) }
+                guard let time else {
+                    throw row.error(timeColumn, "'\(row.string(timeColumn))' is not a timestamp (ISO-8601 or epoch seconds)")
+                }
+                let known = variantBytes.count
+                let arm: Int = row.withBytes(variantColumn) { bytes in
+                    if variantBytes.count <= 8 {
+                        if let known = variantBytes.firstIndex(where: { $0.elementsEqual(bytes) }) { return known }
+                    } else if let known = variantNumbers[Array(bytes)] {
+                        return known
+                    }
+                    variantBytes.append(Array(bytes))
+                    variantNumbers[Array(bytes)] = variantBytes.count - 1
+                    return variantBytes.count - 1
+                }
+                guard arm < Int(UInt16.max) else { throw row.error(variantColumn, "more than 65,534 distinct variants") }
+                if variantBytes[arm].isEmpty { throw row.error(variantColumn, "empty variant") }
+                // Names are reported as text: two malformed names must not both become U+FFFD, one arm.
+                if arm == known, String(validating: variantBytes[arm], as: UTF8.self) == nil {
+                    throw row.error(variantColumn, "the variant is not valid UTF-8 text")
+                }
+                let (slot, inserted) = row.withBytes(unitColumn) { bytes in
+                    index.insert(bytes, hash: UnitIndex.hash(bytes), time: time)
+                }
+                var segmentOfRow = 0
+                if let segmentColumn {
+                    let interned: Result<Int, SegmentInterner.Problem> = row.withBytes(segmentColumn) { bytes in
+                        Result { () throws(SegmentInterner.Problem) in try segments.intern(bytes) }
+                    }
+                    switch interned {
+                    case .success(let number): segmentOfRow = number
+                    case .failure(.tooMany):
+                        throw row.error(
+                            segmentColumn,
+                            "more than \(SegmentedArmTable.maximumSegments) distinct values in column '\(settings.segmentColumn ?? "")': segments are for attributes with few values")
+                    case .failure(.notUTF8):
+                        throw row.error(segmentColumn, "the segment value is not valid UTF-8 text")
+                    }
+                }
+                if inserted {
+                    variant.append(UInt16(arm))
+                    multi.append(false)
+                    if segmentColumn != nil { segment.append(UInt16(segmentOfRow)) }
+                } else {
+                    repeats += 1
+                    let unit = index.unit(at: slot)
+                    if Int(variant[unit]) != arm { multi[unit] = true }
+                    let first = index.firstTime(at: slot)
+                    if time < first {
+                        index.setFirstTime(time, at: slot)
+                        variant[unit] = UInt16(arm)
+                    }
+                    // The segment is the value at the first exposure; ties go to the bytewise-smallest.
+                    if segmentColumn != nil, time < first || (time == first && segments.precedes(segmentOfRow, Int(segment[unit]))) {
+                        segment[unit] = UInt16(segmentOfRow)
+                    }
                 }
             }
-            if inserted {
-                variant.append(UInt16(arm))
-                multi.append(false)
-                if segmentColumn != nil { segment.append(UInt16(segmentOfRow)) }
-            } else {
-                repeats += 1
-                let unit = index.unit(at: slot)
-                if Int(variant[unit]) != arm { multi[unit] = true }
-                let first = index.firstTime(at: slot)
-                if time < first {
-                    index.setFirstTime(time, at: slot)
-                    variant[unit] = UInt16(arm)
-                }
-                // The segment is the value at the first exposure; ties go to the bytewise-smallest.
-                if segmentColumn != nil, time < first || (time == first && segments.precedes(segmentOfRow, Int(segment[unit]))) {
-                    segment[unit] = UInt16(segmentOfRow)
-                }
-            }
+            // Unit ids now live in the index's arena: the exposure file's pages can go.
+            reader.releaseMemory()
         }
-        // Unit ids now live in the index's arena: the exposure file's pages can go.
-        reader.releaseMemory()
+        let fileNames = readers.map(\.name).joined(separator: ", ")
         if wanted == nil, !otherExperiments.isEmpty {
             let first = seenExperiment.map { String(decoding: $0, as: UTF8.self) } ?? ""
-            let names = ([first] + otherExperiments.sorted()).map { "'\($0)'" }.joined(separator: ", ")
-            throw DataError(file: reader.name, message: "the exposure log holds several experiments (\(names)…): choose one with --experiment")
+            let others = otherExperiments.sorted { $0.lexicographicallyPrecedes($1) }.map { String(decoding: $0, as: UTF8.self) }
+            let names = ([first] + others).map { "'\($0)'" }.joined(separator: ", ")
+            throw DataError(file: fileNames, message: "the exposure log holds several experiments (\(names)…): choose one with --experiment")
         }
         guard rows > 0 else {
             let which = settings.experiment.map { "experiment '\($0)'" } ?? "any experiment"
-            throw DataError(file: reader.name, message: "no exposures for \(which)")
+            let seen = try experimentsSeen(readers, column: columns.experiment)
+            throw DataError(file: fileNames, message: "no exposures for \(which) (\(seen))")
         }
         return Exposed(
             index: index, variantNames: variantBytes.map { String(decoding: $0, as: UTF8.self) },
             variant: variant, multiVariant: multi,
-            segmentNames: segmentColumn == nil ? [""] : segments.names, segment: segment,
+            segmentNames: settings.segmentColumn == nil ? [""] : segments.names, segment: segment,
             experiment: settings.experiment ?? seenExperiment.map { String(decoding: $0, as: UTF8.self) } ?? "",
             rows: rows, repeats: repeats)
+    }
+
+    /// The experiment keys of the exposure logs, most frequent first with their row counts (for
+    /// the error of an `--experiment` that matches no row; a second pass, on that path only).
+    static func experimentsSeen(_ readers: [CSVReader], column: String) throws -> String {
+        var counts: [[UInt8]: Int] = [:]
+        for reader in readers {
+            let index = try reader.columnIndex(column)
+            try reader.forEachRow { row in
+                row.withBytes(index) { bytes in
+                    let key = Array(bytes)
+                    if counts[key] != nil || counts.count < 100_000 { counts[key, default: 0] += 1 }
+                }
+            }
+        }
+        guard !counts.isEmpty else { return "the log has no rows" }
+        let top = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.lexicographicallyPrecedes($1.key) }.prefix(10)
+        let listed = top.map { "'\(String(decoding: $0.key, as: UTF8.self))' (\($0.value))" }.joined(separator: ", ")
+        return "experiments seen: \(listed)\(counts.count > 10 ? ", … \(counts.count) distinct" : "")"
     }
 
     // MARK: - Events
@@ -254,6 +351,19 @@ public enum RawLogPipeline {
         var covariates: DoubleBuffer?
         var rows: Int
         var stray: Int
+        /// Rows per metric event name (exposed units or not), to find events that never occur.
+        var matched: [[UInt8]: Int] = [:]
+
+        /// Adds another event file's accumulators (max for 0/1 metrics, sum otherwise).
+        mutating func merge(_ other: Accumulated, aggregations: [MetricDefinition.Aggregation]) {
+            RawLogPipeline.combine(into: values.pointer, other.values.pointer, aggregations: aggregations)
+            if let target = covariates?.pointer, let source = other.covariates?.pointer {
+                RawLogPipeline.combine(into: target, source, aggregations: aggregations)
+            }
+            rows += other.rows
+            stray += other.stray
+            matched.merge(other.matched, uniquingKeysWith: +)
+        }
     }
 
     private struct WorkerResult: @unchecked Sendable {
@@ -261,6 +371,7 @@ public enum RawLogPipeline {
         var covariates: DoubleBuffer?
         var rows = 0
         var stray = 0
+        var matched: [Int] = []
         var error: (any Error)?
     }
 
@@ -271,7 +382,8 @@ public enum RawLogPipeline {
         let eventColumn = try reader.columnIndex(columns.event)
         let metrics = settings.metrics
         let needsValue = metrics.contains { $0.readsValue }
-        let valueColumn = needsValue ? try reader.columnIndex(columns.value) : -1
+        // `value` rides on some events only (purchases), possibly none of the first lines.
+        let valueColumn = needsValue ? try reader.sparseColumnIndex(columns.value) : -1
         // Distinct event names, each with the metrics it feeds.
         var eventNames: [[UInt8]] = []
         var metricsOfEvent: [[Int]] = []
@@ -298,6 +410,7 @@ public enum RawLogPipeline {
             var result = WorkerResult(
                 values: DoubleBuffer(count: unitCount * metricCount),
                 covariates: withCovariates ? DoubleBuffer(count: unitCount * metricCount) : nil)
+            result.matched = Array(repeating: 0, count: names.count)
             let values = result.values.pointer
             let covariates = result.covariates?.pointer
             do {
@@ -312,6 +425,7 @@ public enum RawLogPipeline {
                         }
                     }
                     guard let eventIndex else { return }
+                    result.matched[eventIndex] += 1
                     let slot: Int? = row.withBytes(unitColumn) { bytes in
                         exposed.index.find(bytes, hash: UnitIndex.hash(bytes))
                     }
@@ -363,8 +477,14 @@ public enum RawLogPipeline {
 
         let results = slots.values.compactMap { $0 }
         if let error = results.compactMap(\.error).first { throw error }
+        var matched: [[UInt8]: Int] = [:]
+        for (index, name) in eventNames.enumerated() {
+            matched[name] = results.reduce(0) { $0 + (index < $1.matched.count ? $1.matched[index] : 0) }
+        }
         guard var merged = results.first else {
-            return Accumulated(values: DoubleBuffer(count: unitCount * metricCount), covariates: nil, rows: 0, stray: 0)
+            return Accumulated(
+                values: DoubleBuffer(count: unitCount * metricCount),
+                covariates: withCovariates ? DoubleBuffer(count: unitCount * metricCount) : nil, rows: 0, stray: 0, matched: matched)
         }
         for other in results.dropFirst() {
             combine(into: merged.values.pointer, other.values.pointer, aggregations: aggregations)
@@ -374,10 +494,10 @@ public enum RawLogPipeline {
             merged.rows += other.rows
             merged.stray += other.stray
         }
-        return Accumulated(values: merged.values, covariates: merged.covariates, rows: merged.rows, stray: merged.stray)
+        return Accumulated(values: merged.values, covariates: merged.covariates, rows: merged.rows, stray: merged.stray, matched: matched)
     }
 
-    private static func combine(
+    static func combine(
         into target: UnsafeMutableBufferPointer<Double>, _ source: UnsafeMutableBufferPointer<Double>,
         aggregations: [MetricDefinition.Aggregation]
     ) {
@@ -453,6 +573,8 @@ public enum RawLogPipeline {
             // Without segments every arm is reported, even an empty one; a segment lists the arms it has units in.
             let cells = (0..<variantCount).map { segment * variantCount + $0 }.filter { !segmented || counts[$0][0] > 0 }
             let names = cells.map { exposed.variantNames[$0 % variantCount] }
+            // Keys are bytes: variants distinct as bytes stay distinct arms (never merged or trapped on).
+            let keys = names.map { ByteKey($0) }
             var tableMetrics = metrics.prefix(reported).enumerated().map { metric, definition in
                 let perArm = cells.map { cell in
                     definition.kind == .proportion && covariates == nil
@@ -461,17 +583,17 @@ public enum RawLogPipeline {
                 }
                 // Marking the covariate switches on CUPED in the analysis.
                 return ArmTable.Metric(
-                    name: definition.name, kind: definition.kind, arms: Dictionary(uniqueKeysWithValues: zip(names, perArm)),
+                    name: definition.name, kind: definition.kind, arms: Dictionary(zip(keys, perArm), uniquingKeysWith: { first, _ in first }),
                     covariate: covariates == nil ? nil : "\(definition.name) before exposure")
             }
             for (r, ratio) in settings.ratios.enumerated() {
                 tableMetrics.append(ArmTable.Metric(
                     name: ratio.name, kind: .ratio,
-                    arms: Dictionary(uniqueKeysWithValues: zip(names, cells.map { statistics[$0][m + r] }))))
+                    arms: Dictionary(zip(keys, cells.map { statistics[$0][m + r] }), uniquingKeysWith: { first, _ in first })))
             }
             return ArmTable(
                 variants: names, metrics: tableMetrics,
-                units: Dictionary(uniqueKeysWithValues: zip(names, cells.map { counts[$0][0] })))
+                units: Dictionary(zip(keys, cells.map { counts[$0][0] }), uniquingKeysWith: { first, _ in first }))
         }
     }
 }

@@ -84,7 +84,7 @@ public enum PushDown {
     ///   - only: Metrics to keep, in this order (`--metric` form); empty for all.
     public static func segmentedArmTable(_ sums: [PowerSums], column: String, only: [String] = []) throws(SQLError) -> SegmentedArmTable {
         guard !sums.isEmpty else { throw noRows }
-        var order: [String] = [], groups: [String: [PowerSums]] = [:]
+        var order: [String] = [], groups: [ByteKey: [PowerSums]] = [:]
         for (index, row) in sums.enumerated() {
             guard let segment = row.segment else {
                 throw SQLError("row \(index + 1) (variant '\(row.variant)', metric '\(row.metric)') has no segment: "
@@ -153,15 +153,16 @@ public enum PushDown {
     private static func table(_ sums: [PowerSums], metrics plan: MetricPlan, segment: String?) throws(SQLError) -> ArmTable {
         let place = segment.map { "segment '\($0)': " } ?? ""
         var variants: [String] = []
-        var units: [String: Int] = [:]
-        var cells: [String: [String: PowerSums]] = [:]
+        // Names as bytes (never merged by Unicode normalisation); a set keeps many arms linear.
+        var units: [ByteKey: Int] = [:]
+        var cells: [ByteKey: [ByteKey: PowerSums]] = [:]
         for row in sums {
-            if !variants.contains(row.variant) { variants.append(row.variant) }
+            if units[row.variant] == nil { variants.append(row.variant) }
             if let known = units[row.variant], known != Int(row.units) {
                 throw SQLError("\(place)variant '\(row.variant)' has \(known) units in one row and \(row.units) in another")
             }
             units[row.variant] = Int(row.units)
-            guard cells[row.metric, default: [:]][row.variant] == nil else {
+            guard cells[row.metric]?[row.variant] == nil else {
                 throw SQLError("\(place)variant '\(row.variant)', metric '\(row.metric)' appears twice")
             }
             cells[row.metric, default: [:]][row.variant] = row
@@ -170,7 +171,7 @@ public enum PushDown {
         for (index, name) in plan.names.enumerated() {
             let hasCovariate = plan.hasCovariate[index]
             let rows = cells[name] ?? [:]
-            var arms: [String: SufficientStatistics] = [:]
+            var arms: [ByteKey: SufficientStatistics] = [:]
             if case .ratio(let ratio) = plan.definitions[index] {
                 for variant in variants {
                     guard let row = rows[variant], row.covariate != nil else {

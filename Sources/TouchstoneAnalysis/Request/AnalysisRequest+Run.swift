@@ -86,8 +86,7 @@ extension AnalysisRequest {
 
     private func rawLogTables(exposures: ExposureSource, events: [String], observer: (any AnalysisObserver)?) throws -> Tables {
         let settings = try rawLogSettings()
-        guard events.count == 1 else { throw AnalysisRequestError.conflict("{events}: give one event log") }
-        var exposureLog: CSVReader
+        var exposureLogs: [CSVReader]
         var storedMultiVariant = 0
         switch exposures {
         case .store(let path):
@@ -95,23 +94,23 @@ extension AnalysisRequest {
             // The store keeps one row per unit; its multi-variant units are already left out.
             let opened = try ExposureStore(path: path, readOnly: true)
             storedMultiVariant = try opened.summary(experiment: experiment, examples: 0).multiVariantUnits
-            exposureLog = try opened.exposureLog(experiment: experiment)
+            exposureLogs = [try opened.exposureLog(experiment: experiment)]
         case .files(let paths):
-            guard paths.count == 1, let path = paths.first else { throw AnalysisRequestError.conflict("{exposures}: give one exposure log") }
-            exposureLog = try CSVReader(path: path)
+            exposureLogs = try paths.map { try CSVReader(path: $0) }
         }
-        var eventLog = try CSVReader(path: events[0])
-        let progress = observer?.reading(bytes: exposureLog.byteCount + eventLog.byteCount, label: "reading")
-        exposureLog.progress = progress
-        eventLog.progress = progress
+        var eventLogs = try events.map { try CSVReader(path: $0) }
+        let progress = observer?.reading(bytes: (exposureLogs + eventLogs).reduce(0) { $0 + $1.byteCount }, label: "reading")
+        for index in exposureLogs.indices { exposureLogs[index].progress = progress }
+        for index in eventLogs.indices { eventLogs[index].progress = progress }
         defer { if progress != nil { observer?.finishedReading() } }
         var summary: RawLogSummary
         do {
-            summary = try RawLogPipeline.run(exposures: exposureLog, events: eventLog, settings: settings)
+            summary = try RawLogPipeline.run(exposures: exposureLogs, events: eventLogs, settings: settings)
         } catch let error as AnalysisError {
             throw AnalysisRequestError.data(error.message)
         }
         summary.multiVariantUnits += storedMultiVariant
+        for warning in summary.warnings { observer?.note("warning: \(warning)") }
         observer?.note(
             "exposures: \(summary.exposureRows) rows, \(summary.exposedUnits) units, \(summary.repeatExposures) repeat exposures, "
                 + "\(summary.multiVariantUnits) units in several variants (excluded); events: \(summary.eventRows) rows, "

@@ -37,10 +37,10 @@ extension AnalysisRequest {
     }
 
     /// The SRM weights: the request's own, else the configured experiment's, else `nil` (equal).
-    var effectiveWeights: [String: Double]? {
+    var effectiveWeights: [ByteKey: Double]? {
         if let weights = settings.weights { return weights }
         guard let definition = configured else { return nil }
-        return Dictionary(definition.variants.map { ($0.name, $0.weight) }, uniquingKeysWith: { first, _ in first })
+        return Dictionary(definition.variants.map { (ByteKey($0.name), $0.weight) }, uniquingKeysWith: { first, _ in first })
     }
 }
 
@@ -64,6 +64,15 @@ extension AnalysisRequest {
             rawLogs = false
         }
         try validateMetrics(rawLogs: rawLogs)
+        if allowMissingEvents, !rawLogs {
+            throw AnalysisRequestError.conflict("{allowMissingEvents} applies to raw event logs ({events})")
+        }
+        guard settings.test.alpha > 0, settings.test.alpha < 1 else {
+            throw AnalysisRequestError.invalid(.alpha, "\(settings.test.alpha)", "must lie in (0, 1)")
+        }
+        guard settings.srmThreshold > 0, settings.srmThreshold < 1 else {
+            throw AnalysisRequestError.invalid(.srmThreshold, "\(settings.srmThreshold)", "must lie in (0, 1)")
+        }
         if rawLogs {
             guard windowSeconds > 0 else { throw AnalysisRequestError.invalid(.window, "\(windowSeconds)s", "expected a positive duration such as 14d, 36h or 90m") }
             if !(covariates.isEmpty && caps.isEmpty && bootstrap == nil) {
@@ -111,7 +120,7 @@ extension AnalysisRequest {
             if rawLogMetrics {
                 guard MetricDefinition(argument: metric) != nil else {
                     throw AnalysisRequestError.invalid(
-                        .metric, metric, "expected EVENT, EVENT:conversion, EVENT:sum, EVENT:count or EVENT:retention:DAY")
+                        .metric, metric, "expected EVENT, EVENT:conversion, EVENT:sum, EVENT:count or EVENT:retention:DAY (DAY 0 to \(MetricDefinition.maximumRetentionDay))")
                 }
             } else {
                 guard MetricColumn(argument: metric) != nil else {
@@ -213,6 +222,7 @@ extension AnalysisRequest {
             },
             windowSeconds: windowSeconds, preExposureCovariates: preExposureCovariates)
         settings.segmentColumn = segmentColumn
+        settings.allowMissingEvents = allowMissingEvents
         settings.ratios = try ratios.map { ratio in
             guard let parsed = RawLogSettings.Ratio(argument: ratio) else {
                 throw AnalysisRequestError.invalid(.ratio, ratio, "expected NAME=NUMERATOR/DENOMINATOR with metrics such as purchase:sum/session:count")

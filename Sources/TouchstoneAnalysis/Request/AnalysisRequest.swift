@@ -62,6 +62,8 @@ public struct AnalysisRequest: Sendable {
     public var windowSeconds: Int64 = 14 * 86_400
     /// Raw logs: each metric's pre-period as its CUPED covariate.
     public var preExposureCovariates = false
+    /// Raw logs: accept a metric whose event never occurs (a warning instead of an error).
+    public var allowMissingEvents = false
     /// Raw logs: worker threads (default: all cores).
     public var threads: Int?
     public var bootstrap: BootstrapOptions?

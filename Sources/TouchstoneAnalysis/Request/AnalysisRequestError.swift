@@ -4,7 +4,7 @@ public enum AnalysisOption: Sendable, Hashable, CaseIterable {
     case source, summary, units, exposures, events, store, powerSums, pushDown
     case experiment, config, control, variantColumn
     case metric, ratio, covariate, cap, skipMissing, segmentColumn
-    case window, preExposureCovariates, threads
+    case window, preExposureCovariates, allowMissingEvents, threads
     case alpha, alternative, correction, weights, srmThreshold
     case method, prior, tuning, looks, look, informationFractions
     case factorialMetric, robust, bootstrap, seed, quantile

@@ -50,7 +50,8 @@ extension CSVReader {
         in range: Range<Int>, firstLine: Int, keys: JSONKeyTable, _ body: (borrowing CSVRow) throws -> Void
     ) throws {
         let snapshot = keys.snapshot()
-        var record = JSONRecordScanner(keys: snapshot.keys, requested: snapshot.requested, learns: false)
+        var record = JSONRecordScanner(
+            keys: snapshot.keys, requested: snapshot.requested, learns: false, required: snapshot.required)
         let buffer = storage.buffer
         var offset = range.lowerBound
         var line = firstLine

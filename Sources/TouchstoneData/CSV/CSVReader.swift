@@ -12,7 +12,7 @@ import Glibc
 /// **JSON Lines** (`.jsonl`, `.ndjson`, or any input whose first non-blank byte after an optional
 /// byte-order mark is `{`): one flat JSON object per line, blank lines skipped, CRLF accepted.
 /// The columns are the keys, in order of first appearance over the first 1,000 non-blank lines
-/// (``header``); ``columnIndex(_:)`` also accepts a key those lines lack, since event logs often
+/// (``header``); ``sparseColumnIndex(_:)`` also accepts a key those lines lack, since event logs often
 /// carry a key only on some lines. A value that is a string, a number (its text as written) or
 /// `true`/`false` is the field; `null`, `""` and a key missing from the line are empty fields;
 /// an object or array under a requested key is an error, other keys are skipped. Errors name
@@ -97,8 +97,9 @@ public struct CSVReader: Sendable {
         if header.count == 1, header[0].isEmpty {
             throw DataError(file: name, line: 1, message: "the header line is empty")
         }
-        var seen: Set<String> = []
-        for (index, field) in header.enumerated() where !seen.insert(field).inserted {
+        // Bytes, not `String` equality: names differing only in Unicode normalisation are two columns.
+        var seen: Set<[UInt8]> = []
+        for (index, field) in header.enumerated() where !seen.insert(Array(field.utf8)).inserted {
             throw DataError(file: name, line: 1, column: index + 1, message: "duplicate column name '\(field)'")
         }
         columns = header
@@ -129,28 +130,57 @@ public struct CSVReader: Sendable {
         return max(1, Int(Double(buffer.count - bodyStart) / (Double(index - bodyStart) / Double(newlines))))
     }
 
-    /// The index of the column called `column`, or an error naming the file and the columns found.
+    /// The index of the required column called `column`, or an error naming the file and the
+    /// columns found.
     ///
-    /// For JSON Lines every key is a column: a key absent from the header sample is registered as
-    /// a new column (shared by all copies of this reader) whose field is empty on the lines that
-    /// lack it. Ask for all columns before scanning starts.
+    /// Delimited text: the column is in the header line. JSON Lines: the key is required as the
+    /// column is in CSV: it must occur in the header sample (the first 1,000 non-blank lines;
+    /// otherwise the error lists the keys found, so a log that says `"type"` for `"event"` is
+    /// rejected), and every line must carry it (`null` is an empty field; a line without the key
+    /// is a located error). Ask for all columns before scanning starts. Names are compared as
+    /// bytes, never after Unicode normalisation.
     public func columnIndex(_ column: String) throws -> Int {
-        if let keys, let index = keys.index(of: column, registering: true) { return index }
-        guard let index = columns.firstIndex(of: column) else {
+        if let keys {
+            guard let index = keys.index(of: column, registering: false, required: true) else {
+                let known = keys.allNames.prefix(20).map { "'\($0)'" }.joined(separator: ", ")
+                throw DataError(
+                    file: name, line: 1,
+                    message: "missing key '\(column)' (the first lines have \(known.isEmpty ? "no keys" : known))")
+            }
+            return index
+        }
+        guard let index = columns.firstIndex(where: { $0.utf8.elementsEqual(column.utf8) }) else {
             let known = header.map { "'\($0)'" }.joined(separator: ", ")
             throw DataError(file: name, line: 1, message: "missing column '\(column)' (the header has \(known))")
         }
         return index
     }
 
+    /// The index of a column that must exist (in the header, or the JSON Lines header sample) but
+    /// that a JSON Lines line may omit, reading as an empty field there (as `null` does): for
+    /// cells that may be empty anyway, such as metric values read with `--skip-missing`.
+    public func columnIndex(_ column: String, onEveryLine: Bool) throws -> Int {
+        if !onEveryLine, keys != nil, let index = optionalColumnIndex(column) { return index }
+        return try columnIndex(column)
+    }
+
+    /// The index of a column that JSON Lines may carry on some lines only (`value` on the
+    /// purchases of an event log): a key absent from the header sample is registered as a new
+    /// column (shared by all copies of this reader) whose field is empty on the lines that lack
+    /// it. Delimited text: as ``columnIndex(_:)``.
+    public func sparseColumnIndex(_ column: String) throws -> Int {
+        if let keys, let index = keys.index(of: column, registering: true) { return index }
+        return try columnIndex(column)
+    }
+
     /// The index of an optional column, or `nil` when the input does not have it.
     ///
     /// Delimited text: the column is in the header line. JSON Lines: the key occurs in the
-    /// header sample (the first 1,000 non-blank lines) or was registered by ``columnIndex(_:)``;
+    /// header sample (the first 1,000 non-blank lines) or was registered by ``sparseColumnIndex(_:)``;
     /// a key that first appears later is taken as absent, so put optional keys on early lines.
     public func optionalColumnIndex(_ column: String) -> Int? {
         if let keys { return keys.index(of: column, registering: false) }
-        return columns.firstIndex(of: column)
+        return columns.firstIndex(where: { $0.utf8.elementsEqual(column.utf8) })
     }
 
     /// Calls `body` once per data row, in file order. Blank lines are skipped.

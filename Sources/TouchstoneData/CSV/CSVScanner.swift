@@ -9,7 +9,12 @@ struct CSVScanner: @unchecked Sendable {
         fields.reserveCapacity(16)
     }
 
-    private mutating func append(_ field: CSVField) {
+    private mutating func append(_ field: CSVField, line: Int, name: String) throws {
+        guard fieldCount < InputLimits.maximumColumns else {
+            throw DataError(
+                file: name, line: line, column: fieldCount + 1,
+                message: "more than \(InputLimits.maximumColumns) fields on one record (the limit of columns)")
+        }
         if fieldCount < fields.count {
             fields[fieldCount] = field
         } else {
@@ -34,6 +39,9 @@ struct CSVScanner: @unchecked Sendable {
                 index = start
                 var closed = false
                 while index < buffer.count {
+                    guard index - start <= InputLimits.maximumFieldBytes else {
+                        throw Self.tooLong(name: name, line: startLine, column: fieldCount + 1)
+                    }
                     let byte = buffer[index]
                     if byte == quote {
                         if index + 1 < buffer.count, buffer[index + 1] == quote {
@@ -51,7 +59,7 @@ struct CSVScanner: @unchecked Sendable {
                         file: name, line: startLine, column: fieldCount + 1,
                         message: "unterminated quoted field")
                 }
-                append(CSVField(start: start, end: index, kind: .quoted))
+                try append(CSVField(start: start, end: index, kind: .quoted), line: startLine, name: name)
                 index += 1
                 guard index < buffer.count else { return (index, currentLine) }
                 let byte = buffer[index]
@@ -71,6 +79,9 @@ struct CSVScanner: @unchecked Sendable {
             while index < buffer.count {
                 let byte = buffer[index]
                 if byte == delimiter || byte == newline { break }
+                guard index - start < InputLimits.maximumFieldBytes else {
+                    throw Self.tooLong(name: name, line: currentLine, column: fieldCount + 1)
+                }
                 if byte == quote {
                     throw DataError(
                         file: name, line: currentLine, column: fieldCount + 1,
@@ -81,11 +92,17 @@ struct CSVScanner: @unchecked Sendable {
             var end = index
             if index < buffer.count, buffer[index] == newline, end > start, buffer[end - 1] == cr { end -= 1 }
             if index == buffer.count, end > start, buffer[end - 1] == cr { end -= 1 }
-            append(CSVField(start: start, end: end, kind: .plain))
+            try append(CSVField(start: start, end: end, kind: .plain), line: currentLine, name: name)
             if index == buffer.count { return (index, currentLine) }
             if buffer[index] == newline { return (index + 1, currentLine + 1) }
             index += 1
         }
+    }
+
+    private static func tooLong(name: String, line: Int, column: Int) -> DataError {
+        DataError(
+            file: name, line: line, column: column,
+            message: "a field longer than \(InputLimits.maximumFieldBytes) bytes (the limit of a field)")
     }
 
     /// The text of field `index`, or `nil` when it is not valid UTF-8.

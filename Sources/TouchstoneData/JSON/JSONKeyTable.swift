@@ -13,12 +13,15 @@ final class JSONKeyTable: @unchecked Sendable {
     private let lock = NSLock()
     private var names: [String]
     private var requested: [Bool]
+    /// Columns every line must carry (the required columns of ``CSVReader/columnIndex(_:)``).
+    private var required: [Bool]
     /// How many keys came from the sample (the rest were registered by ``index(of:registering:)``).
     let sampled: Int
 
     init(names: [String]) {
         self.names = names
         requested = Array(repeating: false, count: names.count)
+        required = Array(repeating: false, count: names.count)
         sampled = names.count
     }
 
@@ -37,25 +40,29 @@ final class JSONKeyTable: @unchecked Sendable {
     }
 
     /// The column of key `name`, marked as requested so that a nested value under it is an
-    /// error rather than skipped; an unknown key becomes a new column when `registering`,
-    /// and is `nil` otherwise.
-    func index(of name: String, registering: Bool) -> Int? {
+    /// error rather than skipped (and as required on every line when `required`); an unknown
+    /// key becomes a new column when `registering`, and is `nil` otherwise.
+    ///
+    /// Keys are compared as bytes: `café` precomposed and decomposed are two keys.
+    func index(of name: String, registering: Bool, required isRequired: Bool = false) -> Int? {
         lock.lock()
         defer { lock.unlock() }
-        if let index = names.firstIndex(of: name) {
+        if let index = names.firstIndex(where: { $0.utf8.elementsEqual(name.utf8) }) {
             requested[index] = true
+            if isRequired { required[index] = true }
             return index
         }
         guard registering else { return nil }
         names.append(name)
         requested.append(true)
+        required.append(isRequired)
         return names.count - 1
     }
 
-    /// The keys as bytes and which of them were requested, fixed for one scan.
-    func snapshot() -> (keys: [[UInt8]], requested: [Bool]) {
+    /// The keys as bytes, which of them were requested and which are required, fixed for one scan.
+    func snapshot() -> (keys: [[UInt8]], requested: [Bool], required: [Bool]) {
         lock.lock()
         defer { lock.unlock() }
-        return (names.map { Array($0.utf8) }, requested)
+        return (names.map { Array($0.utf8) }, requested, required)
     }
 }

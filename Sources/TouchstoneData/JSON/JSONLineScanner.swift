@@ -54,6 +54,9 @@ struct JSONLineScanner {
         let start = index
         var hasEscape = false
         while index < end {
+            guard index - start <= InputLimits.maximumFieldBytes else {
+                throw error("a string longer than \(InputLimits.maximumFieldBytes) bytes (the limit of a field)", at: start - 1)
+            }
             let byte = buffer[index]
             if byte == UInt8(ascii: "\"") {
                 let range = start..<index
@@ -91,6 +94,9 @@ struct JSONLineScanner {
         } catch .invalidEscape(let offset, let escape) {
             index = offset
             throw error("invalid escape '\\\(Character(Unicode.Scalar(escape)))'")
+        } catch .loneSurrogate(let offset) {
+            index = offset
+            throw error("a \\u escape of a lone surrogate (\\uD800-\\uDFFF without its pair) is not a character")
         }
     }
 
@@ -100,17 +106,20 @@ struct JSONLineScanner {
         case invalidUnicode(offset: Int)
         /// A backslash followed by `escape`, which is not one of `"\/bfnrtu`.
         case invalidEscape(offset: Int, escape: UInt8)
+        /// `\uD800`-`\uDFFF` not forming a high-low pair; `offset` is the backslash.
+        case loneSurrogate(offset: Int)
     }
 
     /// Replaces `output` with the decoded string content `range` (RFC 8259 §7, `\u` surrogate
-    /// pairs included). A lone surrogate becomes U+FFFD; the result is `false` then, so callers
-    /// that must not merge distinct names (``CSVRow/text(_:column:)``) can reject it.
+    /// pairs included). A lone surrogate is an error, never U+FFFD: repairing it would merge two
+    /// distinct names (two unit ids differing only in their unpaired surrogate). The result is
+    /// always `true` (kept for callers that test it).
     @discardableResult
     static func decode(
         _ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into output: inout [UInt8]
     ) throws(EscapeProblem) -> Bool {
         output.removeAll(keepingCapacity: true)
-        var exact = true
+        let exact = true
         var position = range.lowerBound
         func hex4(_ at: Int) -> UInt32? {
             guard at + 4 <= range.upperBound else { return nil }
@@ -145,6 +154,7 @@ struct JSONLineScanner {
             case UInt8(ascii: "r"): output.append(0x0D)
             case UInt8(ascii: "t"): output.append(0x09)
             case UInt8(ascii: "u"):
+                let escapeStart = position - 2
                 guard var scalar = hex4(position) else { throw .invalidUnicode(offset: position) }
                 position += 4
                 if (0xD800..<0xDC00).contains(scalar), position + 6 <= range.upperBound,
@@ -153,13 +163,7 @@ struct JSONLineScanner {
                     scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                     position += 6
                 }
-                let character: Unicode.Scalar
-                if let valid = Unicode.Scalar(scalar) {
-                    character = valid
-                } else {
-                    character = "\u{FFFD}"
-                    exact = false
-                }
+                guard let character = Unicode.Scalar(scalar) else { throw .loneSurrogate(offset: escapeStart) }
                 output.append(contentsOf: String(character).utf8)
             default:
                 throw .invalidEscape(offset: position - 1, escape: escape)

@@ -29,9 +29,13 @@ struct JSONRecordScanner {
     /// Decoded keys, and escaped values decoded once to check their escapes.
     private var scratch: [UInt8] = []
 
-    init(keys: [[UInt8]], requested: [Bool], learns: Bool) {
+    /// Columns every line must carry: a line without one is an error naming the key.
+    private let required: [Int]
+
+    init(keys: [[UInt8]], requested: [Bool], learns: Bool, required: [Bool] = []) {
         self.keys = keys
         self.requested = requested
+        self.required = required.indices.filter { required[$0] }
         self.learns = learns
         fields = Array(repeating: CSVField(start: 0, end: 0, kind: .missing), count: keys.count)
     }
@@ -53,6 +57,9 @@ struct JSONRecordScanner {
         } else {
             var position = 0
             while true {
+                guard position < InputLimits.maximumColumns else {
+                    throw scanner.error("more than \(InputLimits.maximumColumns) keys on one line (the limit of columns)")
+                }
                 scanner.skipSpaces()
                 try member(&scanner, position: position)
                 position += 1
@@ -71,6 +78,11 @@ struct JSONRecordScanner {
         }
         scanner.skipSpaces()
         guard scanner.index == end else { throw scanner.error("unexpected text after the object") }
+        for column in required where fields[column].kind == .missing {
+            throw DataError(
+                file: name, line: line, column: 1,
+                message: "missing key '\(String(decoding: keys[column], as: UTF8.self))' (required on every line, as its column is in CSV)")
+        }
         return true
     }
 
@@ -89,6 +101,9 @@ struct JSONRecordScanner {
         if column == nil {
             let key = keyEscaped ? scratch : Array(buffer[keyRange])
             if learns {
+                guard keys.count < InputLimits.maximumColumns else {
+                    throw scanner.error("more than \(InputLimits.maximumColumns) distinct keys (the limit of columns)", at: keyStart)
+                }
                 guard String(validating: key, as: UTF8.self) != nil else {
                     throw scanner.error("the key is not valid UTF-8 text", at: keyStart)
                 }

@@ -56,7 +56,7 @@ public enum SufficientStatisticsFormat {
                 throw row.error(columns[1], "'\(row.string(columns[1]))' is not a metric (EVENT, EVENT:sum, EVENT:count, EVENT:retention:N, or NAME=NUMERATOR/DENOMINATOR)")
             }
             var sums = PowerSums(
-                variant: row.string(columns[0]), metric: row.string(columns[1]), units: units,
+                variant: try row.text(columns[0], column: "variant"), metric: row.string(columns[1]), units: units,
                 sum: try Self.number(row, columns[3]), sumOfSquares: try Self.number(row, columns[4]))
             // Empty covariate cells: this metric has none (next to ratio rows, which always do).
             if hasCovariate, !covariate.allSatisfy({ row.isEmpty($0) }) {
@@ -64,6 +64,17 @@ public enum SufficientStatisticsFormat {
             }
             // Validated text: two malformed values must not both become U+FFFD, one segment.
             if let segment { sums.segment = try row.text(segment, column: segmentColumn) }
+            if let (field, message) = sums.inconsistency() {
+                let column: Int = switch field {
+                case .units: columns[2]
+                case .sum: columns[3]
+                case .sumOfSquares: columns[4]
+                case .covariateSum: covariate.first ?? columns[3]
+                case .covariateSumOfSquares: covariate.dropFirst().first ?? columns[4]
+                case .crossProducts: covariate.last ?? columns[4]
+                }
+                throw row.error(column, message)
+            }
             result.append(sums)
         }
         guard !result.isEmpty else { throw DataError(file: reader.name, message: "no rows") }
@@ -115,6 +126,17 @@ public enum SufficientStatisticsFormat {
             }
             if arm["covariateSum"] != nil {
                 sums.covariate = .init(sum: try number("covariateSum"), sumOfSquares: try number("covariateSumOfSquares"), crossProducts: try number("crossProducts"))
+            }
+            if let (field, message) = sums.inconsistency() {
+                let key = switch field {
+                case .units: "units"
+                case .sum: "sum"
+                case .sumOfSquares: "sumOfSquares"
+                case .covariateSum: "covariateSum"
+                case .covariateSumOfSquares: "covariateSumOfSquares"
+                case .crossProducts: "crossProducts"
+                }
+                throw DataError(file: name, message: "arms[\(index)].\(key): \(message)")
             }
             return sums
         }

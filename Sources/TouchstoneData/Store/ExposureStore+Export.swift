@@ -24,7 +24,9 @@ extension ExposureStore {
             bytes.append(UInt8(ascii: ","))
             field(variant)
             // Floor division: a pre-1970 time with a fraction rounds down, like the seconds it lies in.
-            let seconds = firstAt >= 0 ? firstAt / 1_000_000 : (firstAt - 999_999) / 1_000_000
+            // (No subtraction before dividing: a stored Int64.min must not overflow; the reader then
+            // rejects a time outside years 0001-9999 at its row.)
+            let seconds = firstAt / 1_000_000 - (firstAt % 1_000_000 < 0 ? 1 : 0)
             bytes.append(contentsOf: ",\(seconds)\n".utf8)
         }
         return try CSVReader(bytes: bytes, name: "\(path) (experiment \(experiment))")

@@ -5,13 +5,13 @@ public struct ArmTable: Sendable, Hashable {
     public struct Metric: Sendable, Hashable {
         public var name: String
         public var kind: MetricKind
-        /// Statistics per variant, keyed by variant name. For a ratio metric the metric is the
-        /// numerator and the covariate the denominator.
-        public var arms: [String: SufficientStatistics]
+        /// Statistics per variant, keyed by variant name as bytes (``ByteKey``). For a ratio
+        /// metric the metric is the numerator and the covariate the denominator.
+        public var arms: [ByteKey: SufficientStatistics]
         /// The pre-period covariate the statistics carry for CUPED, if any.
         public var covariate: String?
 
-        public init(name: String, kind: MetricKind, arms: [String: SufficientStatistics], covariate: String? = nil) {
+        public init(name: String, kind: MetricKind, arms: [ByteKey: SufficientStatistics], covariate: String? = nil) {
             self.name = name
             self.kind = kind
             self.arms = arms
@@ -22,10 +22,10 @@ public struct ArmTable: Sendable, Hashable {
     /// Variant names in the order they first appear in the input.
     public var variants: [String]
     public var metrics: [Metric]
-    /// Units per variant (the SRM counts).
-    public var units: [String: Int]
+    /// Units per variant (the SRM counts), keyed by variant name as bytes.
+    public var units: [ByteKey: Int]
 
-    public init(variants: [String], metrics: [Metric], units: [String: Int]) {
+    public init(variants: [String], metrics: [Metric], units: [ByteKey: Int]) {
         self.variants = variants
         self.metrics = metrics
         self.units = units

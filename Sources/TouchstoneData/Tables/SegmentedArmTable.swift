@@ -48,8 +48,10 @@ extension ArmTable {
     /// exact x / n.
     public static func merged(_ tables: [ArmTable]) -> ArmTable {
         guard var result = tables.first else { return ArmTable(variants: [], metrics: [], units: [:]) }
+        // A set beside the list: a linear `contains` per variant would make many arms quadratic.
+        var known = Set(result.variants.map { ByteKey($0) })
         for table in tables.dropFirst() {
-            for variant in table.variants where !result.variants.contains(variant) { result.variants.append(variant) }
+            for variant in table.variants where known.insert(ByteKey(variant)).inserted { result.variants.append(variant) }
             for (variant, units) in table.units { result.units[variant, default: 0] += units }
             for (index, metric) in table.metrics.enumerated() where index < result.metrics.count {
                 for (variant, statistics) in metric.arms {

@@ -24,8 +24,8 @@ public enum SummaryTableReader {
         let hasCovariate = covariateIndices.allSatisfy { $0 != nil }
 
         var variants: [String] = []
-        var arms: [String: SufficientStatistics] = [:]
-        var units: [String: Int] = [:]
+        var arms: [ByteKey: SufficientStatistics] = [:]
+        var units: [ByteKey: Int] = [:]
         try reader.forEachRow { row in
             let variant = try row.text(variantIndex, column: "variant")
             guard !variant.isEmpty else { throw row.error(variantIndex, "empty variant name") }
@@ -47,9 +47,15 @@ public enum SummaryTableReader {
                 if hasCovariate, case let (a?, b?, c?) = (covariateIndices[0], covariateIndices[1], covariateIndices[2]) {
                     let covariateStdDev = try row.double(b, column: "covariate_stddev")
                     guard covariateStdDev >= 0 else { throw row.error(b, "negative standard deviation \(covariateStdDev)") }
+                    let covariance = try row.double(c, column: "covariance")
+                    // A correlation lies in [−1, 1]: |cov| ≤ sd_x·sd_y, up to a relative 1e-4 for values printed to a few digits.
+                    guard abs(covariance) <= stdDev * covariateStdDev * (1 + 1e-4) + 1e-12 else {
+                        throw row.error(
+                            c, "covariance \(covariance) exceeds stddev × covariate_stddev = \(stdDev * covariateStdDev): a correlation outside [−1, 1]")
+                    }
                     statistics = SufficientStatistics(
                         count: n, mean: mean, stdDev: stdDev, covariateMean: try row.double(a, column: "covariate_mean"),
-                        covariateStdDev: covariateStdDev, covariance: try row.double(c, column: "covariance"))
+                        covariateStdDev: covariateStdDev, covariance: covariance)
                 } else {
                     statistics = SufficientStatistics(count: n, mean: mean, stdDev: stdDev)
                 }

@@ -48,7 +48,7 @@ public enum UnitTableReader {
         var exact: [Bool] = []
         var variantOrder: [String] = []
         var segmentOrder: [String] = []
-        var cellKeys: [(segment: String, variant: String)] = []
+        var cellKeys: [(segment: ByteKey, variant: ByteKey)] = []
         var units: [Int] = []
         /// [metric][cell]
         var statistics: [[SufficientStatistics]] = []
@@ -58,10 +58,11 @@ public enum UnitTableReader {
         var present: [[Int]] = []
 
         func table(segment: String?) -> ArmTable {
-            let cells = cellKeys.indices.filter { segment == nil || cellKeys[$0].segment == segment }
-            let variants = variantOrder.filter { variant in cells.contains { cellKeys[$0].variant == variant } }
+            let cells = cellKeys.indices.filter { segment == nil || cellKeys[$0].segment == ByteKey(segment ?? "") }
+            let inCells = Set(cells.map { cellKeys[$0].variant })
+            let variants = variantOrder.filter { inCells.contains(ByteKey($0)) }
             let metrics = names.indices.map { metric in
-                var arms: [String: SufficientStatistics] = [:]
+                var arms: [ByteKey: SufficientStatistics] = [:]
                 for cell in cells {
                     arms[cellKeys[cell].variant, default: SufficientStatistics()].merge(
                         exact[metric]
@@ -70,7 +71,7 @@ public enum UnitTableReader {
                 }
                 return ArmTable.Metric(name: names[metric], kind: kinds[metric], arms: arms, covariate: covariates[metric])
             }
-            var unitCounts: [String: Int] = [:]
+            var unitCounts: [ByteKey: Int] = [:]
             for cell in cells { unitCounts[cellKeys[cell].variant, default: 0] += units[cell] }
             return ArmTable(variants: variants, metrics: metrics, units: unitCounts)
         }
@@ -84,15 +85,17 @@ public enum UnitTableReader {
             throw DataError(file: reader.name, message: "no metric requested (use --metric COLUMN)")
         }
         let variantIndex = try reader.columnIndex(variantColumn)
-        let segmentIndex = try segmentColumn.map { try reader.columnIndex($0) }
+        let segmentIndex = try segmentColumn.map { try reader.columnIndex($0, onEveryLine: false) }
         // Ratio metrics ride along as extra slots: numerator as the value, denominator as the covariate.
         let metrics = requested + ratios.map { MetricColumn(column: $0.numerator, kind: .ratio) }
-        let metricIndices = try metrics.map { try reader.columnIndex($0.column) }
+        let metricIndices = try metrics.map { try reader.columnIndex($0.column, onEveryLine: false) }
         let covariateNames: [String?] = requested.map { covariates[$0.column] } + ratios.map(\.denominator)
-        let covariateIndices = try covariateNames.map { name in try name.map { try reader.columnIndex($0) } }
+        let covariateIndices = try covariateNames.map { name in try name.map { try reader.columnIndex($0, onEveryLine: false) } }
         let capValues: [Double?] = requested.map { caps[$0.column] } + ratios.map { _ in nil }
         var cells = Cells()
-        var slot: [String: [String: Int]] = [:]
+        // Bytes, not `String` equality: `café` precomposed and decomposed are two arms.
+        var slot: [ByteKey: [ByteKey: Int]] = [:]
+        var knownVariants: Set<ByteKey> = [], knownSegments: Set<ByteKey> = []
         cells.statistics = Array(repeating: [], count: metrics.count)
         cells.ones = Array(repeating: [], count: metrics.count)
         cells.present = Array(repeating: [], count: metrics.count)
@@ -102,22 +105,23 @@ public enum UnitTableReader {
             if row.isEmpty(variantIndex) {
                 throw row.error(variantIndex, "empty variant in column '\(variantColumn)'")
             }
-            let variant = try row.text(variantIndex, column: variantColumn)
-            let segment = try segmentIndex.map { index in
+            let variantText = try row.text(variantIndex, column: variantColumn)
+            let segmentText = try segmentIndex.map { index in
                 row.isEmpty(index) ? "" : try row.text(index, column: segmentColumn)
             } ?? ""
+            let variant = ByteKey(variantText), segment = ByteKey(segmentText)
             let arm: Int
             if let known = slot[segment]?[variant] {
                 arm = known
             } else {
                 arm = cells.cellKeys.count
                 slot[segment, default: [:]][variant] = arm
-                if !cells.variantOrder.contains(variant) { cells.variantOrder.append(variant) }
-                if !cells.segmentOrder.contains(segment) {
+                if knownVariants.insert(variant).inserted { cells.variantOrder.append(variantText) }
+                if knownSegments.insert(segment).inserted {
                     guard cells.segmentOrder.count < SegmentedArmTable.maximumSegments else {
                         throw row.error(segmentIndex ?? 0, "more than \(SegmentedArmTable.maximumSegments) distinct values in column '\(segmentColumn ?? "")': segments are for attributes with few values")
                     }
-                    cells.segmentOrder.append(segment)
+                    cells.segmentOrder.append(segmentText)
                 }
                 cells.cellKeys.append((segment, variant))
                 cells.units.append(0)
@@ -187,7 +191,7 @@ extension UnitTableReader {
     /// Every value of the given numeric columns, in one pass (e.g. for percentile caps); empty
     /// cells are skipped.
     public static func columnValues(_ reader: CSVReader, columns: [String]) throws -> [String: [Double]] {
-        let indexes = try columns.map { try reader.columnIndex($0) }
+        let indexes = try columns.map { try reader.columnIndex($0, onEveryLine: false) }
         var values = Array(repeating: [Double](), count: columns.count)
         try reader.forEachRow { row in
             for (slot, index) in indexes.enumerated() where !row.isEmpty(index) {
@@ -203,13 +207,13 @@ extension UnitTableReader {
     /// - Returns: column → variant → values.
     public static func armValues(
         _ reader: CSVReader, variantColumn: String, columns: [String], caps: [String: Double] = [:]
-    ) throws -> [String: [String: [Double]]] {
+    ) throws -> [String: [ByteKey: [Double]]] {
         let variantIndex = try reader.columnIndex(variantColumn)
-        let indexes = try columns.map { try reader.columnIndex($0) }
+        let indexes = try columns.map { try reader.columnIndex($0, onEveryLine: false) }
         let limits = columns.map { caps[$0] }
-        var values = Array(repeating: [String: [Double]](), count: columns.count)
+        var values = Array(repeating: [ByteKey: [Double]](), count: columns.count)
         try reader.forEachRow { row in
-            let variant = try row.text(variantIndex, column: variantColumn)
+            let variant = ByteKey(try row.text(variantIndex, column: variantColumn))
             for (slot, index) in indexes.enumerated() where !row.isEmpty(index) {
                 var value = try cellValue(row, index, name: columns[slot])
                 if let cap = limits[slot], value > cap { value = cap }

@@ -6,7 +6,8 @@ import Foundation
 public struct UnitAttributes: Sendable {
     /// Unit ids in file order (first occurrence).
     public var order: [String]
-    public var byUnit: [String: [String: String]]
+    /// Attributes per unit id, the ids compared as bytes (never merged by Unicode normalisation).
+    public var byUnit: [ByteKey: [String: String]]
 
     public static func read(path: String) throws -> UnitAttributes {
         guard let data = FileManager.default.contents(atPath: path) else {

@@ -30,8 +30,16 @@ struct ConfigNode {
             throw ExperimentError(file: file, keyPath: "", message: "cannot parse: \(Self.describe(error))")
         }
         guard let root else { throw ExperimentError(file: file, keyPath: "", message: "the config is empty") }
-        return try ConfigNode(root, file: file, path: "")
+        var budget = maximumNodes
+        return try ConfigNode(root, file: file, path: "", budget: &budget)
     }
+
+    /// The most values (scalars, lists and mappings) a config may hold once YAML aliases are
+    /// expanded. libyaml resolves an alias by sharing the anchored node, so a 1 KB "billion
+    /// laughs" document composes cheaply but would expand to 10⁹ values here; counting while
+    /// converting refuses it after this many, in bounded time and memory. Real configs hold a
+    /// few hundred values.
+    static let maximumNodes = 100_000
 
     private static func describe(_ error: YamlError) -> String {
         switch error {
@@ -50,8 +58,14 @@ struct ConfigNode {
         self.column = column
     }
 
-    private init(_ node: Node, file: String, path: String) throws {
+    private init(_ node: Node, file: String, path: String, budget: inout Int) throws {
         let mark = node.mark
+        budget -= 1
+        guard budget >= 0 else {
+            throw ExperimentError(
+                file: file, keyPath: path, line: mark?.line, column: mark?.column,
+                message: "the config holds more than \(Self.maximumNodes) values once YAML aliases are expanded: refused (an alias bomb?)")
+        }
         switch node {
         case .scalar(let scalar):
             let quoted = scalar.style == .singleQuoted || scalar.style == .doubleQuoted
@@ -71,7 +85,7 @@ struct ConfigNode {
         case .sequence(let sequence):
             var items: [ConfigNode] = []
             for (index, item) in sequence.enumerated() {
-                items.append(try ConfigNode(item, file: file, path: "\(path)[\(index)]"))
+                items.append(try ConfigNode(item, file: file, path: "\(path)[\(index)]", budget: &budget))
             }
             self.init(kind: .list(items), line: mark?.line, column: mark?.column)
         case .mapping(let mapping):
@@ -89,7 +103,7 @@ struct ConfigNode {
                         file: file, keyPath: childPath, line: key.mark?.line, column: key.mark?.column,
                         message: "duplicate key '\(name)'")
                 }
-                pairs.append((name, try ConfigNode(value, file: file, path: childPath)))
+                pairs.append((name, try ConfigNode(value, file: file, path: childPath, budget: &budget)))
             }
             self.init(kind: .map(pairs), line: mark?.line, column: mark?.column)
         case .alias:

@@ -192,7 +192,7 @@ public struct ExperimentConfig: Sendable {
                 let itemPath = "\(path).variants[\(index)]"
                 if case .scalar = item.kind {
                     let name = try reader.nonEmptyString(item, itemPath)
-                    if variants.contains(where: { $0.name == name }) {
+                    if variants.contains(where: { $0.name.utf8.elementsEqual(name.utf8) }) {
                         throw reader.error(item, itemPath, "duplicate variant name '\(name)'")
                     }
                     variants.append(Variant(name: name, weight: 1))
@@ -204,9 +204,14 @@ public struct ExperimentConfig: Sendable {
                 var weight = 1.0
                 if let weightNode = itemFields["weight"] {
                     weight = try reader.number(weightNode, "\(itemPath).weight")
-                    guard weight >= 0 else { throw reader.error(weightNode, "\(itemPath).weight", "weights must not be negative") }
+                    guard weight > 0 else { throw reader.error(weightNode, "\(itemPath).weight", "weights must be positive (remove a variant that should get no units)") }
+                    guard Self.weightRange.contains(weight) else {
+                        throw reader.error(
+                            weightNode, "\(itemPath).weight",
+                            "weight \(weight) is outside [\(Self.weightRange.lowerBound), \(Self.weightRange.upperBound)]: weights are relative shares such as 1, 50 or 0.25")
+                    }
                 }
-                if variants.contains(where: { $0.name == name }) {
+                if variants.contains(where: { $0.name.utf8.elementsEqual(name.utf8) }) {
                     throw reader.error(nameNode, "\(itemPath).name", "duplicate variant name '\(name)'")
                 }
                 variants.append(Variant(name: name, weight: weight))
@@ -232,8 +237,24 @@ public struct ExperimentConfig: Sendable {
         guard variants.reduce(0, { $0 + $1.weight }) > 0 else {
             throw reader.error(fields["variants"], variantsPath, "the variant weights sum to zero")
         }
+        if let smallest = variants.map(\.weight).min(), let largest = variants.map(\.weight).max(),
+            largest / smallest > Self.maximumWeightRatio {
+            let at = variants.firstIndex { $0.weight == smallest } ?? 0
+            throw reader.error(
+                fields["variants"], "\(variantsPath)[\(at)].weight",
+                "the largest weight is \(largest / smallest) times the smallest (more than \(Self.maximumWeightRatio)): such an arm would get (almost) no units")
+        }
         return variants
     }
+
+    /// The range of a variant weight: weights are relative shares, and a huge (1e308) or
+    /// subnormal (5e-324) one would make the normalised shares overflow or vanish, silently
+    /// sending every unit to one arm or none.
+    static let weightRange: ClosedRange<Double> = 1e-9...1e9
+
+    /// The largest ratio of two weights of one experiment: beyond it the smaller arm gets fewer
+    /// than one unit per million, below the resolution of any SRM check.
+    static let maximumWeightRatio = 1e6
 
     private static func holdout(_ node: ConfigNode, _ path: String, _ reader: ConfigReader, existing: [Holdout]) throws -> Holdout {
         let fields = try reader.map(node, path, allowed: ["key", "share", "salt", "unit", "hash", "description"])

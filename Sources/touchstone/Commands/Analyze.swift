@@ -34,11 +34,18 @@ struct Analyze: ParsableCommand {
     @Option(help: "Unit-level table (CSV or JSON Lines): one row per unit with its variant and metric columns.")
     var units: String?
 
-    @Option(help: "Exposure log (CSV or JSON Lines .jsonl/.ndjson): unit_id,experiment,variant,timestamp (first exposure per unit is kept).")
-    var exposures: String?
+    @Option(
+        name: .customLong("exposures"), parsing: .upToNextOption,
+        help: "Exposure log(s) (CSV or JSON Lines .jsonl/.ndjson): unit_id,experiment,variant,timestamp; several files (repeat the flag or list them) are read as one log, keeping each unit's first exposure.")
+    var exposureFiles: [String] = []
 
-    @Option(help: "Event log (CSV or JSON Lines .jsonl/.ndjson): unit_id,timestamp,event,value (with --exposures or --store).")
-    var events: String?
+    @Option(
+        name: .customLong("events"), parsing: .upToNextOption,
+        help: "Event log(s) (CSV or JSON Lines .jsonl/.ndjson): unit_id,timestamp,event,value (with --exposures or --store); several files are read as one log.")
+    var eventFiles: [String] = []
+
+    @Flag(help: "Raw logs: accept a metric whose event never occurs in the event log (a warning instead of an error).")
+    var allowMissingEvents = false
 
     @Option(help: "Exposure store written by `touchstone expose` (with --events and --experiment).")
     var store: String?
@@ -144,7 +151,7 @@ struct Analyze: ParsableCommand {
 
     func validate() throws {
         try output.require([.table, .json, .csv, .markdown, .html])
-        let inputs = [summary != nil, units != nil, exposures != nil, store != nil, postgres != nil, powerSums != nil]
+        let inputs = [summary != nil, units != nil, !exposureFiles.isEmpty, store != nil, postgres != nil, powerSums != nil]
             .filter { $0 }.count
         guard inputs == 1 else {
             throw ValidationError(
@@ -158,6 +165,12 @@ struct Analyze: ParsableCommand {
         if config != nil, experiment == nil {
             throw ValidationError("--config needs --experiment KEY (a config holds many experiments)")
         }
+        for (flag, files) in [("--exposures", exposureFiles), ("--events", eventFiles)] {
+            guard files.allSatisfy({ !$0.isEmpty }) else { throw ValidationError("\(flag) names an empty path") }
+        }
+        guard (exposureFiles + eventFiles).filter({ $0 == "-" }).count <= 1 else {
+            throw ValidationError("standard input (-) can be read once: give it to one of --exposures, --events")
+        }
     }
 
     /// The request the flags describe; the library validates and runs it.
@@ -167,16 +180,16 @@ struct Analyze: ParsableCommand {
             source = .summary(path: summary)
         } else if let units {
             source = .units(path: units)
-        } else if let exposures {
-            source = .rawLogs(exposures: [exposures], events: events.map { [$0] } ?? [])
+        } else if !exposureFiles.isEmpty {
+            source = .rawLogs(exposures: exposureFiles, events: eventFiles)
         } else if let store {
-            source = .store(path: store, events: events.map { [$0] } ?? [])
+            source = .store(path: store, events: eventFiles)
         } else if let powerSums {
             source = .powerSums(path: powerSums)
         } else {
             source = .pushedDown(sums: [], origin: "PostgreSQL")
         }
-        if events != nil, exposures == nil, store == nil {
+        if !eventFiles.isEmpty, exposureFiles.isEmpty, store == nil {
             throw ValidationError("--events goes with --exposures FILE or --store DB")
         }
         guard let windowSeconds = DurationText.seconds(window) else {
@@ -200,6 +213,7 @@ struct Analyze: ParsableCommand {
         request.segmentColumn = segmentColumn
         request.windowSeconds = windowSeconds
         request.preExposureCovariates = preExposureCovariates
+        request.allowMissingEvents = allowMissingEvents
         request.threads = threads
         request.tuning = tuning
         request.bootstrap = bootstrap.map { .init(replicates: $0, seed: seed, quantile: quantile) }

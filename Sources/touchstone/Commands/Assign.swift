@@ -72,7 +72,27 @@ struct Assign: ParsableCommand {
                 assignments.append((unit, assigner.assign(experimentAt: index, unitId: unit, attributes: unitAttributes, at: date)))
             }
         }
+        try report(EnrolmentSummary(assignments.map(\.assignment), experiments: indices.map { parsed.experiments[$0] }, at: date))
         try output.emit(try Self.render(assignments, format: output.format))
+    }
+
+    /// Prints the enrolment summary on standard error. An experiment that enrols nobody because
+    /// it is inactive is a warning; when it is the one experiment asked for and the time is the
+    /// default (now), it is an error (exit 1, nothing written): the user almost certainly meant
+    /// a time inside the experiment's dates, and should say so with --at.
+    func report(_ summary: EnrolmentSummary) throws {
+        for line in summary.lines { output.note("enrolment: \(line)") }
+        for entry in summary.entries where entry.units > 0 && entry.enrolsNobody {
+            guard let because = entry.inactiveBecause else {
+                FileHandle.standardError.write(Data("warning: experiment '\(entry.experiment)' enrolled none of the \(entry.units) units\n".utf8))
+                continue
+            }
+            let message = "experiment '\(entry.experiment)' \(because), so none of the \(entry.units) units is enrolled at \(at ?? "the current time")"
+            if experiment != nil, at == nil {
+                throw InputFailure("\(config): \(message): pass --at TIME to assign as of a time inside its dates")
+            }
+            FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
+        }
     }
 
     struct Row: Encodable {

@@ -77,7 +77,12 @@ struct Attribute: ParsableCommand {
             throw ValidationError("--model must be one of: \(AttributionRequest.modelNames.joined(separator: ", "))")
         }
         guard (1...4).contains(order) else { throw ValidationError("--order must be 1 to 4") }
-        guard bootstrap == 0 || bootstrap >= 2 else { throw ValidationError("--bootstrap needs at least 2 replicates") }
+        guard bootstrap == 0 || (2...1_000_000).contains(bootstrap) else {
+            throw ValidationError("--bootstrap must be 0 (off) or between 2 and 1000000 replicates (got \(bootstrap))")
+        }
+        guard (1...10_000_000).contains(permutations) else {
+            throw ValidationError("--permutations must be between 1 and 10000000 (got \(permutations))")
+        }
         if let lookback, Duration.seconds(lookback) == nil { throw ValidationError("--lookback: '\(lookback)' is not a duration like 30d") }
         if lookback != nil, paths != nil { throw ValidationError("--lookback needs --touchpoints (aggregated paths have no times)") }
         guard Duration.seconds(halfLife).map({ $0 > 0 }) == true else { throw ValidationError("--half-life must be a positive duration") }

@@ -73,6 +73,12 @@ struct Design: ParsableCommand {
             guard (1...50).contains(looks) else { throw ValidationError("--looks must be between 1 and 50 (got \(looks))") }
             guard alternative == .twoSided else { throw ValidationError("--sequential designs are two-sided: drop --alternative") }
         }
+        guard (2...10_000).contains(arms) else { throw ValidationError("--arms must be between 2 and 10000 (got \(arms))") }
+        if let samplePerArm {
+            guard (1...1_000_000_000_000).contains(samplePerArm) else {
+                throw ValidationError("--sample-per-arm must be between 1 and 10^12 (got \(samplePerArm))")
+            }
+        }
         guard (mde == nil) != (samplePerArm == nil) else {
             throw ValidationError("give exactly one of --mde (solve for the sample size) or --sample-per-arm (solve for the MDE)")
         }

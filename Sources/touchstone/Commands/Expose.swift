@@ -30,7 +30,7 @@ struct Expose: ParsableCommand {
     func validate() throws {
         try output.require([.table, .json])
         guard !files.isEmpty else { throw ValidationError("give at least one exposure log file") }
-        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
+        guard (1...10_000_000).contains(batchSize) else { throw ValidationError("--batch-size must be between 1 and 10000000 (got \(batchSize))") }
     }
 
     struct Report: Encodable {

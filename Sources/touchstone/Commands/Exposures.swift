@@ -36,6 +36,9 @@ struct Exposures: ParsableCommand {
     func validate() throws {
         try output.require([.table, .json, .csv, .markdown])
         guard config == nil || weights == nil else { throw ValidationError("give --config or --weights, not both") }
+        guard srmThreshold > 0, srmThreshold < 1 else {
+            throw ValidationError("--srm-threshold must lie in (0, 1) (got \(srmThreshold))")
+        }
         _ = try parsedWeights()
     }
 
