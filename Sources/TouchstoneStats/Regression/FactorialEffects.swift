@@ -101,7 +101,7 @@ public enum FactorialEffects {
     /// The factorial effects of one metric.
     public struct Result: Sendable, Hashable, Codable {
         public var model: Model
-        /// Channels in the order of their first appearance among the arms.
+        /// Channels in the order the arm with every channel names them, else of first appearance.
         public var channels: [String]
         public var mainEffects: [Term]
         /// Empty for the additive model.
@@ -135,6 +135,11 @@ public enum FactorialEffects {
         var channels: [String] = []
         for cell in present {
             for channel in cell.combination.channels where !channels.contains(channel) { channels.append(channel) }
+        }
+        // The arm with every channel spells the design's factor order (`email+push+in_app`);
+        // arms sorted by name would put in_app before push.
+        if let full = present.first(where: { Set($0.combination.channels) == Set(channels) }) {
+            channels = full.combination.channels
         }
         var result = Result(
             model: model, channels: channels, mainEffects: [], interactions: [], lackOfFit: nil,
@@ -374,7 +379,8 @@ public enum FactorialEffects {
             }, critical: critical, into: &result)
             result.mainEffects.append(term)
         }
-        result.lackOfFit = lackOfFit(grid: grid, channels: channels, covariance: covariance, alpha: alpha, into: &result)
+        let test = lackOfFit(grid: grid, channels: channels, covariance: covariance, alpha: alpha, into: &result)
+        result.lackOfFit = test
     }
 
     private static func lackOfFit(

@@ -123,6 +123,9 @@ struct Analyze: ParsableCommand {
     @Option(help: "Channel-combination regression: robust covariance HC1 or HC3.")
     var robust: String = "HC3"
 
+    @Option(help: "Channel-combination arms: main effects from the saturated model (classical effects, with interactions) or the additive model y ~ channels (with a lack-of-fit test).")
+    var factorialModel: FactorialEffects.Model = .saturated
+
     @Option(help: "Bootstrap: replicates for a percentile interval of the difference in --quantile of each mean metric (unit table).")
     var bootstrap: Int?
 
@@ -417,6 +420,7 @@ struct Analyze: ParsableCommand {
             method: method, prior: prior.flatMap(GaussianPrior.init(argument:)), tuning: tuning ?? 5_000,
             factorialCovariance: RobustCovariance(argument: robust) ?? .hc3, factorialMetric: factorialMetric)
         var settingsWithLooks = settings
+        settingsWithLooks.factorialModel = factorialModel
         if let looks, let look {
             settingsWithLooks.plannedLooks = .init(looks: looks, look: look, informationFractions: try parsedInformationFractions())
         }
@@ -459,3 +463,5 @@ struct Analyze: ParsableCommand {
 
 import Foundation
 extension AnalysisMethod: ExpressibleByArgument {}
+
+extension FactorialEffects.Model: ExpressibleByArgument {}
