@@ -40,13 +40,13 @@ extension DesignReport {
     }
 
     public static func table(_ design: FactorialDesign) -> String {
-        var table = TextTable(["quantity", "value"], alignments: [.left, .right])
+        var table = TextTable(["quantity", "value"], alignments: [.left, .left])
         for (name, value) in rows(design) { table.append([name, value]) }
         return table.renderText()
     }
 
     public static func markdown(_ design: FactorialDesign) -> String {
-        var table = TextTable(["quantity", "value"], alignments: [.left, .right])
+        var table = TextTable(["quantity", "value"], alignments: [.left, .left])
         for (name, value) in rows(design) { table.append([name, value]) }
         return table.renderMarkdown()
     }
