@@ -16,6 +16,8 @@ public struct AnalysisResult: Sendable, Hashable, Codable {
         public var units: Int
         public var mean: Double
         public var stdDev: Double
+        /// Bayesian only: the posterior probability that this arm has the highest mean of all arms.
+        public var probabilityBest: Double? = nil
     }
 
     /// What CUPED did for one comparison.
@@ -65,18 +67,41 @@ public struct AnalysisResult: Sendable, Hashable, Codable {
     /// Channel-combination effects of one metric (the `factorial` block of the contract).
     public struct Factorial: Sendable, Hashable, Codable {
         public var metric: String
+        /// `saturated` (classical effects of the full model) or `additive` (`y ~ channels`).
+        public var model: FactorialEffects.Model
         /// `HC1` or `HC3`.
         public var covariance: RobustCovariance
+        /// Residual degrees of freedom of the 0/1-coded regression behind ``effects``.
         public var degreesOfFreedom: Double
         /// The control arm's fitted mean.
         public var intercept: Double
-        /// Additive main effects and interactions (`email`, `email:push`).
+        /// Classical main effects (Box, Hunter & Hunter): the average of the cell means with the
+        /// channel minus the average without, each cell weighted equally; with the additive model,
+        /// its coefficients.
+        public var mainEffects: [FactorialEffects.Term]
+        /// Classical interactions (half the difference between one channel's effect with and
+        /// without the other, likewise for higher orders); empty for the additive model.
+        public var interactions: [FactorialEffects.Term]
+        /// Additive model: the robust Wald test of the interactions it leaves out.
+        public var lackOfFit: FactorialEffects.LackOfFit?
+        /// Residual degrees of freedom of the model behind ``mainEffects`` (NaN when not estimable).
+        public var modelDegreesOfFreedom: Double
+        /// The covariate and pooled θ when the cell means are CUPED-adjusted.
+        public var cuped: FactorialCUPED?
+        /// Simple effects vs control: the 0/1-coded saturated regression (`email` = the e-mail-only
+        /// arm against control, `email:push` = the interaction on that scale).
         public var effects: [FactorialRegression.Effect]
-        /// Multiplicative effects exp(β) − 1 (conversion metrics).
+        /// Multiplicative simple effects exp(β) − 1 (conversion metrics).
         public var relativeEffects: [FactorialRegression.Effect]?
         /// Each combination against the best single channel it contains.
         public var combinations: [FactorialRegression.CombinationComparison]
         public var diagnostics: [Diagnostic]?
+    }
+
+    /// The CUPED adjustment of a factorial block: y − θ(x − x̄) with θ pooled over all arms.
+    public struct FactorialCUPED: Sendable, Hashable, Codable {
+        public var covariate: String
+        public var theta: Double
     }
 
     /// A percentile-bootstrap comparison of one quantile of one metric.
@@ -131,4 +156,29 @@ public struct AnalysisResult: Sendable, Hashable, Codable {
     public var warnings: [String]
     /// Read-outs per segment (`--by COL`).
     public var segments: Segments? = nil
+}
+
+// MARK: - Reading results saved before the classical factorial effects
+
+extension AnalysisResult.Factorial {
+    /// Decodes a saved `factorial` block; blocks written before `model`, `mainEffects` and
+    /// `interactions` existed read as a saturated model with no classical terms (so `touchstone
+    /// report` still renders old results) rather than failing.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        metric = try c.decode(String.self, forKey: .metric)
+        model = try c.decodeIfPresent(FactorialEffects.Model.self, forKey: .model) ?? .saturated
+        covariance = try c.decode(RobustCovariance.self, forKey: .covariance)
+        degreesOfFreedom = try c.decode(Double.self, forKey: .degreesOfFreedom)
+        intercept = try c.decode(Double.self, forKey: .intercept)
+        mainEffects = try c.decodeIfPresent([FactorialEffects.Term].self, forKey: .mainEffects) ?? []
+        interactions = try c.decodeIfPresent([FactorialEffects.Term].self, forKey: .interactions) ?? []
+        lackOfFit = try c.decodeIfPresent(FactorialEffects.LackOfFit.self, forKey: .lackOfFit)
+        modelDegreesOfFreedom = try c.decodeIfPresent(Double.self, forKey: .modelDegreesOfFreedom) ?? .nan
+        cuped = try c.decodeIfPresent(AnalysisResult.FactorialCUPED.self, forKey: .cuped)
+        effects = try c.decode([FactorialRegression.Effect].self, forKey: .effects)
+        relativeEffects = try c.decodeIfPresent([FactorialRegression.Effect].self, forKey: .relativeEffects)
+        combinations = try c.decode([FactorialRegression.CombinationComparison].self, forKey: .combinations)
+        diagnostics = try c.decodeIfPresent([Diagnostic].self, forKey: .diagnostics)
+    }
 }

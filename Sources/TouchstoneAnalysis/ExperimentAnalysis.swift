@@ -1,3 +1,4 @@
+import Foundation
 import TouchstoneData
 import TouchstoneStats
 
@@ -18,6 +19,9 @@ public struct AnalysisSettings: Sendable, Hashable {
     /// Channel-combination regression: covariance estimator and the metric (default: the first).
     public var factorialCovariance: RobustCovariance
     public var factorialMetric: String?
+    /// Where the factorial main effects come from (`--factorial-model`): the saturated model's
+    /// classical effects (default) or the additive model `y ~ channels`.
+    public var factorialModel: FactorialEffects.Model = .saturated
     /// Sequential with planned looks: (looks K, current look k[, information fractions]). Replaces
     /// the mixture SPRT by the Lan–DeMets O'Brien–Fleming group-sequential test.
     public var plannedLooks: PlannedLooks?
@@ -155,6 +159,11 @@ public enum ExperimentAnalysis {
                 "Sample ratio mismatch: the arms' unit counts are unlikely under the configured weights (p = \(srm.pValue)). Check assignment and exposure logging before trusting any effect.")
         }
         let factorial = try factorialBlock(table, settings: settings)
+        if let fit = factorial?.lackOfFit, fit.rejected, let name = factorial?.metric {
+            warnings.append(
+                "The additive model does not fit '\(name)' (lack of fit F = \(String(format: "%.3g", fit.statistic)) on \(fit.df) and \(Int(fit.denominatorDF)) df, p = \(String(format: "%.2g", fit.pValue))): channels interact, so one main effect per channel misdescribes some combinations. Read the saturated model's main effects and interactions (--factorial-model saturated).")
+        }
+        if settings.method == .bayesian { addProbabilityBest(&metrics, table: table) }
         return AnalysisResult(
             experiment: settings.experiment, control: settings.control, method: settings.method.rawValue,
             alpha: settings.test.alpha, alternative: settings.test.alternative, correction: settings.correction,
@@ -260,7 +269,10 @@ public enum ExperimentAnalysis {
         return result
     }
 
-    /// The factorial block, when variant names combine channels with `+`.
+    /// The factorial block, when variant names combine channels with `+`: the 0/1-coded simple
+    /// effects vs control (`effects`), the classical main effects and interactions of the chosen
+    /// model, and — with a covariate — all of them on CUPED-adjusted cell means (θ pooled over
+    /// every arm). Each list of terms is one family for the multiple-testing correction.
     static func factorialBlock(_ table: ArmTable, settings: AnalysisSettings) throws -> AnalysisResult.Factorial? {
         guard ChannelCombination.isChannelDesign(table.variants) else {
             if let name = settings.factorialMetric {
@@ -281,19 +293,83 @@ public enum ExperimentAnalysis {
         guard metric.kind != .ratio else {
             throw AnalysisError("--factorial-metric '\(metric.name)' is a ratio metric: the regression needs a per-unit metric")
         }
-        let cells = table.variants.map { variant in
+        var cells = table.variants.map { variant in
             FactorialRegression.Cell(
                 variant: variant, combination: ChannelCombination(variant: variant, control: settings.control),
                 statistics: metric.arms[variant] ?? SufficientStatistics())
         }
-        let fit = FactorialRegression.fit(
+        var theta: Double?
+        if metric.covariate != nil {
+            let adjusted = FactorialEffects.cupedAdjusted(cells.filter { $0.statistics.count > 0 })
+            theta = adjusted.theta
+            cells = cells.map { cell in adjusted.cells.first { $0.variant == cell.variant } ?? cell }
+        }
+        var fit = FactorialRegression.fit(
             cells: cells, kind: metric.kind, covariance: settings.factorialCovariance,
             settings: TestSettings(alpha: settings.test.alpha))
+        let classical = FactorialEffects.estimate(
+            cells: cells, model: settings.factorialModel, covariance: settings.factorialCovariance,
+            alpha: settings.test.alpha, correction: settings.correction)
+        var effects = Array(fit.effects.dropFirst())
+        for (i, p) in settings.correction.adjust(effects.map(\.pValue)).enumerated() { effects[i].adjustedPValue = p }
+        if var relative = fit.relativeEffects {
+            for (i, p) in settings.correction.adjust(relative.map(\.pValue)).enumerated() { relative[i].adjustedPValue = p }
+            fit.relativeEffects = relative
+        }
+        for (i, p) in settings.correction.adjust(fit.combinations.map(\.pValue)).enumerated() {
+            fit.combinations[i].adjustedPValue = p
+        }
+        var diagnostics = fit.diagnostics
+        for diagnostic in classical.diagnostics where !diagnostics.contains(diagnostic) { diagnostics.append(diagnostic) }
         return AnalysisResult.Factorial(
-            metric: metric.name, covariance: fit.covariance, degreesOfFreedom: fit.degreesOfFreedom,
-            intercept: fit.effects.first?.estimate ?? .nan, effects: Array(fit.effects.dropFirst()),
-            relativeEffects: fit.relativeEffects, combinations: fit.combinations,
-            diagnostics: fit.diagnostics.isEmpty ? nil : fit.diagnostics)
+            metric: metric.name, model: classical.model, covariance: fit.covariance, degreesOfFreedom: fit.degreesOfFreedom,
+            intercept: fit.effects.first?.estimate ?? .nan, mainEffects: classical.mainEffects,
+            interactions: classical.interactions, lackOfFit: classical.lackOfFit,
+            modelDegreesOfFreedom: classical.degreesOfFreedom,
+            cuped: metric.covariate.map { AnalysisResult.FactorialCUPED(covariate: $0, theta: theta ?? .nan) },
+            effects: effects, relativeEffects: fit.relativeEffects, combinations: fit.combinations,
+            diagnostics: diagnostics.isEmpty ? nil : diagnostics)
+    }
+
+    /// Bayesian: each arm's posterior probability of having the highest mean of all arms.
+    /// Conversions without a covariate use the same Beta(1 + x, 1 + n − x) posteriors as the
+    /// pairwise comparisons; every other metric a flat-prior normal posterior of its (CUPED-adjusted,
+    /// θ pooled over all arms) mean. `--prior` is a prior on the lift against control and does not
+    /// enter this all-arm comparison.
+    static func addProbabilityBest(_ metrics: inout [AnalysisResult.MetricResult], table: ArmTable) {
+        for (m, metric) in table.metrics.enumerated() where m < metrics.count {
+            let statistics = table.variants.map { metric.arms[$0] ?? SufficientStatistics() }
+            guard statistics.allSatisfy({ $0.count > 1 }) else { continue }
+            let posteriors: [ProbabilityBest.Posterior]
+            switch metric.kind {
+            case .proportion where metric.covariate == nil:
+                posteriors = statistics.map { s in
+                    let conversions = (s.mean * Double(s.count)).rounded()
+                    return .beta(BetaDistribution(1 + conversions, 1 + Double(s.count) - conversions))
+                }
+            case .ratio:
+                posteriors = statistics.map { s in
+                    let ratio = RatioStatistics(joint: s)
+                    return .normal(mean: ratio.ratio, standardError: (ratio.unitVariance / Double(s.count)).squareRoot())
+                }
+            case .proportion, .mean:
+                let cells = zip(table.variants, statistics).map { variant, s in
+                    FactorialRegression.Cell(variant: variant, combination: ChannelCombination(channels: []), statistics: s)
+                }
+                let adjusted = metric.covariate == nil ? cells : FactorialEffects.cupedAdjusted(cells).cells
+                posteriors = adjusted.map { cell in
+                    let s = cell.statistics
+                    let variance = metric.kind == .proportion && metric.covariate == nil ? s.populationVariance : s.variance
+                    return .normal(mean: s.mean, standardError: (variance / Double(s.count)).squareRoot())
+                }
+            }
+            let best = ProbabilityBest.compute(posteriors)
+            for (a, arm) in metrics[m].arms.enumerated() {
+                if let index = table.variants.firstIndex(of: arm.variant), index < best.count, best[index].isFinite {
+                    metrics[m].arms[a].probabilityBest = best[index]
+                }
+            }
+        }
     }
 
     /// Percentile-bootstrap intervals of the difference in a quantile, every treatment against

@@ -101,6 +101,14 @@ public enum AnalysisReport {
         }
     }
 
+    /// Bayesian: "P(best of all arms): control 4.7%, email 59.5%, …", when computed.
+    static func probabilityBestLine(_ metric: AnalysisResult.MetricResult) -> String? {
+        let parts = metric.arms.compactMap { arm in
+            arm.probabilityBest.map { "\(arm.variant) \(String(format: "%.1f%%", $0 * 100))" }
+        }
+        return parts.isEmpty ? nil : "P(best of all arms): " + parts.joined(separator: ", ")
+    }
+
     private static func render(_ result: AnalysisResult, markdown: Bool, color: Bool = false) -> String {
         var sections: [String] = []
         let confidence = Int(((1 - result.alpha) * 100).rounded())
@@ -136,29 +144,11 @@ public enum AnalysisReport {
             notes += metric.comparisons.flatMap { comparison in
                 (comparison.diagnostics ?? []).map { "  note (\(comparison.variant)): \($0.message)" }
             }
+            if let best = probabilityBestLine(metric) { notes.append("  " + best) }
             if !notes.isEmpty { sections.append(notes.joined(separator: "\n")) }
         }
         if let factorial = result.factorial {
-            var table = TextTable(["term", "effect", "\(confidence)% CI", "p", "lift", "\(confidence)% CI"])
-            for effect in factorial.effects {
-                let relative = factorial.relativeEffects?.first { $0.term == effect.term }
-                table.append([
-                    effect.term, NumberFormatting.significant(effect.estimate, digits: 5),
-                    "[\(NumberFormatting.significant(effect.ci.lower, digits: 5)), \(NumberFormatting.significant(effect.ci.upper, digits: 5))]",
-                    NumberFormatting.pValue(effect.pValue),
-                    relative.map { NumberFormatting.percent($0.estimate) } ?? "",
-                    relative.map { "[\(NumberFormatting.percent($0.ci.lower)), \(NumberFormatting.percent($0.ci.upper))]" } ?? "",
-                ])
-            }
-            let title = "Channel effects on '\(factorial.metric)' (OLS, \(factorial.covariance.rawValue) robust SE, \(Int(factorial.degreesOfFreedom)) df)"
-            var text = (markdown ? "### \(title)\n\n" : "\(title)\n") + (markdown ? table.renderMarkdown() : table.renderText())
-            for combination in factorial.combinations {
-                text += "\n  \(combination.variant) vs best single channel \(combination.bestSingle): "
-                text += "\(NumberFormatting.significant(combination.absoluteEffect, digits: 5)) "
-                text += "(lift \(NumberFormatting.percent(combination.relativeEffect)), p = \(NumberFormatting.pValue(combination.pValue)))"
-            }
-            for diagnostic in factorial.diagnostics ?? [] { text += "\n  note: \(diagnostic.message)" }
-            sections.append(text)
+            sections.append(factorialText(factorial, result: result, markdown: markdown, confidence: confidence))
         }
         if let bootstrap = result.bootstrap, !bootstrap.isEmpty {
             var table = TextTable(["metric", "variant", "quantile", "difference", "\(confidence)% CI", "lift", "\(confidence)% CI"])

@@ -106,6 +106,12 @@ public struct ExperimentSimulator: Sendable {
         /// Planted effects on the conversion rate (absolute, treatment coding):
         /// main effects per channel and the `email:push` interaction.
         public var conversionEffects: [String: Double]
+        /// The same truth as classical factorial effects (what `analyze` reports as
+        /// `factorial.mainEffects`): average of the four arms with a channel minus the four without.
+        public var conversionMainEffects: [String: Double]
+        /// Classical interactions (`factorial.interactions`): `email:push` is half the difference
+        /// between e-mail's effect with push and without.
+        public var conversionInteractions: [String: Double]
         /// The exposure-log column holding each unit's segment (`country`).
         public var segmentColumn: String
         /// Share of units per country.
@@ -117,6 +123,21 @@ public struct ExperimentSimulator: Sendable {
         public var multiVariantUnits: Int
         public var strayEvents: Int
         public var lostExposureUnits: Int
+    }
+
+    /// Classical factorial effects of the planted conversion rates, by term (`email`, `email:push`).
+    public static func classicalConversionEffects() -> [String: Double] {
+        var effects: [String: Double] = [:]
+        let cells = 1 << channels.count
+        for term in 1..<cells {
+            var total = 0.0
+            for mask in 0..<cells {
+                total += ((term & ~mask).nonzeroBitCount % 2 == 0 ? 1 : -1) * conversionRate(mask: mask)
+            }
+            let name = channels.indices.filter { term & (1 << $0) != 0 }.map { channels[$0] }.joined(separator: ":")
+            effects[name] = total / Double(cells / 2)
+        }
+        return effects
     }
 
     public static func truthArms() -> [String: Truth.Arm] {
@@ -250,6 +271,8 @@ public struct ExperimentSimulator: Sendable {
             arms: Self.truthArms(),
             conversionEffects: ["email": 0.02, "push": 0.015, "in_app": 0.01, "email:push": -0.01, "email:in_app": 0,
                                 "push:in_app": 0, "email:push:in_app": 0],
+            conversionMainEffects: Self.classicalConversionEffects().filter { !$0.key.contains(":") },
+            conversionInteractions: Self.classicalConversionEffects().filter { $0.key.contains(":") },
             segmentColumn: "country",
             countryShares: Dictionary(uniqueKeysWithValues: Self.countries.map { ($0.name, $0.share) }),
             emailEffectByCountry: Dictionary(uniqueKeysWithValues: Self.countries.map { ($0.name, 0.02 * $0.emailMultiplier) }),

@@ -17,7 +17,7 @@ extension AnalysisReport {
             document.append("<div class=\"banner warn\" role=\"note\"><strong>Warning:</strong> \(HTMLEscaping.escape(warning))</div>")
         }
         for metric in result.metrics { document.append(metricSection(metric, result: result, confidence: confidence)) }
-        if let factorial = result.factorial { document.append(factorialSection(factorial, alpha: result.alpha, confidence: confidence)) }
+        if let factorial = result.factorial { document.append(factorialSection(factorial, result: result, confidence: confidence)) }
         if result.method == "sequential" { document.append(sequentialSection(result, confidence: confidence)) }
         if let bootstrap = result.bootstrap, !bootstrap.isEmpty { document.append(bootstrapSection(bootstrap, confidence: confidence)) }
         if let segments = result.segments { document.append(segmentsSection(segments, result: result, confidence: confidence)) }
@@ -92,48 +92,8 @@ extension AnalysisReport {
             }
             for diagnostic in comparison.diagnostics ?? [] { notes.append("Note (\(comparison.variant)): \(diagnostic.message)") }
         }
+        if let best = probabilityBestLine(metric) { notes.append(best + " (posterior probability that the arm has the highest mean).") }
         if !notes.isEmpty { html += notes.map { "<p class=\"note\">\(e($0))</p>" }.joined(separator: "\n") + "\n" }
-        return html + "</section>"
-    }
-
-    static func factorialSection(_ factorial: AnalysisResult.Factorial, alpha: Double, confidence: Int) -> String {
-        let e = HTMLEscaping.escape
-        var plot = ForestPlot(
-            metric: factorial.metric, axisLabel: "additive effect on \(factorial.metric) (\(confidence)% CI)",
-            tickFormat: { NumberFormatting.significant($0, digits: 2) })
-        var table = HTMLTable(["term", "effect", "\(confidence)% CI", "p", "lift", "\(confidence)% CI"])
-        for effect in factorial.effects {
-            let significant = effect.pValue < alpha
-            let text = "\(NumberFormatting.significant(effect.estimate, digits: 4)) [\(NumberFormatting.significant(effect.ci.lower, digits: 4)), \(NumberFormatting.significant(effect.ci.upper, digits: 4))]"
-            plot.rows.append(.init(
-                label: effect.term.contains(":") ? "\(effect.term) (interaction)" : effect.term, estimate: effect.estimate,
-                lower: effect.ci.lower, upper: effect.ci.upper, significant: significant, valueText: text, key: effect.term))
-            let relative = factorial.relativeEffects?.first { $0.term == effect.term }
-            table.append([
-                effect.term, NumberFormatting.significant(effect.estimate, digits: 5),
-                "[\(NumberFormatting.significant(effect.ci.lower, digits: 5)), \(NumberFormatting.significant(effect.ci.upper, digits: 5))]",
-                NumberFormatting.pValue(effect.pValue),
-                relative.map { NumberFormatting.percent($0.estimate) } ?? "",
-                relative.map { "[\(NumberFormatting.percent($0.ci.lower)), \(NumberFormatting.percent($0.ci.upper))]" } ?? "",
-            ], rowClass: significant ? "significant" : nil)
-        }
-        var html = "<section class=\"factorial\">\n<h2>Channel effects on “\(e(factorial.metric))”</h2>\n"
-        html += "<p class=\"note\">OLS on channel indicators and their interactions, \(e(factorial.covariance.rawValue)) robust standard errors, "
-        html += "\(Int(factorial.degreesOfFreedom)) degrees of freedom; control mean \(e(NumberFormatting.significant(factorial.intercept, digits: 5))). "
-        html += "Main effects are named by channel, interactions by channels joined with “:”.</p>\n"
-        html += "<figure>\n\(plot.svg())\n<figcaption>Main effects and interactions with \(confidence)% confidence intervals; ✱ marks p &lt; \(e("\(alpha)")) (uncorrected).</figcaption>\n</figure>\n"
-        html += table.render() + "\n"
-        if !factorial.combinations.isEmpty {
-            var combos = HTMLTable(["combination", "best single channel", "difference", "lift", "p"])
-            for c in factorial.combinations {
-                combos.append([
-                    c.variant, c.bestSingle, NumberFormatting.significant(c.absoluteEffect, digits: 5),
-                    NumberFormatting.percent(c.relativeEffect), NumberFormatting.pValue(c.pValue),
-                ], rowClass: c.pValue < alpha ? "significant" : nil)
-            }
-            html += "<h3>Each combination against the best single channel it contains</h3>\n" + combos.render() + "\n"
-        }
-        for diagnostic in factorial.diagnostics ?? [] { html += "<p class=\"note\">Note: \(e(diagnostic.message))</p>\n" }
         return html + "</section>"
     }
 

@@ -35,6 +35,8 @@ public enum FactorialRegression {
         public var estimate: Double
         public var ci: Interval
         public var pValue: Double
+        /// The p-value adjusted over this list of terms with the analysis' correction (set by the analysis).
+        public var adjustedPValue: Double?
         public var standardError: Double
     }
 
@@ -46,6 +48,8 @@ public enum FactorialRegression {
         public var relativeEffect: Double
         public var relativeCI: Interval
         public var pValue: Double
+        /// The p-value adjusted over the combinations with the analysis' correction (set by the analysis).
+        public var adjustedPValue: Double?
     }
 
     public struct Result: Sendable, Hashable, Codable {
@@ -57,6 +61,8 @@ public enum FactorialRegression {
         public var relativeEffects: [Effect]?
         public var combinations: [CombinationComparison]
         public var diagnostics: [Diagnostic]
+        /// The sandwich covariance matrix of the coefficients in ``effects`` (empty when the fit failed).
+        public var coefficientCovariance: [[Double]] = []
     }
 
     public struct Cell: Sendable, Hashable {
@@ -139,6 +145,7 @@ public enum FactorialRegression {
             for i in 0..<p { for j in 0..<p { meat[i][j] += squares * x[i] * x[j] } }
         }
         let v = sandwich(fit.inverse, meat)
+        result.coefficientCovariance = v
         let t = StudentT(degreesOfFreedom: Double(n - p))
         let critical = t.upperQuantile(settings.alpha / 2)
         result.effects = (0..<p).map { i in
@@ -147,7 +154,7 @@ public enum FactorialRegression {
             return Effect(
                 term: names[i], estimate: estimate,
                 ci: se.isFinite ? Interval(estimate - critical * se, estimate + critical * se) : .undefined,
-                pValue: se > 0 ? min(1, 2 * t.survival(abs(estimate / se))) : .nan, standardError: se)
+                pValue: se > 0 ? min(1, 2 * t.survival(abs(estimate / se))) : .nan, adjustedPValue: nil, standardError: se)
         }
         if result.effects.contains(where: { !($0.standardError > 0) }) {
             result.diagnostics.append(Diagnostic(.zeroVariance, "some terms have zero residual variance: their tests are undefined"))
@@ -170,7 +177,7 @@ public enum FactorialRegression {
                     let se = logFit.inverse[i][i].squareRoot(), b = logFit.beta[i]
                     return Effect(
                         term: names[i], estimate: expm1(b), ci: Interval(expm1(b - z * se), expm1(b + z * se)),
-                        pValue: min(1, 2 * Normal.survival(abs(b / se))), standardError: se * exp(b))
+                        pValue: min(1, 2 * Normal.survival(abs(b / se))), adjustedPValue: nil, standardError: se * exp(b))
                 }
             }
         }
@@ -183,7 +190,7 @@ public enum FactorialRegression {
             result.combinations.append(CombinationComparison(
                 variant: cell.variant, bestSingle: best.variant, absoluteEffect: comparison.absoluteEffect,
                 absoluteCI: comparison.absoluteCI, relativeEffect: comparison.relativeEffect,
-                relativeCI: comparison.relativeCI, pValue: comparison.pValue))
+                relativeCI: comparison.relativeCI, pValue: comparison.pValue, adjustedPValue: nil))
         }
         return result
     }

@@ -138,6 +138,9 @@ struct Analyze: ParsableCommand {
     @Option(help: "Channel-combination regression: robust covariance HC0, HC1 or HC3.")
     var robust: RobustCovariance = .hc3
 
+    @Option(help: "Channel-combination arms: main effects from the saturated model (classical effects, with interactions) or the additive model y ~ channels (with a lack-of-fit test).")
+    var factorialModel: FactorialEffects.Model = .saturated
+
     @Option(help: "Bootstrap: replicates for a percentile interval of the difference in --quantile of each mean metric (unit table).")
     var bootstrap: Int?
 
@@ -199,6 +202,7 @@ struct Analyze: ParsableCommand {
             experiment: experiment, control: control, test: TestSettings(alpha: alpha, alternative: alternative),
             correction: correction, weights: try weights.map(WeightsArgument.dictionary), srmThreshold: srmThreshold,
             method: method, prior: prior, factorialCovariance: robust, factorialMetric: factorialMetric)
+        settings.factorialModel = factorialModel
         if looks != nil || look != nil || informationFractions != nil {
             guard let looks, let look else { throw ValidationError("--looks K and --look k go together (and --information-fractions needs both)") }
             settings.plannedLooks = .init(looks: looks, look: look, informationFractions: informationFractions?.values)
@@ -247,3 +251,4 @@ struct Analyze: ParsableCommand {
 
 import Foundation
 extension AnalysisMethod: ExpressibleByArgument {}
+extension FactorialEffects.Model: ExpressibleByArgument {}

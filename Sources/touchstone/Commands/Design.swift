@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TouchstoneReport
 import TouchstoneStats
 
@@ -10,6 +11,7 @@ struct Design: ParsableCommand {
               touchstone design --metric proportion --baseline 0.05 --mde 0.1 --relative --arms 2 --daily-units 20000
               touchstone design --metric mean --mean 10 --stddev 25 --mde 0.5
               touchstone design --metric proportion --baseline 0.05 --sample-per-arm 50000 --relative
+              touchstone design --metric proportion --baseline 0.08 --mde 0.01 --factorial email,push,in_app --daily-units 5000
             """)
 
     enum Metric: String, ExpressibleByArgument, CaseIterable {
@@ -58,6 +60,12 @@ struct Design: ParsableCommand {
     @Option(help: "Equally spaced looks of the group-sequential design (with --sequential).")
     var looks = 5
 
+    @Option(help: "Size a 2^k factorial over these channels (comma-separated) for each main effect: a two-sided test of the mde between the two halves of the sample.")
+    var factorial: String?
+
+    @Flag(help: "With --factorial: also size each two-way interaction (a difference of --mde in one channel's effect with vs without the other).")
+    var interactions = false
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -79,15 +87,54 @@ struct Design: ParsableCommand {
                 throw ValidationError("--sample-per-arm must be between 1 and 10^12 (got \(samplePerArm))")
             }
         }
+        if let factorial {
+            guard mde != nil, samplePerArm == nil, !sequential else {
+                throw ValidationError("--factorial solves for the sample size: give --mde, without --sample-per-arm or --sequential")
+            }
+            guard arms == 2 else { throw ValidationError("--factorial sets the arms itself (2^k cells): drop --arms") }
+            guard alternative == .twoSided else { throw ValidationError("--factorial sizes two-sided tests: drop --alternative") }
+            let names = factorialFactors(factorial)
+            guard names.count >= 2, names.allSatisfy({ !$0.isEmpty && !$0.contains("+") && !$0.contains(":") }) else {
+                throw ValidationError("--factorial '\(factorial)': expected two or more channel names separated by commas (e.g. email,push,in_app)")
+            }
+            guard Set(names.map { Array($0.utf8) }).count == names.count else {
+                throw ValidationError("--factorial '\(factorial)' names a channel twice")
+            }
+        } else if interactions {
+            throw ValidationError("--interactions goes with --factorial")
+        }
         guard (mde == nil) != (samplePerArm == nil) else {
             throw ValidationError("give exactly one of --mde (solve for the sample size) or --sample-per-arm (solve for the MDE)")
         }
+    }
+
+    func factorialFactors(_ list: String) -> [String] {
+        list.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
     }
 
     func run() throws {
         let kind: PowerAnalysis.Metric = switch metric {
         case .proportion: .proportion(baseline: baseline ?? .nan)
         case .mean: .mean(mean: mean ?? .nan, stdDev: stddev ?? .nan)
+        }
+        if let factorial {
+            let design: FactorialDesign
+            do {
+                let analysis = try PowerAnalysis(metric: kind, relative: relative, alpha: alpha, power: power, arms: 2)
+                design = try FactorialDesign.make(
+                    analysis, factors: factorialFactors(factorial), mde: mde ?? .nan, interactions: interactions,
+                    dailyUnits: dailyUnits)
+            } catch let error as StatsError {
+                throw ValidationError(error.message)
+            }
+            let text = switch output.format {
+            case .json: try DesignReport.json(design)
+            case .csv: DesignReport.csv(design)
+            case .markdown: DesignReport.markdown(design)
+            case .table, .html: DesignReport.table(design)
+            }
+            try output.emit(text)
+            return
         }
         var design: ExperimentDesign
         do {
