@@ -1,3 +1,5 @@
+import TouchstoneTime
+
 extension ExposureStore {
     /// The analysable exposures of `experiment` as an exposure log
     /// (`unit_id,experiment,variant,timestamp`, one row per unit, its first exposure in epoch
@@ -23,9 +25,10 @@ extension ExposureStore {
             field(experiment)
             bytes.append(UInt8(ascii: ","))
             field(variant)
-            // Floor division: a pre-1970 time with a fraction rounds down, like the seconds it lies in.
-            let seconds = firstAt >= 0 ? firstAt / 1_000_000 : (firstAt - 999_999) / 1_000_000
-            bytes.append(contentsOf: ",\(seconds)\n".utf8)
+            // Epoch seconds with the stored microseconds (a fraction only when there is one), so
+            // `analyze --store` compares the same instants as `analyze --exposures` on the log.
+            let text = Timestamp(microseconds: firstAt)?.epochText ?? String(firstAt / 1_000_000)
+            bytes.append(contentsOf: ",\(text)\n".utf8)
         }
         return try CSVReader(bytes: bytes, name: "\(path) (experiment \(experiment))")
     }

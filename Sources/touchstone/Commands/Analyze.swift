@@ -4,6 +4,7 @@ import TouchstoneData
 import TouchstoneExperiment
 import TouchstoneReport
 import TouchstoneStats
+import TouchstoneTime
 
 struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -154,9 +155,7 @@ struct Analyze: ParsableCommand {
             for metric in metrics where MetricDefinition(argument: metric) == nil {
                 throw ValidationError("--metric '\(metric)': expected EVENT, EVENT:conversion, EVENT:sum, EVENT:count or EVENT:retention:DAY")
             }
-            guard DurationText.seconds(window) != nil else {
-                throw ValidationError("--window '\(window)': expected a positive duration such as 14d, 36h or 90m")
-            }
+            guard TimeSpan.parse(window) != nil else { throw ValidationError(TimeSpan.rejection(of: window, flag: "--window")) }
         }
         if prior != nil {
             guard method == .bayesian else { throw ValidationError("--prior applies to --method bayesian") }
@@ -341,9 +340,10 @@ struct Analyze: ParsableCommand {
             table = pushed.table
             segments = pushed.segments
         } else if let events, exposures != nil || store != nil {
+            guard let windowSpan = TimeSpan.parse(window) else { throw ValidationError(TimeSpan.rejection(of: window, flag: "--window")) }
             var settings = RawLogSettings(
                 experiment: experiment, metrics: metrics.compactMap(MetricDefinition.init(argument:)),
-                windowSeconds: DurationText.seconds(window) ?? 14 * 86_400,
+                window: windowSpan,
                 preExposureCovariates: preExposureCovariates)
             settings.segmentColumn = segmentColumn
             settings.ratios = ratios.compactMap(RawLogSettings.Ratio.init(argument:))

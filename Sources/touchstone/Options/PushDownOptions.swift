@@ -1,6 +1,7 @@
 import ArgumentParser
 import TouchstoneAnalysis
 import TouchstoneData
+import TouchstoneTime
 
 /// Where the logs live in a SQL engine, for `analyze --postgres` and `sql`.
 struct PushDownOptions: ParsableArguments {
@@ -34,11 +35,9 @@ struct PushDownOptions: ParsableArguments {
             }
             definitions.append(definition)
         }
-        guard let seconds = DurationText.seconds(window) else {
-            throw ValidationError("--window '\(window)': expected a positive duration such as 14d, 36h or 90m")
-        }
+        guard let span = TimeSpan.parse(window) else { throw ValidationError(TimeSpan.rejection(of: window, flag: "--window")) }
         var settings = RawLogSettings(
-            experiment: experiment, metrics: definitions, windowSeconds: seconds, preExposureCovariates: preExposureCovariates)
+            experiment: experiment, metrics: definitions, window: span, preExposureCovariates: preExposureCovariates)
         settings.segmentColumn = segmentColumn
         for ratio in ratios {
             guard let parsed = RawLogSettings.Ratio(argument: ratio) else {
