@@ -85,8 +85,8 @@ struct WindowBoundaryTests {
     }
 
     @Test(
-        "PostgreSQL push-down counts every boundary event as the in-process pipeline does", arguments: windows,
-        .enabled(if: PostgresFixture.url != nil, "set TOUCHSTONE_TEST_POSTGRES to run"))
+        "PostgreSQL push-down counts every boundary event as the in-process pipeline does",
+        .enabled(if: PostgresFixture.url != nil, "set TOUCHSTONE_TEST_POSTGRES to run"), arguments: windows)
     func postgres(_ window: String) throws {
         let logs = try SimulatedLogs(exposures: Self.logs.exposures, events: Self.logs.events)
         defer { logs.remove() }

@@ -185,7 +185,7 @@ public struct AggregationQuery: Sendable {
             orderKey = "\(dialect.bytewise("a.segment")), "
         }
         let value = readsValue ? ", e.\(eValue)" : ""
-        let exposureValue = readsValue ? ", NULL" : ""
+        let exposureValue = readsValue ? ", NULL AS value" : ""
 
         sql = """
             -- Touchstone push-down aggregation (\(dialect.rawValue)): per-arm power sums of \(outputNames.count) metric(s).
