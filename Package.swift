@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "touchstone", targets: ["touchstone"]),
+        .library(name: "TouchstoneTime", targets: ["TouchstoneTime"]),
         .library(name: "TouchstoneStats", targets: ["TouchstoneStats"]),
         .library(name: "TouchstoneExperiment", targets: ["TouchstoneExperiment"]),
         .library(name: "TouchstoneData", targets: ["TouchstoneData"]),
@@ -33,20 +34,22 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // MARK: - Libraries
+        // Timestamps, durations, the calendar and the window rule: a leaf every reader shares.
+        .target(name: "TouchstoneTime", swiftSettings: strictSettings),
         .target(name: "TouchstoneStats", dependencies: ["CGSL"], swiftSettings: strictSettings),
         .target(
             name: "TouchstoneExperiment",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["TouchstoneTime", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings
         ),
         .target(
             name: "TouchstoneData",
-            dependencies: ["CSQLite", "TouchstoneExperiment", "TouchstoneStats"],
+            dependencies: ["CSQLite", "TouchstoneExperiment", "TouchstoneStats", "TouchstoneTime"],
             swiftSettings: strictSettings
         ),
         .target(
             name: "TouchstoneAnalysis",
-            dependencies: ["TouchstoneData", "TouchstoneExperiment", "TouchstoneStats"],
+            dependencies: ["TouchstoneData", "TouchstoneExperiment", "TouchstoneStats", "TouchstoneTime"],
             swiftSettings: strictSettings
         ),
         .target(
@@ -56,7 +59,7 @@ let package = Package(
         ),
         .target(
             name: "TouchstoneAttribution",
-            dependencies: ["TouchstoneStats", "TouchstoneData"],
+            dependencies: ["TouchstoneStats", "TouchstoneData", "TouchstoneTime"],
             swiftSettings: strictSettings
         ),
         .target(
@@ -69,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "touchstone",
             dependencies: [
-                "TouchstoneStats", "TouchstoneExperiment", "TouchstoneData", "TouchstoneAnalysis",
+                "TouchstoneTime", "TouchstoneStats", "TouchstoneExperiment", "TouchstoneData", "TouchstoneAnalysis",
                 "TouchstoneAttribution", "TouchstoneReport", "TouchstonePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -79,6 +82,12 @@ let package = Package(
         // MARK: - Tests
         .target(name: "TouchstoneTestSupport", path: "Sources/TouchstoneTestSupport", swiftSettings: strictSettings),
         .testTarget(
+            name: "TouchstoneTimeTests",
+            dependencies: ["TouchstoneTime", "TouchstoneTestSupport"],
+            exclude: ["Fixtures"],  // read by path (TimeStringTable), as the CLI tests share it
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "TouchstoneStatsTests",
             dependencies: ["TouchstoneStats", "TouchstoneTestSupport", "CGSL"],
             resources: [.copy("Fixtures")],
@@ -86,29 +95,31 @@ let package = Package(
         ),
         .testTarget(
             name: "TouchstoneExperimentTests",
-            dependencies: ["TouchstoneExperiment", "TouchstoneTestSupport", "TouchstoneStats"],
+            dependencies: ["TouchstoneExperiment", "TouchstoneTestSupport", "TouchstoneStats", "TouchstoneTime"],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "TouchstoneDataTests",
-            dependencies: ["TouchstoneData", "TouchstoneTestSupport"],
+            dependencies: ["TouchstoneData", "TouchstoneTestSupport", "TouchstoneTime"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "TouchstoneAnalysisTests",
-            dependencies: ["TouchstoneAnalysis", "TouchstoneTestSupport"],
+            dependencies: ["TouchstoneAnalysis", "TouchstoneTestSupport", "TouchstoneTime"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "TouchstoneAttributionTests",
-            dependencies: ["TouchstoneAttribution", "TouchstoneStats", "TouchstoneTestSupport"],
+            dependencies: ["TouchstoneAttribution", "TouchstoneStats", "TouchstoneTestSupport", "TouchstoneTime"],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "TouchstonePushDownTests",
-            dependencies: ["TouchstoneAnalysis", "TouchstoneData", "TouchstonePostgres", "TouchstoneTestSupport"],
+            dependencies: [
+                "TouchstoneAnalysis", "TouchstoneData", "TouchstonePostgres", "TouchstoneTestSupport", "TouchstoneTime",
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

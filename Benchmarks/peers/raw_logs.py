@@ -6,7 +6,7 @@ runs the same analysis three ways in separate processes (wall time and peak RSS 
 GNU time), checks that all three agree on per-arm counts, means and p-values, and prints a
 table with ratios against Touchstone.
 
-Metrics (window: 14 days after each unit's first exposure, first exposure kept, units seen in
+Metrics (window: [t0, t0 + 14 days) after each unit's first exposure, first exposure kept, units seen in
 more than one variant excluded, events of never-exposed units ignored):
   purchase       conversion (any purchase in the window)
   purchase:sum   revenue (sum of purchase values in the window)
@@ -67,9 +67,9 @@ def duckdb_stats(directory, by, events_format):
                FROM {reader}('{events}', {options},
                     columns = {{'unit_id': 'VARCHAR', 'timestamp': 'BIGINT', 'event': 'VARCHAR', 'value': 'DOUBLE'}})),
         m AS (SELECT ok.unit_id,
-                max(CASE WHEN ev.event = 'purchase' AND ev.ts - ok.t0 BETWEEN 0 AND {WINDOW} THEN 1 ELSE 0 END) AS purchase,
-                sum(CASE WHEN ev.event = 'purchase' AND ev.ts - ok.t0 BETWEEN 0 AND {WINDOW} THEN ev.value ELSE 0 END) AS revenue,
-                sum(CASE WHEN ev.event = 'session' AND ev.ts - ok.t0 BETWEEN 0 AND {WINDOW} THEN 1 ELSE 0 END) AS sessions
+                max(CASE WHEN ev.event = 'purchase' AND ev.ts - ok.t0 >= 0 AND ev.ts - ok.t0 < {WINDOW} THEN 1 ELSE 0 END) AS purchase,
+                sum(CASE WHEN ev.event = 'purchase' AND ev.ts - ok.t0 >= 0 AND ev.ts - ok.t0 < {WINDOW} THEN ev.value ELSE 0 END) AS revenue,
+                sum(CASE WHEN ev.event = 'session' AND ev.ts - ok.t0 >= 0 AND ev.ts - ok.t0 < {WINDOW} THEN 1 ELSE 0 END) AS sessions
               FROM ok JOIN ev USING (unit_id) GROUP BY ok.unit_id)
         SELECT ok.segment, ok.variant, count(*) AS n,
                avg(coalesce(m.purchase, 0)::DOUBLE), var_samp(coalesce(m.purchase, 0)::DOUBLE),
@@ -104,7 +104,7 @@ def pandas_stats(directory, by, events_format):
         ev = pd.read_csv(events_path(directory, events_format), dtype=types)
     ev = ev.join(units["t0"], on="unit_id", how="inner")
     d = ev["timestamp"] - ev["t0"]
-    ev = ev[(d >= 0) & (d <= WINDOW)]
+    ev = ev[(d >= 0) & (d < WINDOW)]
     p = ev[ev["event"] == "purchase"].groupby("unit_id")["value"].agg(["size", "sum"])
     s = ev[ev["event"] == "session"].groupby("unit_id").size()
     units["purchase"] = (p["size"].reindex(units.index).fillna(0) > 0).astype("float64")

@@ -3,7 +3,7 @@ public struct Exposure: Sendable, Hashable {
     public var experiment: String
     public var unitId: String
     public var variant: String
-    /// Microseconds since the Unix epoch (UTC); see ``MicrosecondTimestamp``.
+    /// Microseconds since the Unix epoch (UTC), as TouchstoneTime's `Timestamp.microseconds`.
     public var timestamp: Int64
 
     public init(experiment: String, unitId: String, variant: String, timestamp: Int64) {

@@ -4,6 +4,7 @@ import TouchstoneAnalysis
 import TouchstoneData
 import TouchstoneStats
 import TouchstoneTestSupport
+import TouchstoneTime
 
 @Suite("Raw-log pipeline")
 struct RawLogPipelineTests {
@@ -31,12 +32,12 @@ struct RawLogPipelineTests {
             guard let exposure = first[f[0]], let time = Int64(f[1]) else { continue }
             let delta = time - exposure.time
             var values = perUnit[f[0]] ?? [0, 0, 0, 0]
-            if f[2] == "purchase", delta >= 0, delta <= window {
+            if f[2] == "purchase", delta >= 0, delta < window {
                 values[0] = 1
                 values[1] += Double(f[3]) ?? .nan
             }
             if f[2] == "session" {
-                if delta >= 0, delta <= window { values[2] += 1 }
+                if delta >= 0, delta < window { values[2] += 1 }
                 if delta >= 0, delta / 86_400 == 3 { values[3] = 1 }
             }
             perUnit[f[0]] = values
@@ -64,7 +65,7 @@ struct RawLogPipelineTests {
 
         var tables: [ArmTable] = []
         for threads in [1, 2, 3] {
-            let settings = RawLogSettings(metrics: Self.metrics, windowSeconds: window, threads: threads)
+            let settings = RawLogSettings(metrics: Self.metrics, window: try #require(TimeSpan(seconds: window)), threads: threads)
             let summary = try RawLogPipeline.run(
                 exposures: CSVReader(path: exposures.path), events: CSVReader(path: events.path), settings: settings)
             #expect(summary.multiVariantUnits == truth.multiVariantUnits)
@@ -221,7 +222,8 @@ extension RawLogPipelineTests {
         try convertToJSONLines(exposures, to: exposuresJSONL)
         try convertToJSONLines(events, to: eventsJSONL)
         let settings = RawLogSettings(
-            metrics: Self.metrics, windowSeconds: truth.windowDays * 86_400, preExposureCovariates: true, threads: 3)
+            metrics: Self.metrics, window: TimeSpan(days: Int(truth.windowDays)), preExposureCovariates: true,
+            threads: 3)
 
         let reference = try RawLogPipeline.run(
             exposures: CSVReader(path: exposures.path), events: CSVReader(path: events.path), settings: settings)

@@ -4,6 +4,7 @@ import TouchstoneAnalysis
 import TouchstoneData
 import TouchstoneStats
 import TouchstoneTestSupport
+import TouchstoneTime
 
 /// `--by COL` in the raw-log pipeline and the unit-table reader: every segment must hold exactly
 /// the statistics of its units analysed on their own, and the overall table must not change.
@@ -38,7 +39,7 @@ struct SegmentPipelineTests {
         let exposures = directory.appendingPathComponent("exposures.csv")
         let events = directory.appendingPathComponent("events.csv")
         var settings = RawLogSettings(
-            metrics: Self.metrics, windowSeconds: 14 * 86_400, preExposureCovariates: true, threads: threads)
+            metrics: Self.metrics, window: TimeSpan(days: 14), preExposureCovariates: true, threads: threads)
         let whole = try RawLogPipeline.run(
             exposures: CSVReader(path: exposures.path), events: CSVReader(path: events.path), settings: settings)
         settings.segmentColumn = "country"
@@ -87,7 +88,7 @@ struct SegmentPipelineTests {
             c,100,buy,1
             d,100,buy,1
             """
-        var settings = RawLogSettings(metrics: [try #require(MetricDefinition(argument: "buy"))], windowSeconds: 1_000, threads: 1)
+        var settings = RawLogSettings(metrics: [try #require(MetricDefinition(argument: "buy"))], window: try #require(TimeSpan(seconds: 1_000)), threads: 1)
         settings.segmentColumn = "tier"
         let summary = try RawLogPipeline.run(
             exposures: CSVReader(bytes: Array(exposures.utf8), name: "x.csv"),

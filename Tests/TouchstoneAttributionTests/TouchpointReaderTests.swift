@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TouchstoneAttribution
 import TouchstoneData
+import TouchstoneTime
 
 @Suite struct TouchpointReaderTests {
     static func reader(_ text: String) throws -> CSVReader {
@@ -40,7 +41,7 @@ import TouchstoneData
             b,2026-03-01T00:00:00Z,email,0,0
             b,2026-04-21T00:00:00Z,,1,7
             """
-        let paths = try TouchpointReader.read(Self.reader(log), options: .init(lookback: 7 * 86_400))
+        let paths = try TouchpointReader.read(Self.reader(log), options: .init(lookback: TimeSpan(days: 7)))
         #expect(paths.count == 1)
         #expect(paths.path(0).map { paths.channels.names[Int($0)] } == ["push"])
         #expect(paths.unattributedConversions == 1)

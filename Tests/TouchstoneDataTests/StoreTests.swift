@@ -3,6 +3,7 @@ import Testing
 import TouchstoneExperiment
 import TouchstoneTestSupport
 @testable import TouchstoneData
+import TouchstoneTime
 
 private func write(_ text: String, _ name: String, in directory: URL) throws -> String {
     let path = directory.appendingPathComponent(name).path
@@ -31,8 +32,8 @@ private func write(_ text: String, _ name: String, in directory: URL) throws -> 
         let summary = try store.ingest(paths: [first, second], options: IngestOptions(batchSize: 2))
         #expect(summary.rows == 7 && summary.unitsAfter == 5 && summary.batches >= 4)
         let u1 = try #require(try store.state(experiment: "e", unitId: "u1"))
-        #expect(u1.firstAt == MicrosecondTimestamp.parse("2026-03-01T00:00:00Z"))
-        #expect(u1.lastAt == MicrosecondTimestamp.parse("2026-03-02T00:00:00Z"))
+        #expect(u1.firstAt == Timestamp.parse("2026-03-01T00:00:00Z")?.microseconds)
+        #expect(u1.lastAt == Timestamp.parse("2026-03-02T00:00:00Z")?.microseconds)
         #expect(!u1.isMultiVariant)
         #expect(try store.state(experiment: "e", unitId: "u3")?.isMultiVariant == true)
         #expect(try store.state(experiment: "e", unitId: "5")?.variant == "bé")

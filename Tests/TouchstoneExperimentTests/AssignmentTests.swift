@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TouchstoneExperiment
+import TouchstoneTime
 
 private func config(_ yaml: String, file: String = "test.yaml") throws -> ExperimentConfig {
     try ExperimentConfig(text: yaml, file: file)
@@ -62,8 +63,8 @@ private let ids = (0..<20_000).map { "user-\($0)" }
             holdouts: [{ key: h, share: 0.1 }]
             """)
         let assigner = Assigner(config: parsed)
-        let march = try #require(MicrosecondTimestamp.parse("2026-03-15T00:00:00Z")).seconds
-        let may = try #require(MicrosecondTimestamp.parse("2026-05-01T00:00:00Z")).seconds
+        let march = try #require(Timestamp.parse("2026-03-15T00:00:00Z")).microseconds.seconds
+        let may = try #require(Timestamp.parse("2026-05-01T00:00:00Z")).microseconds.seconds
         #expect(assigner.assign(experimentAt: 0, unitId: "qa-1", attributes: ["country": "FR"], at: may).reason == .forced)
         #expect(assigner.assign(experimentAt: 0, unitId: "qa-1", attributes: ["country": "FR"], at: may).variant == "treatment")
         #expect(assigner.assign(experimentAt: 0, unitId: "u1", attributes: ["country": "US"], at: may).reason == .inactive)

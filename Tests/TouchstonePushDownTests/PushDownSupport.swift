@@ -4,6 +4,7 @@ import TouchstoneAnalysis
 import TouchstoneData
 import TouchstoneStats
 import TouchstoneTestSupport
+import TouchstoneTime
 
 /// Simulated logs, and the same logs as SQL tables.
 struct SimulatedLogs {
@@ -14,6 +15,13 @@ struct SimulatedLogs {
     init(units: Int, seed: UInt64) throws {
         directory = try temporaryDirectory()
         _ = try ExperimentSimulator(units: units, seed: seed).write(to: directory)
+    }
+
+    /// Hand-written logs (CSV text with the default headers) instead of simulated ones.
+    init(exposures: String, events: String) throws {
+        directory = try temporaryDirectory()
+        try Data(exposures.utf8).write(to: self.exposures)
+        try Data(events.utf8).write(to: self.events)
     }
 
     func remove() { try? FileManager.default.removeItem(at: directory) }
@@ -57,7 +65,7 @@ enum Scenarios {
 
     static func settings(covariates: Bool, windowDays: Int64 = 14) -> RawLogSettings {
         RawLogSettings(
-            experiment: ExperimentSimulator.experimentKey, metrics: metrics, windowSeconds: windowDays * 86_400,
+            experiment: ExperimentSimulator.experimentKey, metrics: metrics, window: TimeSpan(days: Int(windowDays)),
             preExposureCovariates: covariates, threads: 2)
     }
 }

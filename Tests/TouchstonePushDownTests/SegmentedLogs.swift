@@ -3,6 +3,7 @@ import Testing
 import TouchstoneAnalysis
 import TouchstoneData
 import TouchstoneTestSupport
+import TouchstoneTime
 
 /// Simulated logs with a `country` column on the exposures, and the segment rule worked out
 /// in plain Swift — independently of any SQL — so the segmented query can be checked against
@@ -180,7 +181,7 @@ enum TieCases {
     static var settings: RawLogSettings {
         var settings = RawLogSettings(
             experiment: experiment, metrics: ["purchase", "purchase:sum"].compactMap(MetricDefinition.init(argument:)),
-            windowSeconds: 86_400, preExposureCovariates: false)
+            window: TimeSpan(days: 1), preExposureCovariates: false)
         settings.segmentColumn = "country"
         return settings
     }

@@ -9,7 +9,10 @@ import TouchstoneStats
 /// - `session:count` — the number of events within the window;
 /// - `app_open:retention:7` — 1 if the unit had the event during day 7 after exposure, that is
 ///   in [t₀ + 7·86400 s, t₀ + 8·86400 s) (a proportion).
-/// The pre-period covariate for CUPED is the same aggregation over the window before exposure.
+/// The window after exposure is [t₀, t₀ + W) and the pre-period covariate for CUPED is the same
+/// aggregation over [t₀ − W, t₀): every window is half-open (TouchstoneTime's
+/// `TimeSpan.contains(elapsed:)`), so an event exactly W after t₀ is outside the window, one at
+/// t₀ inside, and an event on a retention-day boundary belongs to the later day only.
 public struct MetricDefinition: Sendable, Hashable {
     public enum Aggregation: Sendable, Hashable {
         case conversion

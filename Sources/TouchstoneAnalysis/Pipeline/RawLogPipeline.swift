@@ -1,6 +1,7 @@
 import Foundation
 import TouchstoneData
 import TouchstoneStats
+import TouchstoneTime
 
 /// Settings of the raw-log pipeline: which experiment, which metrics, which windows.
 public struct RawLogSettings: Sendable {
@@ -9,8 +10,9 @@ public struct RawLogSettings: Sendable {
     /// Ratio metrics Σ numerator / Σ denominator per arm, each over the units' values of two
     /// metric definitions (which need not be among ``metrics``); reported after them.
     public var ratios: [Ratio] = []
-    /// Length of the metric window after the first exposure (and of the pre-period), seconds.
-    public var windowSeconds: Int64
+    /// Length W of the metric window [t₀, t₀ + W) after the first exposure t₀, and of the
+    /// pre-period [t₀ − W, t₀) (half-open, ``TimeSpan/contains(elapsed:)``).
+    public var window: TimeSpan
     /// Compute each metric's pre-period value as a CUPED covariate.
     public var preExposureCovariates: Bool
     /// Worker threads for the event scan and the reduction.
@@ -60,12 +62,12 @@ public struct RawLogSettings: Sendable {
     }
 
     public init(
-        experiment: String? = nil, metrics: [MetricDefinition], windowSeconds: Int64 = 14 * 86_400,
+        experiment: String? = nil, metrics: [MetricDefinition], window: TimeSpan = TimeSpan(days: 14),
         preExposureCovariates: Bool = false, threads: Int = ProcessInfo.processInfo.activeProcessorCount
     ) {
         self.experiment = experiment
         self.metrics = metrics
-        self.windowSeconds = windowSeconds
+        self.window = window
         self.preExposureCovariates = preExposureCovariates
         self.threads = max(1, threads)
         self.exposureColumns = ExposureColumns()
@@ -98,8 +100,11 @@ public struct RawLogSummary: Sendable {
 /// 1. Exposures (one sequential pass): the first exposure of each unit to the experiment is
 ///    kept; a unit exposed in two variants is excluded everywhere and counted.
 /// 2. Events (parallel over chunks of the file): each event of an exposed unit updates that
-///    unit's metrics if it falls in the window [t₀, t₀ + W] after its first exposure t₀, or —
-///    for the CUPED covariate — in [t₀ − W, t₀). Each worker owns its accumulators; they are
+///    unit's metrics if it falls in the window [t₀, t₀ + W) after its first exposure t₀, or —
+///    for the CUPED covariate — in [t₀ − W, t₀); retention day N is [t₀ + N d, t₀ + (N+1) d).
+///    Every window is half-open (``TimeSpan/contains(elapsed:)``), so an event on a boundary
+///    counts in exactly one of two adjacent windows. Times are compared in microseconds
+///    (``Timestamp``). Each worker owns its accumulators; they are
 ///    merged afterwards (max for 0/1 metrics, sum otherwise), so results do not depend on the
 ///    number of threads.
 /// 3. Reduction (parallel over units): per-arm ``SufficientStatistics`` merged exactly as
@@ -124,7 +129,6 @@ public enum RawLogPipeline {
         guard !settings.metrics.isEmpty else {
             throw AnalysisError("no metric requested (use --metric EVENT[:conversion|sum|count|retention:N])")
         }
-        guard settings.windowSeconds > 0 else { throw AnalysisError("--window must be positive") }
         let exposed = try readExposures(exposures, settings: settings)
         var accumulated: Accumulated?
         for log in events {
@@ -244,10 +248,8 @@ public enum RawLogPipeline {
                 }
                 rows += 1
                 if row.isEmpty(unitColumn) { throw row.error(unitColumn, "empty unit id") }
-                let time: Int64? = row.withBytes(timeColumn) { Timestamp.parse($0) }
-                guard let time else {
-                    throw row.error(timeColumn, "'\(row.string(timeColumn))' is not a timestamp (ISO-8601 or epoch seconds)")
-                }
+                let time: Int64? = row.withBytes(timeColumn) { Timestamp.parse($0)?.microseconds }
+                guard let time else { throw row.error(timeColumn, Timestamp.rejection(of: row.string(timeColumn))) }
                 let known = variantBytes.count
                 let arm: Int = row.withBytes(variantColumn) { bytes in
                     if variantBytes.count <= 8 {
@@ -400,7 +402,9 @@ public enum RawLogPipeline {
         let aggregations = metrics.map(\.aggregation)
         let metricCount = metrics.count
         let unitCount = exposed.index.count
-        let window = settings.windowSeconds
+        let window = settings.window
+        let windowMicros = window.microseconds
+        let day: Int64 = 86_400_000_000
         let withCovariates = settings.preExposureCovariates
         let chunks = reader.chunks(settings.threads)
         let slots = WorkerSlots<WorkerResult>(count: chunks.count)
@@ -434,18 +438,18 @@ public enum RawLogPipeline {
                         return
                     }
                     let unit = exposed.index.unit(at: slot)
-                    let time: Int64? = row.withBytes(timeColumn) { Timestamp.parse($0) }
-                    guard let time else {
-                        throw row.error(timeColumn, "'\(row.string(timeColumn))' is not a timestamp (ISO-8601 or epoch seconds)")
-                    }
+                    let time: Int64? = row.withBytes(timeColumn) { Timestamp.parse($0)?.microseconds }
+                    guard let time else { throw row.error(timeColumn, Timestamp.rejection(of: row.string(timeColumn))) }
+                    // Microseconds from t₀; both instants lie in years 0001–9999, so no overflow.
                     let delta = time - exposed.index.firstTime(at: slot)
-                    let inWindow = delta >= 0 && delta <= window
-                    let inPrePeriod = delta < 0 && delta >= -window
+                    let inWindow = window.contains(elapsed: delta)
+                    // The pre-period [t₀ − W, t₀) is the window anchored at t₀ − W.
+                    let inPrePeriod = delta < 0 && window.contains(elapsed: delta + windowMicros)
                     guard inWindow || (inPrePeriod && withCovariates) else {
                         // Retention days may lie beyond the window; checked below.
                         if !inWindow, delta >= 0 {
                             for m in feeds[eventIndex] {
-                                if case .retention(let day) = aggregations[m], delta / 86_400 == Int64(day) {
+                                if case .retention(let n) = aggregations[m], delta / day == Int64(n) {
                                     values[unit * metricCount + m] = 1
                                 }
                             }
@@ -457,15 +461,15 @@ public enum RawLogPipeline {
                         value = row.isEmpty(valueColumn) ? 0 : try row.double(valueColumn, column: columns.value)
                     }
                     let target = inWindow ? values : (covariates ?? values)
-                    let elapsed = inWindow ? delta : delta + window
+                    let elapsed = inWindow ? delta : delta + windowMicros
                     for m in feeds[eventIndex] {
                         let slot = unit * metricCount + m
                         switch aggregations[m] {
                         case .conversion: target[slot] = 1
                         case .sum: target[slot] += value
                         case .count: target[slot] += 1
-                        case .retention(let day):
-                            if elapsed / 86_400 == Int64(day) { target[slot] = 1 }
+                        case .retention(let n):
+                            if elapsed / day == Int64(n) { target[slot] = 1 }
                         }
                     }
                 }

@@ -1,4 +1,5 @@
 import TouchstoneData
+import TouchstoneTime
 
 /// The raw-log pipeline as one SQL query: exposures and events in warehouse tables in, per-arm
 /// power sums (``PowerSums``) out, so only a few numbers per arm leave the engine.
@@ -7,9 +8,10 @@ import TouchstoneData
 /// - first exposure per unit: t₀ = the unit's earliest exposure time in the experiment; units
 ///   exposed in more than one variant are excluded (so which of two tied rows came first never
 ///   matters: a unit's rows all carry the same variant);
-/// - metric window [t₀, t₀ + W] inclusive; retention day N: t − t₀ in [N·86400, (N+1)·86400);
+/// - metric window [t₀, t₀ + W); retention day N: t − t₀ in [N·86400, (N+1)·86400);
 ///   pre-period covariate over [t₀ − W, t₀) with the same aggregation (retention day counted
-///   from t₀ − W); an empty event value counts as 0 in sums;
+///   from t₀ − W) — every window half-open, as ``TimeSpan/contains(elapsed:)``; an empty event
+///   value counts as 0 in sums;
 /// - per arm: units, Σy, Σy² and, with covariates, Σx, Σx², Σxy — integer metrics in the
 ///   dialect's exact integer type, sums of values in double precision;
 /// - with ``RawLogSettings/segmentColumn`` (`--by country`), the same per (segment, arm): a
@@ -18,10 +20,22 @@ import TouchstoneData
 ///   NULL or empty → `''` (the rule of ``SegmentedArmTable``). A `segment` column follows
 ///   `variant` and rows are ordered by segment (bytewise), variant, metric.
 ///
-/// Timestamps are integer epoch seconds in both tables. Lives in TouchstoneAnalysis rather
-/// than TouchstoneData because it is the SQL twin of ``RawLogPipeline`` and is built from the
-/// same ``RawLogSettings`` and ``MetricDefinition``s; everything that differs between engines
-/// is in ``SQLDialect`` (TouchstoneData).
+/// Timestamps are integer epoch seconds in both tables; a window that is not a whole number of
+/// seconds becomes the integer bounds that select the same whole-second deltas
+/// (`d ≥ x ⇔ d ≥ ⌈x⌉` and `d < y ⇔ d < ⌈y⌉` for an integer d).
+///
+/// **Plan-robust by construction.** The query joins no log to anything: exposure and event rows
+/// are stacked (`UNION ALL`), every row learns its unit's t₀ from a window function partitioned
+/// by unit, and one `GROUP BY` unit aggregates every metric — events are reduced per unit and
+/// per metric in the same pass that finds t₀. Each step is a scan, a sort or hash by unit, or an
+/// aggregate, so on tables just loaded (no statistics, no indexes) no plan can nest loops over
+/// the two logs, as PostgreSQL's planner did with the earlier join of units and events (minutes
+/// at 50,000 units, 1 s after `ANALYZE`). The one join left, arms × metric names, pairs two
+/// relations of a few rows each.
+///
+/// Lives in TouchstoneAnalysis rather than TouchstoneData because it is the SQL twin of
+/// ``RawLogPipeline`` and is built from the same ``RawLogSettings`` and ``MetricDefinition``s;
+/// everything that differs between engines is in ``SQLDialect`` (TouchstoneData).
 public struct AggregationQuery: Sendable {
     public var sql: String
     /// Bound values in placeholder order (`?1`/`$1` …); empty for dialects that inline them.
@@ -44,7 +58,6 @@ public struct AggregationQuery: Sendable {
         guard let experiment = settings.experiment else {
             throw SQLError("push-down needs --experiment KEY (the exposures table may hold many experiments)")
         }
-        guard settings.windowSeconds > 0 else { throw SQLError("--window must be positive") }
         let exposures = dialect.quote(try SQLIdentifier(exposuresTable, what: "--exposures-table"))
         let events = dialect.quote(try SQLIdentifier(eventsTable, what: "--events-table"))
         func column(_ name: String, _ flag: String) throws(SQLError) -> String {
@@ -58,9 +71,10 @@ public struct AggregationQuery: Sendable {
         let xSegment = try settings.segmentColumn.map { (name) throws(SQLError) in try column(name, "--by") }
 
         var binder = Binder(dialect: dialect)
-        let window = settings.windowSeconds
-        let day: Int64 = 86_400
-        let delta = "(e.ts - u.t0)"
+        // Window bounds in microseconds, as the in-process pipeline compares them.
+        let window = settings.window.microseconds
+        let day: Int64 = 86_400_000_000
+        let delta = "(l.ts - l.t0)"
         // Ratio parts not requested as metrics are aggregated too, and reported only inside the ratio.
         var metrics = settings.metrics
         for ratio in settings.ratios {
@@ -73,14 +87,17 @@ public struct AggregationQuery: Sendable {
         let covariates = settings.preExposureCovariates
         let readsValue = metrics.contains { $0.readsValue }
 
-        /// The per-unit aggregate of one metric over [lower, upper] (upper inclusive or not).
-        func unitAggregate(_ metric: MetricDefinition, lower: Int64, upper: Int64, upperInclusive: Bool) -> String {
-            let condition = "e.event = \(binder.bind(.text(metric.event))) AND \(delta) >= \(binder.bind(.integer(lower)))"
-                + " AND \(delta) \(upperInclusive ? "<=" : "<") \(binder.bind(.integer(upper)))"
+        /// The per-unit aggregate of one metric over elapsed times [lower, upper) from t₀, given in
+        /// microseconds and written as the whole-second bounds that select the same integer
+        /// deltas. Exposure rows carry a NULL event, so `l.event = …` keeps event rows only.
+        func unitAggregate(_ metric: MetricDefinition, lower: Int64, upper: Int64) -> String {
+            let low = CivilCalendar.ceilDivide(lower, 1_000_000), high = CivilCalendar.ceilDivide(upper, 1_000_000)
+            let condition = "l.event = \(binder.bind(.text(metric.event))) AND \(delta) >= \(binder.bind(.integer(low)))"
+                + " AND \(delta) < \(binder.bind(.integer(high)))"
             return switch metric.aggregation {
             case .conversion, .retention: "MAX(CASE WHEN \(condition) THEN 1 ELSE 0 END)"
             case .count: "SUM(CASE WHEN \(condition) THEN 1 ELSE 0 END)"
-            case .sum: "SUM(CASE WHEN \(condition) THEN CAST(COALESCE(e.value, 0) AS \(dialect.doubleType)) ELSE 0 END)"
+            case .sum: "SUM(CASE WHEN \(condition) THEN CAST(COALESCE(l.value, 0) AS \(dialect.doubleType)) ELSE 0 END)"
             }
         }
         var perUnit: [String] = []
@@ -88,16 +105,16 @@ public struct AggregationQuery: Sendable {
             switch metric.aggregation {
             case .retention(let n):
                 let (lower, upper) = (Int64(n) * day, Int64(n + 1) * day)
-                perUnit.append("\(unitAggregate(metric, lower: lower, upper: upper, upperInclusive: false)) AS y\(m)")
+                perUnit.append("\(unitAggregate(metric, lower: lower, upper: upper)) AS y\(m)")
                 if covariates {
                     // Day N of the pre-period, counted from t₀ − W, clipped to [t₀ − W, t₀).
                     let preLower = max(-window, lower - window), preUpper = min(0, upper - window)
-                    perUnit.append("\(unitAggregate(metric, lower: preLower, upper: preUpper, upperInclusive: false)) AS x\(m)")
+                    perUnit.append("\(unitAggregate(metric, lower: preLower, upper: preUpper)) AS x\(m)")
                 }
             default:
-                perUnit.append("\(unitAggregate(metric, lower: 0, upper: window, upperInclusive: true)) AS y\(m)")
+                perUnit.append("\(unitAggregate(metric, lower: 0, upper: window)) AS y\(m)")
                 if covariates {
-                    perUnit.append("\(unitAggregate(metric, lower: -window, upper: 0, upperInclusive: false)) AS x\(m)")
+                    perUnit.append("\(unitAggregate(metric, lower: -window, upper: 0)) AS x\(m)")
                 }
             }
         }
@@ -154,65 +171,50 @@ public struct AggregationQuery: Sendable {
             ]
         }
 
-        // Segments add one CTE and carry a `segment` key from the units to the arms. Without a
-        // segment column every fragment below is the unsegmented query's text, byte for byte.
-        var segmentCTE = "", unitsSelect = "SELECT unit_id, variant, t0 FROM exposed WHERE variants = 1"
-        var unitKey = "", armKey = "", orderKey = ""
+        // Segments add one column to the stacked rows and carry a `segment` key from the units to
+        // the arms. Without a segment column every fragment below is the unsegmented query's text.
+        var exposureSegment = "", eventSegment = "", unitSegment = "", armKey = "", orderKey = ""
         if let xSegment {
-            // Ties at the earliest time resolve to the bytewise-smallest value; CAST first so a
-            // numeric column compares as text (as the in-process pipeline reads it), and NULL
-            // and '' are the same segment.
-            let value = dialect.bytewise("COALESCE(CAST(x.\(xSegment) AS \(dialect.textType)), '')")
-            segmentCTE = """
-                first_segment AS (
-                  SELECT x.\(xUnit) AS unit_id, MIN(\(value)) AS segment
-                  FROM \(exposures) x
-                  JOIN exposed f ON f.unit_id = x.\(xUnit) AND x.\(xTime) = f.t0
-                  WHERE x.\(xExperiment) = \(binder.bind(.text(experiment))) AND f.variants = 1
-                  GROUP BY x.\(xUnit)
-                ),
-
-                """
-            // LEFT JOIN: a unit whose t₀ is NULL (no timestamp at all) matches no exposure row
-            // above but is still a unit of the unsegmented query, so it must land in some segment.
-            unitsSelect = """
-                SELECT f.unit_id, f.variant, f.t0, COALESCE(s.segment, '') AS segment
-                  FROM exposed f LEFT JOIN first_segment s ON s.unit_id = f.unit_id
-                  WHERE f.variants = 1
-                """
-            unitKey = ", u.segment"
+            // CAST so a numeric column compares as text (as the in-process pipeline reads it); NULL
+            // and '' are the same segment. Ties at the earliest time resolve to the bytewise-smallest
+            // value; a unit whose t₀ is NULL (no timestamp at all) gets ''.
+            exposureSegment = ", COALESCE(CAST(x.\(xSegment) AS \(dialect.textType)), '') AS segment"
+            eventSegment = ", NULL"
+            unitSegment = ",\n         COALESCE(MIN(\(dialect.bytewise("CASE WHEN l.kind = 0 AND l.ts = l.t0 THEN l.segment END"))), '') AS segment"
             armKey = "segment, "
             orderKey = "\(dialect.bytewise("a.segment")), "
         }
+        let value = readsValue ? ", e.\(eValue)" : ""
+        let exposureValue = readsValue ? ", NULL AS value" : ""
 
         sql = """
             -- Touchstone push-down aggregation (\(dialect.rawValue)): per-arm power sums of \(outputNames.count) metric(s).
-            WITH event_log \(dialect.materializedCTE) (
-              SELECT e.\(eUnit) AS unit_id, e.\(eTime) AS ts, e.\(eEvent) AS event\(readsValue ? ", e.\(eValue) AS value" : "")
+            -- Exposure and event rows stacked, t₀ by a window over each unit, one GROUP BY unit: no join of the logs.
+            WITH unit_log AS (
+              SELECT x.\(xUnit) AS unit_id, 0 AS kind, x.\(xTime) AS ts, x.\(xVariant) AS variant, NULL AS event\(exposureValue)\(exposureSegment)
+              FROM \(exposures) x
+              WHERE x.\(xExperiment) = \(binder.bind(.text(experiment)))
+              UNION ALL
+              SELECT e.\(eUnit), 1, e.\(eTime), NULL, e.\(eEvent)\(value)\(eventSegment)
               FROM \(events) e
               WHERE e.\(eEvent) IN (\(eventList))
             ),
-            exposed AS (
-              SELECT x.\(xUnit) AS unit_id, MIN(x.\(xVariant)) AS variant, MIN(x.\(xTime)) AS t0,
-                     COUNT(DISTINCT x.\(xVariant)) AS variants
-              FROM \(exposures) x
-              WHERE x.\(xExperiment) = \(binder.bind(.text(experiment)))
-              GROUP BY x.\(xUnit)
-            ),
-            \(segmentCTE)units AS (
-              \(unitsSelect)
+            timed AS (
+              SELECT l.*, MIN(CASE WHEN l.kind = 0 THEN l.ts END) OVER (PARTITION BY l.unit_id) AS t0
+              FROM unit_log l
             ),
             per_unit AS (
-              SELECT u.unit_id, u.variant\(unitKey),
+              SELECT l.unit_id, MIN(l.variant) AS variant, COUNT(DISTINCT l.variant) AS variants\(unitSegment),
                      \(perUnit.joined(separator: ",\n         "))
-              FROM units u
-              LEFT JOIN event_log e ON e.unit_id = u.unit_id
-              GROUP BY u.unit_id, u.variant\(unitKey)
+              FROM timed l
+              GROUP BY l.unit_id
+              HAVING MIN(l.kind) = 0
             ),
             arms AS (
               SELECT \(armKey)variant, COUNT(*) AS units,
                      \(perArm.joined(separator: ",\n         "))
               FROM per_unit
+              WHERE variants = 1
               GROUP BY \(armKey)variant
             ),
             metrics AS (

@@ -74,7 +74,6 @@ extension AnalysisRequest {
             throw AnalysisRequestError.invalid(.srmThreshold, "\(settings.srmThreshold)", "must lie in (0, 1)")
         }
         if rawLogs {
-            guard windowSeconds > 0 else { throw AnalysisRequestError.invalid(.window, "\(windowSeconds)s", "expected a positive duration such as 14d, 36h or 90m") }
             if !(covariates.isEmpty && caps.isEmpty && bootstrap == nil) {
                 throw AnalysisRequestError.conflict("{covariate}, {cap} and {bootstrap} need {units} (with raw logs, use {preExposureCovariates} for CUPED)")
             }
@@ -220,7 +219,7 @@ extension AnalysisRequest {
                 }
                 return definition
             },
-            windowSeconds: windowSeconds, preExposureCovariates: preExposureCovariates)
+            window: window, preExposureCovariates: preExposureCovariates)
         settings.segmentColumn = segmentColumn
         settings.allowMissingEvents = allowMissingEvents
         settings.ratios = try ratios.map { ratio in

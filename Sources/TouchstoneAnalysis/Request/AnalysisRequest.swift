@@ -1,6 +1,7 @@
 import TouchstoneData
 import TouchstoneExperiment
 import TouchstoneStats
+import TouchstoneTime
 
 /// Everything `touchstone analyze` needs, in one value: where the data are, which metrics, and
 /// how to test them.
@@ -58,8 +59,8 @@ public struct AnalysisRequest: Sendable {
     public var skipMissing = false
     /// Split the results by this attribute (`--by`).
     public var segmentColumn: String?
-    /// Raw logs: the metric window after first exposure, seconds.
-    public var windowSeconds: Int64 = 14 * 86_400
+    /// Raw logs: the metric window [t₀, t₀ + W) after first exposure (and the pre-period before it).
+    public var window = TimeSpan(days: 14)
     /// Raw logs: each metric's pre-period as its CUPED covariate.
     public var preExposureCovariates = false
     /// Raw logs: accept a metric whose event never occurs (a warning instead of an error).

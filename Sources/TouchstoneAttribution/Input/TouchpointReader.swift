@@ -1,4 +1,5 @@
 import TouchstoneData
+import TouchstoneTime
 
 /// Turns a touchpoint log into journeys.
 ///
@@ -6,8 +7,10 @@ import TouchstoneData
 /// rows are ordered by time (ties keep file order). Touches accumulate until a row with
 /// `conversion` > 0 closes the journey: the conversion is credited to the touches seen so far,
 /// including a touch on the converting row itself when its `channel` is not empty. A unit may
-/// convert several times; each conversion starts a new journey. With a lookback window, touches
-/// older than the window before the conversion are dropped. Touches left when a unit's rows end
+/// convert several times; each conversion starts a new journey. With a lookback window L, a touch
+/// is kept when conversion − touch lies in [0, L) (the package's half-open window rule,
+/// ``TimeSpan/contains(elapsed:)``): a touch at the conversion instant counts, one exactly L
+/// before it does not. Times are compared in microseconds (``Timestamp``). Touches left when a unit's rows end
 /// form a non-converting ("null") journey, as ChannelAttribution's `total_null` counts them.
 /// A conversion with no touch inside its window cannot be credited to any channel; it is
 /// counted in ``PathSet/unattributedConversions``.
@@ -22,10 +25,10 @@ public enum TouchpointReader {
     }
 
     public struct Options: Sendable {
-        /// Touches more than this many seconds before the conversion are ignored (`nil`: keep all).
-        public var lookback: Double?
+        /// Touches `lookback` or more before the conversion are ignored (`nil`: keep all).
+        public var lookback: TimeSpan?
         public var columns = Columns()
-        public init(lookback: Double? = nil) { self.lookback = lookback }
+        public init(lookback: TimeSpan? = nil) { self.lookback = lookback }
     }
 
     public static func read(path: String, options: Options = Options()) throws -> PathSet {
@@ -35,9 +38,6 @@ public enum TouchpointReader {
     /// - Complexity: O(rows) when the log is grouped by unit and sorted by time (as logs
     ///   usually are, and as `touchstone simulate journeys` writes them); O(rows log rows) otherwise.
     public static func read(_ reader: CSVReader, options: Options = Options()) throws -> PathSet {
-        if let lookback = options.lookback, !(lookback >= 0) {
-            throw AttributionError.invalidOption("the lookback window must be non-negative")
-        }
         let c = options.columns
         let unitColumn = try reader.columnIndex(c.unit)
         let timeColumn = try reader.columnIndex(c.timestamp)
@@ -49,7 +49,7 @@ public enum TouchpointReader {
         var unitIndex: [String: Int32] = [:]
         var previousUnit: [UInt8] = []
         var currentUnit: Int32 = -1
-        var units: [Int32] = [], times: [Double] = [], touchChannel: [Int32] = []
+        var units: [Int32] = [], times: [Int64] = [], touchChannel: [Int32] = []
         var converts: [Double] = [], values: [Double] = []
         var ordered = true
         try reader.forEachRow { row in
@@ -68,9 +68,8 @@ public enum TouchpointReader {
                     unitIndex[name] = currentUnit
                 }
             }
-            guard let time = row.withBytes(timeColumn, { Timestamp.parse($0) }) else {
-                throw row.error(
-                    timeColumn, "'\(row.string(timeColumn))' is not a timestamp (ISO-8601 or epoch seconds)")
+            guard let time = row.withBytes(timeColumn, { Timestamp.parse($0)?.microseconds }) else {
+                throw row.error(timeColumn, Timestamp.rejection(of: row.string(timeColumn)))
             }
             if ordered, let last = times.last, units.last == currentUnit, time < last { ordered = false }
             let channel: Int32 = row.isEmpty(channelColumn)
@@ -108,18 +107,18 @@ public enum TouchpointReader {
         set.ages = []
         set.units = []
         set.unitCount = unitIndex.count
-        var pending: [Int32] = [], pendingTimes: [Double] = []
+        var pending: [Int32] = [], pendingTimes: [Int64] = []
         var path: [Int32] = [], ages: [Double] = []
         var unattributed = 0.0, unattributedValue = 0.0
 
-        func close(unit: Int32, at end: Double, conversions: Double, value: Double) {
+        func close(unit: Int32, at end: Int64, conversions: Double, value: Double) {
             path.removeAll(keepingCapacity: true)
             ages.removeAll(keepingCapacity: true)
             for (k, id) in pending.enumerated() {
                 let age = end - pendingTimes[k]
-                if let lookback = options.lookback, age > lookback { continue }
+                if let lookback = options.lookback, !lookback.contains(elapsed: age) { continue }
                 path.append(id)
-                ages.append(age)
+                ages.append(Double(age) / 1_000_000)
             }
             pending.removeAll(keepingCapacity: true)
             pendingTimes.removeAll(keepingCapacity: true)

@@ -1,5 +1,6 @@
 import Foundation
 import TouchstoneExperiment
+import TouchstoneTime
 
 /// One exposure as byte ranges of the file being read: valid only during the callback, so the
 /// hot loop allocates nothing per row.
@@ -16,7 +17,7 @@ struct ExposureFields {
 ///
 /// The format is chosen by extension (`.jsonl`, `.ndjson`, `.json` → JSON Lines) or else by
 /// content (a first non-blank byte `{`). Timestamps are ISO 8601 or epoch seconds
-/// (``MicrosecondTimestamp``). Every error names the file, line and column.
+/// (TouchstoneTime's `Timestamp`). Every error names the file, line and column.
 public enum ExposureLogReader {
     /// The column and key names read.
     public static let columns = ["unit_id", "experiment", "variant", "timestamp"]
@@ -93,8 +94,8 @@ public enum ExposureLogReader {
             where !row.withBytes(index, isValidText) {
                 throw row.error(index, "\(name) is not valid UTF-8 text without NUL bytes")
             }
-            guard let timestamp = row.withBytes(time, { MicrosecondTimestamp.parse($0) }) else {
-                throw row.error(time, "'\(row.string(time))' is not a timestamp (ISO 8601 such as 2026-03-01T12:34:56Z, or epoch seconds)")
+            guard let timestamp = row.withBytes(time, { Timestamp.parse($0)?.microseconds }) else {
+                throw row.error(time, Timestamp.rejection(of: row.string(time)))
             }
             try row.withBytes(experiment) { experimentBytes in
                 try row.withBytes(unit) { unitBytes in

@@ -1,4 +1,5 @@
 import TouchstoneExperiment
+import TouchstoneTime
 
 /// A byte-level reader for JSON Lines exposure logs: one flat object per line,
 /// `{"unit_id": "u1", "experiment": "e", "variant": "control", "timestamp": "2026-03-01T12:00:00Z"}`.
@@ -134,11 +135,12 @@ enum JSONLinesExposureReader {
                                 }
                                 values.append(value)
                             }
-                            guard let timestamp = MicrosecondTimestamp.parse(values[3]) else {
+                            guard let timestamp = Timestamp.parse(values[3]) else {
                                 index = ranges[3]?.lowerBound ?? lineStart
-                                throw error("'\(String(decoding: values[3], as: UTF8.self))' is not a timestamp (ISO 8601 or epoch seconds)")
+                                throw error(Timestamp.rejection(of: String(decoding: values[3], as: UTF8.self)))
                             }
-                            try body(ExposureFields(experiment: values[1], unitId: values[0], variant: values[2], timestamp: timestamp))
+                            try body(ExposureFields(
+                                experiment: values[1], unitId: values[0], variant: values[2], timestamp: timestamp.microseconds))
                         }
                     }
                 }

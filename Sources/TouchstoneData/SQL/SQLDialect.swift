@@ -10,7 +10,8 @@ public enum SQLValue: Sendable, Hashable {
 /// Every difference between the SQL engines Touchstone pushes aggregation down to.
 ///
 /// The query itself (``AggregationQuery`` in TouchstoneAnalysis) is written once in the common
-/// subset — CTEs, `GROUP BY`, `CASE`, `COALESCE`, `COUNT(DISTINCT …)`, `UNION ALL` — and asks
+/// subset — CTEs, `GROUP BY`, `CASE`, `COALESCE`, `COUNT(DISTINCT …)`, `UNION ALL`, `MIN(…) OVER
+/// (PARTITION BY …)` (SQLite ≥ 3.25, PostgreSQL ≥ 8.4, Spark ≥ 1.4) — and asks
 /// the dialect for the few things that differ: how names are quoted, how values are passed,
 /// which types hold exact integers, floating-point numbers and text. Trino and BigQuery are
 /// close to ``spark``: mainly the identifier quote (`"` / backtick) and type names differ.
@@ -56,17 +57,6 @@ public enum SQLDialect: String, Sendable, CaseIterable {
                 escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
             }
             return "'\(escaped)'"
-        }
-    }
-
-    /// How the filtered event log's CTE is introduced. SQLite must materialize it: only then
-    /// does it build an automatic index for the join with the units (otherwise it loops over
-    /// all events for every unit — 21 s instead of 20 ms on 6,000 units). PostgreSQL and Spark
-    /// hash-join either way and may push the filter into the scan.
-    public var materializedCTE: String {
-        switch self {
-        case .sqlite: "AS MATERIALIZED"
-        case .postgres, .spark: "AS"
         }
     }
 

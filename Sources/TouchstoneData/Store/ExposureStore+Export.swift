@@ -1,3 +1,5 @@
+import TouchstoneTime
+
 extension ExposureStore {
     /// The analysable exposures of `experiment` as an exposure log
     /// (`unit_id,experiment,variant,timestamp`, one row per unit, its first exposure in epoch
@@ -23,11 +25,12 @@ extension ExposureStore {
             field(experiment)
             bytes.append(UInt8(ascii: ","))
             field(variant)
-            // Floor division: a pre-1970 time with a fraction rounds down, like the seconds it lies in.
-            // (No subtraction before dividing: a stored Int64.min must not overflow; the reader then
-            // rejects a time outside years 0001-9999 at its row.)
-            let seconds = firstAt / 1_000_000 - (firstAt % 1_000_000 < 0 ? 1 : 0)
-            bytes.append(contentsOf: ",\(seconds)\n".utf8)
+            // Epoch seconds with the stored microseconds (a fraction only when there is one), so
+            // `analyze --store` compares the same instants as `analyze --exposures` on the log. A stored
+            // time outside years 0001-9999 (even Int64.min) is printed as whole seconds without overflow,
+            // and the reader then rejects it at its row.
+            let text = Timestamp(microseconds: firstAt)?.epochText ?? String(firstAt / 1_000_000)
+            bytes.append(contentsOf: ",\(text)\n".utf8)
         }
         return try CSVReader(bytes: bytes, name: "\(path) (experiment \(experiment))")
     }

@@ -104,6 +104,10 @@ final class SQLiteStatement {
 
     func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
 
+    /// Virtual-machine instructions run so far (`SQLITE_STMTSTATUS_VM_STEP`): the engine's own
+    /// count of work done, the same on every run and machine.
+    var virtualMachineSteps: Int { Int(sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_VM_STEP, 0)) }
+
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
 
     var columnCount: Int32 { sqlite3_column_count(statement) }

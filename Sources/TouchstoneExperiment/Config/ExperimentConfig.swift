@@ -1,4 +1,5 @@
 import Foundation
+import TouchstoneTime
 
 /// A validated experiment config: experiments, layers and holdouts (YAML or JSON, one schema).
 ///
@@ -279,10 +280,13 @@ public struct ExperimentConfig: Sendable {
 
     private static func date(_ node: ConfigNode, _ path: String, _ reader: ConfigReader) throws -> Date {
         let text = try reader.string(node, path)
-        guard let micros = MicrosecondTimestamp.parse(text) else {
-            throw reader.error(node, path, "'\(text)' is not a date (2026-03-01, 2026-03-01T12:00:00Z or epoch seconds)")
+        let instant: Timestamp
+        do {
+            instant = try Timestamp(parsing: text)
+        } catch {
+            throw reader.error(node, path, "'\(text)' is not a date: \(error)")
         }
-        return Date(timeIntervalSince1970: Double(micros) / 1_000_000)
+        return Date(timeIntervalSince1970: Double(instant.microseconds) / 1_000_000)
     }
 
     /// Experiments sharing a layer must hash the same way and own disjoint ranges.

@@ -5,6 +5,7 @@ import TouchstoneExperiment
 import TouchstonePostgres
 import TouchstoneReport
 import TouchstoneStats
+import TouchstoneTime
 
 struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -195,9 +196,7 @@ struct Analyze: ParsableCommand {
         if !eventFiles.isEmpty, exposureFiles.isEmpty, store == nil {
             throw ValidationError("--events goes with --exposures FILE or --store DB")
         }
-        guard let windowSeconds = DurationText.seconds(window) else {
-            throw ValidationError("--window '\(window)': expected a positive duration such as 14d, 36h or 90m")
-        }
+        guard let window = TimeSpan.parse(window) else { throw ValidationError(TimeSpan.rejection(of: self.window, flag: "--window")) }
         var settings = AnalysisSettings(
             experiment: experiment, control: control, test: TestSettings(alpha: alpha, alternative: alternative),
             correction: correction, weights: try weights.map(WeightsArgument.dictionary), srmThreshold: srmThreshold,
@@ -215,7 +214,7 @@ struct Analyze: ParsableCommand {
         request.variantColumn = variantColumn
         request.skipMissing = skipMissing
         request.segmentColumn = segmentColumn
-        request.windowSeconds = windowSeconds
+        request.window = window
         request.preExposureCovariates = preExposureCovariates
         request.allowMissingEvents = allowMissingEvents
         request.threads = threads

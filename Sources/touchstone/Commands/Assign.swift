@@ -3,6 +3,7 @@ import Foundation
 import TouchstoneData
 import TouchstoneExperiment
 import TouchstoneReport
+import TouchstoneTime
 
 struct Assign: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,8 +36,8 @@ struct Assign: ParsableCommand {
 
     func validate() throws {
         try output.require([.table, .csv, .json, .markdown])
-        if let at, MicrosecondTimestamp.parse(at) == nil {
-            throw ValidationError("--at '\(at)' is not a time (ISO 8601 such as 2026-03-01T12:00:00Z, or epoch seconds)")
+        if let at, Timestamp.parse(at) == nil {
+            throw ValidationError("--at: \(Timestamp.rejection(of: at))")
         }
     }
 
@@ -62,7 +63,7 @@ struct Assign: ParsableCommand {
         } else {
             units = try UnitIdList.parse(FileHandle.standardInput.readDataToEndOfFile())
         }
-        let date = at.flatMap(MicrosecondTimestamp.parse).map { Date(timeIntervalSince1970: Double($0) / 1_000_000) } ?? Date()
+        let date = at.flatMap(Timestamp.parse).map { Date(timeIntervalSince1970: Double($0.microseconds) / 1_000_000) } ?? Date()
         let empty: [String: String] = [:]
         var assignments: [(unit: String, assignment: Assignment)] = []
         assignments.reserveCapacity(units.count * indices.count)

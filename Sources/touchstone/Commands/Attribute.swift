@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TouchstoneAttribution
 import TouchstoneReport
+import TouchstoneTime
 
 /// `touchstone attribute`: multi-touch attribution from touchpoint logs or aggregated paths.
 struct Attribute: ParsableCommand {
@@ -83,9 +84,9 @@ struct Attribute: ParsableCommand {
         guard (1...10_000_000).contains(permutations) else {
             throw ValidationError("--permutations must be between 1 and 10000000 (got \(permutations))")
         }
-        if let lookback, Duration.seconds(lookback) == nil { throw ValidationError("--lookback: '\(lookback)' is not a duration like 30d") }
+        if let lookback, TimeSpan.parse(lookback) == nil { throw ValidationError(TimeSpan.rejection(of: lookback, flag: "--lookback")) }
         if lookback != nil, paths != nil { throw ValidationError("--lookback needs --touchpoints (aggregated paths have no times)") }
-        guard Duration.seconds(halfLife).map({ $0 > 0 }) == true else { throw ValidationError("--half-life must be a positive duration") }
+        guard TimeSpan.parse(halfLife) != nil else { throw ValidationError(TimeSpan.rejection(of: halfLife, flag: "--half-life")) }
         guard ["simplified", "exact", "sampled"].contains(shapleyMethod) else { throw ValidationError("--shapley must be simplified, exact or sampled") }
         try output.require([.table, .json, .csv, .markdown, .html])
     }
@@ -94,7 +95,10 @@ struct Attribute: ParsableCommand {
         var request = AttributionRequest(model: model)
         request.order = order
         request.directChannels = Set(directChannels)
-        request.halfLife = Duration.seconds(halfLife) ?? 7 * 86_400
+        guard let halfLifeSpan = TimeSpan.parse(halfLife) else {
+            throw ValidationError(TimeSpan.rejection(of: halfLife, flag: "--half-life"))
+        }
+        request.halfLife = halfLifeSpan.seconds
         let position = try numbers(positionWeights, flag: "--position-weights")
         guard position.count == 2 else { throw ValidationError("--position-weights takes first,last") }
         request.positionFirst = position[0]
@@ -120,7 +124,7 @@ struct Attribute: ParsableCommand {
 
     func run() throws {
         var data = try touchpoints.map {
-            try TouchpointReader.read(path: $0, options: .init(lookback: lookback.flatMap(Duration.seconds)))
+            try TouchpointReader.read(path: $0, options: .init(lookback: lookback.flatMap(TimeSpan.parse)))
         } ?? PathFileReader.read(path: paths ?? "")
         if collapseChannels { data = data.collapsingRepeatedChannels() }
         var results = try request().run(data)

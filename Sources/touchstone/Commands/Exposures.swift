@@ -4,6 +4,7 @@ import TouchstoneData
 import TouchstoneExperiment
 import TouchstoneReport
 import TouchstoneStats
+import TouchstoneTime
 
 struct Exposures: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -121,8 +122,8 @@ struct Exposures: ParsableCommand {
 
     static func render(_ summary: ExposureSummary, _ check: ExposureSummary.SRMCheck?, format: OutputFormat) throws -> String {
         let variants = rows(summary, check)
-        let first = summary.firstExposure.map(MicrosecondTimestamp.format)
-        let last = summary.lastExposure.map(MicrosecondTimestamp.format)
+        let first = summary.firstExposure.map(Timestamp.iso8601(microseconds:))
+        let last = summary.lastExposure.map(Timestamp.iso8601(microseconds:))
         switch format {
         case .json:
             let srm = check.map { check in

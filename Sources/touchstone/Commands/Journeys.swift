@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TouchstoneAttribution
+import TouchstoneTime
 
 /// `touchstone journeys`: descriptive journey discovery (observational).
 struct Journeys: ParsableCommand {
@@ -35,13 +36,13 @@ struct Journeys: ParsableCommand {
     func validate() throws {
         guard (paths == nil) != (touchpoints == nil) else { throw ValidationError("give exactly one of --paths or --touchpoints") }
         guard top > 0 else { throw ValidationError("--top must be positive") }
-        if let lookback, Duration.seconds(lookback) == nil { throw ValidationError("--lookback: '\(lookback)' is not a duration like 30d") }
+        if let lookback, TimeSpan.parse(lookback) == nil { throw ValidationError(TimeSpan.rejection(of: lookback, flag: "--lookback")) }
         try output.require([.table, .json, .csv, .markdown])
     }
 
     func run() throws {
         let data = try touchpoints.map {
-            try TouchpointReader.read(path: $0, options: .init(lookback: lookback.flatMap(Duration.seconds)))
+            try TouchpointReader.read(path: $0, options: .init(lookback: lookback.flatMap(TimeSpan.parse)))
         } ?? PathFileReader.read(path: paths ?? "")
         var options = JourneyReport.Options()
         options.top = top

@@ -1,6 +1,7 @@
 import ArgumentParser
 import TouchstoneAnalysis
 import TouchstoneData
+import TouchstoneTime
 
 /// Where the logs live in a SQL engine, for `analyze --postgres` and `sql`.
 struct PushDownOptions: ParsableArguments {
@@ -24,13 +25,11 @@ struct PushDownOptions: ParsableArguments {
         dialect: SQLDialect, experiment: String?, metrics: [String], window: String, preExposureCovariates: Bool,
         segmentColumn: String? = nil, ratios: [String] = []
     ) throws -> AggregationQuery {
-        guard let seconds = DurationText.seconds(window) else {
-            throw ValidationError("--window '\(window)': expected a positive duration such as 14d, 36h or 90m")
-        }
+        guard let span = TimeSpan.parse(window) else { throw ValidationError(TimeSpan.rejection(of: window, flag: "--window")) }
         var request = AnalysisRequest(source: .pushedDown(sums: [], origin: dialect.rawValue), settings: AnalysisSettings(experiment: experiment, control: ""))
         request.metrics = metrics
         request.ratios = ratios
-        request.windowSeconds = seconds
+        request.window = span
         request.preExposureCovariates = preExposureCovariates
         request.segmentColumn = segmentColumn
         return try query(dialect: dialect, settings: AnalysisFailure.mapping { try request.rawLogSettings() })
