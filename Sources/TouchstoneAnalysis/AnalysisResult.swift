@@ -1,3 +1,4 @@
+import TouchstoneData
 import TouchstoneStats
 
 /// The result of `touchstone analyze`; property names are the JSON output contract.
@@ -131,4 +132,20 @@ public struct AnalysisResult: Sendable, Hashable, Codable {
     public var warnings: [String]
     /// Read-outs per segment (`--by COL`).
     public var segments: Segments? = nil
+}
+
+// MARK: - Lookups by variant
+
+extension AnalysisResult.MetricResult {
+    /// The arms by variant name as bytes, built in one pass: renderers look an arm up per
+    /// comparison, and a linear search each time made 40,000 arms quadratic (and `String ==`,
+    /// canonical equivalence, could pick the other normalisation's arm).
+    public var armsByVariant: [ByteKey: AnalysisResult.Arm] {
+        Dictionary(arms.map { (ByteKey($0.variant), $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The comparisons by treatment variant name as bytes (see ``armsByVariant``).
+    public var comparisonsByVariant: [ByteKey: AnalysisResult.ComparisonResult] {
+        Dictionary(comparisons.map { (ByteKey($0.variant), $0) }, uniquingKeysWith: { first, _ in first })
+    }
 }
