@@ -1,3 +1,4 @@
+import TouchstoneData
 import TouchstoneStats
 
 /// The result of `touchstone analyze`; property names are the JSON output contract.
@@ -180,5 +181,21 @@ extension AnalysisResult.Factorial {
         relativeEffects = try c.decodeIfPresent([FactorialRegression.Effect].self, forKey: .relativeEffects)
         combinations = try c.decode([FactorialRegression.CombinationComparison].self, forKey: .combinations)
         diagnostics = try c.decodeIfPresent([Diagnostic].self, forKey: .diagnostics)
+    }
+}
+
+// MARK: - Lookups by variant
+
+extension AnalysisResult.MetricResult {
+    /// The arms by variant name as bytes, built in one pass: renderers look an arm up per
+    /// comparison, and a linear search each time made 40,000 arms quadratic (and `String ==`,
+    /// canonical equivalence, could pick the other normalisation's arm).
+    public var armsByVariant: [ByteKey: AnalysisResult.Arm] {
+        Dictionary(arms.map { (ByteKey($0.variant), $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The comparisons by treatment variant name as bytes (see ``armsByVariant``).
+    public var comparisonsByVariant: [ByteKey: AnalysisResult.ComparisonResult] {
+        Dictionary(comparisons.map { (ByteKey($0.variant), $0) }, uniquingKeysWith: { first, _ in first })
     }
 }

@@ -426,7 +426,7 @@ public enum ExperimentAnalysis {
         do {
             result = try SampleRatioMismatch.test(observed: observed, weights: weights, threshold: settings.srmThreshold)
         } catch let error as StatsError {
-            throw AnalysisError("SRM check: \(error.message)")
+            throw AnalysisError("SRM check with the configured weights (--weights or the config): \(error.message)")
         }
         return (AnalysisResult.SRM(
             chiSquare: result.chiSquare, pValue: result.pValue, mismatch: result.mismatch,

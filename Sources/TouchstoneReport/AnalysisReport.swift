@@ -1,4 +1,5 @@
 import TouchstoneAnalysis
+import TouchstoneData
 import TouchstoneStats
 
 /// Renders an ``AnalysisResult`` in the formats of `touchstone analyze`.
@@ -27,9 +28,10 @@ public enum AnalysisReport {
     static func comparisonCSVRows(_ metrics: [AnalysisResult.MetricResult]) -> [[String]] {
         var rows: [[String]] = []
         for metric in metrics {
-            let control = metric.arms.first { arm in metric.comparisons.first.map { $0.control == arm.variant } ?? false }
+            let arms = metric.armsByVariant
+            let control = metric.comparisons.first.flatMap { arms[$0.control] }
             for comparison in metric.comparisons {
-                let arm = metric.arms.first { $0.variant == comparison.variant }
+                let arm = arms[comparison.variant]
                 rows.append([
                     metric.name, metric.kind.rawValue, comparison.variant, comparison.control,
                     arm.map { "\($0.units)" } ?? "", NumberFormatting.exact(arm?.mean ?? .nan),
@@ -73,9 +75,11 @@ public enum AnalysisReport {
     static func armRows(_ metric: AnalysisResult.MetricResult, result: AnalysisResult) -> [(cells: [String], significant: Bool)] {
         let unit = metric.kind == .proportion ? "pp" : ""
         let bayesian = result.method == "bayesian"
-        let ordered = metric.arms.filter { $0.variant == result.control } + metric.arms.filter { $0.variant != result.control }
+        let ordered = metric.arms.filter { $0.variant.bytewiseEquals(result.control) }
+            + metric.arms.filter { !$0.variant.bytewiseEquals(result.control) }
+        let comparisons = metric.comparisonsByVariant
         return ordered.map { arm in
-            let comparison = metric.comparisons.first { $0.variant == arm.variant }
+            let comparison = comparisons[arm.variant]
             let rate = metric.kind == .proportion
                 ? String(format: "%.4f%%", arm.mean * 100) : NumberFormatting.significant(arm.mean, digits: 6)
             guard let comparison else {

@@ -182,7 +182,7 @@ struct BadInputTests {
              status: 2, mentions: ["units a day"]),
         Case("usage: design with 1e11 arms", [:],
              ["design", "--metric", "proportion", "--baseline", "0.05", "--mde", "0.01", "--arms", "100000000000", "--sequential"],
-             status: 2, mentions: ["beyond any experiment"]),
+             status: 2, mentions: ["--arms must be between 2 and 10000"]),
         Case("usage: simulate Int.max units", [:],
              ["simulate", "experiment", "--units", "9223372036854775807", "--out", "$out"], status: 2, mentions: ["--units"]),
         Case("usage: unknown flag", [:], ["design", "--metric", "proportion", "--baseline", "0.1", "--mde", "0.01", "--bogus"], status: 2, mentions: ["--bogus"]),

@@ -43,6 +43,10 @@ struct InputTrustTests {
 
         """
     static let rawLogs = ["exposures.csv": exposures, "events.csv": events]
+    /// 300 units in two arms: a third arm with weight and no units is an unmistakable SRM.
+    static let manyExposures = "unit_id,experiment,variant,timestamp\n"
+        + (0..<300).map { "u\($0),exp,\($0 % 2 == 0 ? "control" : "treatment"),2026-03-01T00:00:00Z\n" }.joined()
+    static let manyLogs = ["exposures.csv": manyExposures, "events.csv": events]
     static let analyzeRaw = ["analyze", "--exposures", "@exposures.csv", "--events", "@events.csv", "--control", "control"]
 
     static let units = "unit_id,variant,c\n1,control,1\n2,control,0\n3,treatment,1\n4,treatment,0\n"
@@ -268,7 +272,7 @@ struct InputTrustTests {
 
         // 8. SRM is a result, whichever source the weights came from.
         Case(name: "--weights naming a variant without data is an SRM result",
-             files: rawLogs,
+             files: manyLogs,
              arguments: analyzeRaw + ["--metric", "purchase", "--weights", "control=1,treatment=1,push=1", "--format", "json"],
              exitCode: 0, stderr: ["Variant 'push' has weight 1.0 but no units"], stdout: ["\"push\" : 0", "\"mismatch\" : true"]),
         Case(name: "a data variant without a weight is an SRM result",
@@ -276,7 +280,7 @@ struct InputTrustTests {
              arguments: analyzeRaw + ["--metric", "purchase", "--weights", "control=1", "--format", "json"],
              exitCode: 0, stderr: ["'treatment' have units but no configured weight"], stdout: ["\"mismatch\" : true"]),
         Case(name: "--config with an arm that got no exposures reports the SRM",
-             files: rawLogs.merging(["c.yaml": config("[control, treatment, push]")]) { a, _ in a },
+             files: manyLogs.merging(["c.yaml": config("[control, treatment, push]")]) { a, _ in a },
              arguments: analyzeRaw + ["--metric", "purchase", "--config", "@c.yaml", "--experiment", "exp", "--format", "json"],
              exitCode: 0, stdout: ["\"push\" : 0", "\"mismatch\" : true"]),
 
@@ -394,10 +398,29 @@ struct SeveralLogFilesTests {
         #expect(repeated.exitCode == 0, "\(repeated.stderr)")
         #expect(repeated.stdout == whole.stdout)
         let listed = try BinaryRunner.run([
-            "analyze", "--exposures", path("exposures-b.csv"), path("exposures-a.csv"),
-            "--events", path("events-b.csv"), path("events-a.csv"),
+            "analyze", "--exposures", path("exposures-a.csv"), path("exposures-b.csv"),
+            "--events", path("events-a.csv"), path("events-b.csv"),
         ] + common)
         #expect(listed.exitCode == 0, "\(listed.stderr)")
         #expect(listed.stdout == whole.stdout)
+        // Files in the other order: the same units and counts; sums differ only by summation order.
+        let reversed = try BinaryRunner.run([
+            "analyze", "--exposures", path("exposures-b.csv"), path("exposures-a.csv"),
+            "--events", path("events-b.csv"), path("events-a.csv"),
+        ] + common)
+        #expect(reversed.exitCode == 0, "\(reversed.stderr)")
+        let a = try JSONDecoder().decode(Result.self, from: Data(whole.stdout.utf8))
+        let b = try JSONDecoder().decode(Result.self, from: Data(reversed.stdout.utf8))
+        #expect(a.metrics.count == 2 && b.metrics.count == 2)
+        for (x, y) in zip(a.metrics.flatMap(\.arms), b.metrics.flatMap(\.arms)) {
+            #expect(x.variant == y.variant && x.units == y.units)
+            #expect(abs(x.mean - y.mean) <= 1e-12 * max(1, abs(x.mean)), "\(x.variant): \(x.mean) vs \(y.mean)")
+        }
+    }
+
+    struct Result: Decodable {
+        struct Metric: Decodable { var arms: [Arm] }
+        struct Arm: Decodable { var variant: String; var units: Int; var mean: Double }
+        var metrics: [Metric]
     }
 }

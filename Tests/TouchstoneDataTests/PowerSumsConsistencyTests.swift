@@ -23,7 +23,7 @@ struct PowerSumsConsistencyTests {
     static let cases: [Case] = [
         Case(name: "proportion in range", sums: sums("purchase", 100, 10, 10), field: nil),
         Case(name: "proportion Σy > n", sums: sums("purchase", 100, 101, 101), field: .sum),
-        Case(name: "proportion negative Σy", sums: sums("purchase:conversion", 100, -1, 1), field: .sumOfSquares),
+        Case(name: "proportion negative Σy", sums: sums("purchase:conversion", 100, -1, 1), field: .sum),
         Case(name: "proportion fractional Σy", sums: sums("purchase", 100, 10.5, 10.5), field: .sum),
         Case(name: "proportion Σy² ≠ Σy", sums: sums("purchase", 100, 10, 12), field: .sumOfSquares),
         Case(name: "retention Σy² ≠ Σy", sums: sums("app:retention:7", 100, 10, 9), field: .sumOfSquares),

@@ -1,5 +1,6 @@
 import Foundation
 import TouchstoneAnalysis
+import TouchstoneData
 import TouchstoneStats
 
 extension AnalysisReport {
@@ -58,11 +59,13 @@ extension AnalysisReport {
                 ? (value.isFinite ? String(format: "%+.3f pp", value * scale) : "—")
                 : NumberFormatting.significant(value, digits: 5)
         }
-        let ordered = metric.arms.filter { $0.variant == result.control } + metric.arms.filter { $0.variant != result.control }
+        let ordered = metric.arms.filter { $0.variant.bytewiseEquals(result.control) }
+            + metric.arms.filter { !$0.variant.bytewiseEquals(result.control) }
+        let comparisons = metric.comparisonsByVariant
         for arm in ordered {
             let level = metric.kind == .proportion
                 ? String(format: "%.3f%%", arm.mean * 100) : NumberFormatting.significant(arm.mean, digits: 6)
-            guard let comparison = metric.comparisons.first(where: { $0.variant == arm.variant }) else {
+            guard let comparison = comparisons[arm.variant] else {
                 table.append([arm.variant + " (control)", NumberFormatting.count(arm.units), level, "", "", "", "", ""])
                 continue
             }

@@ -1,4 +1,5 @@
 import TouchstoneAnalysis
+import TouchstoneData
 import TouchstoneStats
 
 extension AnalysisReport {
@@ -15,9 +16,10 @@ extension AnalysisReport {
                 metric: metric.name, axisLabel: "absolute effect vs \(result.control) (\(confidence)% interval)",
                 tickFormat: { NumberFormatting.significant($0, digits: 2) })
             let treatments = metric.comparisons.map(\.variant)
+            let bySegment = segments.results.map { index < $0.metrics.count ? $0.metrics[index].comparisonsByVariant : [:] }
             for variant in treatments {
-                for segment in segments.results where index < segment.metrics.count {
-                    guard let c = segment.metrics[index].comparisons.first(where: { $0.variant == variant }) else { continue }
+                for (number, segment) in segments.results.enumerated() where index < segment.metrics.count {
+                    guard let c = bySegment[number][variant] else { continue }
                     let text = "\(NumberFormatting.significant(c.absoluteEffect, digits: 4)) [\(NumberFormatting.significant(c.absoluteCI.lower, digits: 4)), \(NumberFormatting.significant(c.absoluteCI.upper, digits: 4))]"
                     plot.rows.append(.init(
                         label: "\(variant) · \(segmentLabel(segment.segment))", estimate: c.absoluteEffect,
@@ -28,8 +30,9 @@ extension AnalysisReport {
             var table = HTMLTable(["segment", "variant", "units", "mean", "abs. effect [\(confidence)% CI]", "lift", "adj. p", "sig."])
             for segment in segments.results where index < segment.metrics.count {
                 let m = segment.metrics[index]
+                let comparisons = m.comparisonsByVariant
                 for arm in m.arms {
-                    let c = m.comparisons.first { $0.variant == arm.variant }
+                    let c = comparisons[arm.variant]
                     table.append([
                         segmentLabel(segment.segment), arm.variant + (c == nil ? " (control)" : ""), NumberFormatting.count(arm.units),
                         NumberFormatting.significant(arm.mean, digits: 5),
