@@ -31,6 +31,8 @@ let package = Package(
         // MARK: - C
         .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // The async-signal-safe handler that removes an unfinished `--output` temporary file.
+        .target(name: "CSignalCleanup"),
 
         // MARK: - Libraries
         .target(name: "TouchstoneStats", dependencies: ["CGSL"], swiftSettings: strictSettings),
@@ -41,7 +43,7 @@ let package = Package(
         ),
         .target(
             name: "TouchstoneData",
-            dependencies: ["CSQLite", "TouchstoneExperiment", "TouchstoneStats"],
+            dependencies: ["CSQLite", "CSignalCleanup", "TouchstoneExperiment", "TouchstoneStats"],
             swiftSettings: strictSettings
         ),
         .target(
