@@ -109,6 +109,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "TouchstoneReportTests",
+            dependencies: ["TouchstoneReport", "TouchstoneAnalysis", "TouchstoneAttribution", "TouchstoneTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "TouchstonePushDownTests",
             dependencies: ["TouchstoneAnalysis", "TouchstoneData", "TouchstonePostgres", "TouchstoneTestSupport"],
             swiftSettings: strictSettings
