@@ -8,8 +8,9 @@ struct Assign: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Assign unit ids to the variants of one or all experiments in a config.",
         discussion: """
-            Prints unit_id,experiment,variant (variant empty when the unit is not enrolled);
-            --format json adds the unit's bucket in [0, 1) and the reason.
+            Prints CSV unit_id,experiment,variant (variant empty when the unit is not enrolled);
+            --format table adds the reason for people; --format json adds the unit's bucket in
+            [0, 1) and the reason.
             Examples:
               touchstone assign --config experiments.yaml --ids users.txt
               cat users.txt | touchstone assign --config experiments.yaml --experiment onboarding_channels --format json
@@ -31,10 +32,9 @@ struct Assign: ParsableCommand {
     @Option(help: "Evaluate start/end dates at this time (ISO 8601 or epoch seconds; default: now).")
     var at: String?
 
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: FormattedOutput<AssignmentFormats>
 
     func validate() throws {
-        try output.require([.table, .csv, .json, .markdown])
         if let at, MicrosecondTimestamp.parse(at) == nil {
             throw ValidationError("--at '\(at)' is not a time (ISO 8601 such as 2026-03-01T12:00:00Z, or epoch seconds)")
         }
@@ -72,51 +72,10 @@ struct Assign: ParsableCommand {
                 assignments.append((unit, assigner.assign(experimentAt: index, unitId: unit, attributes: unitAttributes, at: date)))
             }
         }
-        try output.emit(try Self.render(assignments, format: output.format))
-    }
-
-    struct Row: Encodable {
-        // Snake-case names match the CSV header and the exposure log columns.
-        var unit_id: String
-        var experiment: String
-        var variant: String?
-        var bucket: Double?
-        var reason: String
-
-        enum CodingKeys: String, CodingKey { case unit_id, experiment, variant, bucket, reason }
-
-        // Explicit nulls: a missing `variant` key would read as a schema change, not "not enrolled".
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(unit_id, forKey: .unit_id)
-            try container.encode(experiment, forKey: .experiment)
-            try container.encode(variant, forKey: .variant)
-            try container.encode(bucket, forKey: .bucket)
-            try container.encode(reason, forKey: .reason)
-        }
-    }
-
-    static func render(_ assignments: [(unit: String, assignment: Assignment)], format: OutputFormat) throws -> String {
-        switch format {
-        case .json:
-            return try JSONOutput.encode(assignments.map {
-                Row(unit_id: $0.unit, experiment: $0.assignment.experiment, variant: $0.assignment.variant,
-                    bucket: $0.assignment.bucket, reason: $0.assignment.reason.rawValue)
-            })
-        case .markdown:
-            var text = "| unit_id | experiment | variant |\n|---|---|---|\n"
-            for (unit, assignment) in assignments {
-                let cells = [unit, assignment.experiment, assignment.variant ?? ""].map { $0.replacingOccurrences(of: "|", with: "\\|") }
-                text += "| \(cells.joined(separator: " | ")) |\n"
-            }
-            return text
-        case .table, .csv, .html:
-            var text = "unit_id,experiment,variant\n"
-            text.reserveCapacity(assignments.count * 32)
-            for (unit, assignment) in assignments {
-                text += CSVWriting.line([unit, assignment.experiment, assignment.variant ?? ""]) + "\n"
-            }
-            return text
+        if output.format == .json {
+            try output.emit(try AssignmentReport.json(assignments))
+        } else {
+            try output.emit(AssignmentReport.text(assignments, style: output.style))
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TouchstoneAttribution
+import TouchstoneReport
 
 /// `touchstone journeys`: descriptive journey discovery (observational).
 struct Journeys: ParsableCommand {
@@ -30,13 +31,12 @@ struct Journeys: ParsableCommand {
     @Option(name: .customLong("out-of-product"), help: "Comma-separated out-of-product channels.")
     var outOfProduct: String = "email,push,sms"
 
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: FormattedOutput<TabularFormats>
 
     func validate() throws {
         guard (paths == nil) != (touchpoints == nil) else { throw ValidationError("give exactly one of --paths or --touchpoints") }
         guard top > 0 else { throw ValidationError("--top must be positive") }
         if let lookback, Duration.seconds(lookback) == nil { throw ValidationError("--lookback: '\(lookback)' is not a duration like 30d") }
-        try output.require([.table, .json, .csv, .markdown])
     }
 
     func run() throws {
@@ -49,11 +49,9 @@ struct Journeys: ParsableCommand {
         options.outOfProduct = Set(outOfProduct.split(separator: ",").map { String($0) })
         let report = JourneyReport(paths: data, options: options)
         if output.format == .json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try output.emit(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try output.emit(try JourneysReport.json(report))
         } else {
-            try output.emit(AttributionRendering.render(report, style: output.format == .csv ? .csv : output.format == .markdown ? .markdown : .table))
+            try output.emit(JourneysReport.text(report, style: output.style))
         }
     }
 }
