@@ -42,6 +42,12 @@ static void block_handled(sigset_t *previous) {
 
 int touchstone_cleanup_install(void) {
     if (installed) return 0;
+    // A parent may hand down a mask blocking these signals (a thread pool that spawned us
+    // does); then a kill would wait until exit. Unblock them for the calling thread.
+    sigset_t set;
+    sigemptyset(&set);
+    for (unsigned i = 0; i < sizeof handled / sizeof handled[0]; i++) sigaddset(&set, handled[i]);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
     for (unsigned i = 0; i < sizeof handled / sizeof handled[0]; i++) {
         struct sigaction current;
         if (sigaction(handled[i], NULL, &current) != 0) return -1;

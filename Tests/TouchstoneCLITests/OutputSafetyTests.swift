@@ -113,7 +113,7 @@ struct OutputSafetyTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let process = Process()
         process.executableURL = BinaryRunner.executable
-        process.arguments = ["simulate", "experiment", "--units", "50000000", "--seed", "1", "--out", directory.path, "--quiet"]
+        process.arguments = ["simulate", "experiment", "--units", "20000000", "--seed", "1", "--out", directory.path, "--quiet"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -129,6 +129,8 @@ struct OutputSafetyTests {
         }
         #expect(sawTemporary)
         kill(process.processIdentifier, SIGTERM)
+        for _ in 0..<200 where process.isRunning { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }  // never leave it running
         process.waitUntilExit()
         #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGTERM)
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == [])
@@ -216,7 +218,7 @@ struct OutputSafetyTests {
         let help = try BinaryRunner.run([command, "--help"])
         // The option's own entry: its line and the wrapped lines under it.
         let lines = help.stdout.split(separator: "\n").map(String.init)
-        let start = try #require(lines.firstIndex { $0.contains("--format <format>") })
+        let start = try #require(lines.firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix("--format <format>") })
         let entry = lines[start...].prefix { $0 == lines[start] || $0.hasPrefix("                  ") }.joined(separator: " ")
         #expect(entry.contains("html") == html, "\(entry)")
         #expect(entry.contains("table"))

@@ -10,7 +10,9 @@
 /// async-signal-safe: it reads a preallocated static buffer and calls only `unlink`, `sigaction`
 /// and `raise` (POSIX.1-2017 §2.4.3).
 
-/// Installs the handler for SIGINT, SIGTERM and SIGHUP (once; later calls do nothing).
+/// Installs the handler for SIGINT, SIGTERM and SIGHUP (once; later calls do nothing) and
+/// unblocks them in the calling thread (a blocked mask inherited from the parent would delay a
+/// kill until the process exits).
 /// Signals whose disposition is "ignore" when the process starts (e.g. SIGHUP under nohup)
 /// stay ignored. Returns 0, or -1 with errno set.
 int touchstone_cleanup_install(void);

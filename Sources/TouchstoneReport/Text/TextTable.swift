@@ -47,7 +47,8 @@ public struct TextTable: Sendable {
             while text.last == " " { text.removeLast() }
             return text
         }
-        let rule = widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")
+        var rule = widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")
+        while rule.last == " " { rule.removeLast() }  // an empty last column (the `*` one) has no rule
         guard color else { return ([line(header), rule] + body.map(line)).joined(separator: "\n") }
         let lines = body.enumerated().map { index, row in
             highlighted.contains(index) ? "\u{1B}[1;32m" + line(row) + "\u{1B}[0m" : line(row)

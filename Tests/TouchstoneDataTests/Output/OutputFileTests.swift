@@ -100,7 +100,8 @@ struct OutputFileTests {
         let path = directory.appendingPathComponent("pipe").path
         #expect(mkfifo(path, 0o600) == 0)
         let reader = Task.detached { () -> String in
-            let data = FileManager.default.contents(atPath: path) ?? Data()
+            // Opening blocks until the writer opens its end; reading ends when it closes it.
+            let data = FileHandle(forReadingAtPath: path)?.readDataToEndOfFile() ?? Data()
             return String(decoding: data, as: UTF8.self)
         }
         try AtomicFile.write("through the fifo\n", to: path)
