@@ -32,6 +32,8 @@ let package = Package(
         // MARK: - C
         .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // The async-signal-safe handler that removes an unfinished `--output` temporary file.
+        .target(name: "CSignalCleanup"),
 
         // MARK: - Libraries
         // Timestamps, durations, the calendar and the window rule: a leaf every reader shares.
@@ -44,7 +46,7 @@ let package = Package(
         ),
         .target(
             name: "TouchstoneData",
-            dependencies: ["CSQLite", "TouchstoneExperiment", "TouchstoneStats", "TouchstoneTime"],
+            dependencies: ["CSQLite", "CSignalCleanup", "TouchstoneExperiment", "TouchstoneStats", "TouchstoneTime"],
             swiftSettings: strictSettings
         ),
         .target(
@@ -64,7 +66,7 @@ let package = Package(
         ),
         .target(
             name: "TouchstoneReport",
-            dependencies: ["TouchstoneAnalysis", "TouchstoneAttribution", "TouchstoneStats"],
+            dependencies: ["TouchstoneAnalysis", "TouchstoneAttribution", "TouchstoneStats", "TouchstoneTime"],
             swiftSettings: strictSettings
         ),
 
@@ -113,6 +115,11 @@ let package = Package(
             name: "TouchstoneAttributionTests",
             dependencies: ["TouchstoneAttribution", "TouchstoneStats", "TouchstoneTestSupport", "TouchstoneTime"],
             resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TouchstoneReportTests",
+            dependencies: ["TouchstoneReport", "TouchstoneAnalysis", "TouchstoneAttribution", "TouchstoneTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -4,11 +4,11 @@ import TouchstoneStats
 extension AnalysisReport {
     /// The name a segment is shown under: its value, or “(empty)” for units without one.
     static func segmentLabel(_ value: String) -> String {
-        value.isEmpty ? "(empty)" : value
+        value.isEmpty ? "(empty)" : TerminalText.sanitize(value)
     }
 
     static func segmentHeading(_ segments: AnalysisResult.Segments, result: AnalysisResult) -> String {
-        var heading = "Segments by '\(segments.by)' (\(segments.results.count) segments"
+        var heading = "Segments by '\(name(segments.by))' (\(segments.results.count) segments"
         if result.method != "bayesian", result.correction != .none {
             heading += "; \(result.correction.rawValue) correction over the \(segments.family) segment comparisons"
         }
@@ -30,7 +30,7 @@ extension AnalysisReport {
                     table.append([segmentLabel(segment.segment)] + row.cells, highlight: row.significant)
                 }
             }
-            let title = "Metric '\(metric.name)' by \(segments.by)"
+            let title = "Metric '\(name(metric.name))' by \(name(segments.by))"
             sections.append((markdown ? "### \(title)\n\n" : "\(title)\n") + (markdown ? table.renderMarkdown() : table.renderText(color: color)))
         }
         let srmProblems = segments.results.filter { $0.srm?.mismatch ?? false }

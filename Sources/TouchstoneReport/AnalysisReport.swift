@@ -54,12 +54,15 @@ public enum AnalysisReport {
 
     /// The terminal read-out; `color` highlights significant rows and the SRM verdict (ANSI).
     public static func table(_ result: AnalysisResult, color: Bool = false) -> String {
-        render(result, markdown: false, color: color)
+        TerminalText.sanitizeReport(render(result, markdown: false, color: color), allowingColor: color)
     }
 
     public static func markdown(_ result: AnalysisResult) -> String {
-        render(result, markdown: true)
+        TerminalText.sanitizeReport(render(result, markdown: true), allowingColor: false)
     }
+
+    /// A name from data inside running text: unsafe characters (line breaks included) escaped.
+    static func name(_ text: String) -> String { TerminalText.sanitize(text) }
 
     /// Column headings of a metric's arm table (before any leading columns a caller adds).
     static func metricHeader(_ metric: AnalysisResult.MetricResult, result: AnalysisResult, confidence: Int) -> [String] {
@@ -115,19 +118,19 @@ public enum AnalysisReport {
 
     private static func render(_ result: AnalysisResult, markdown: Bool, color: Bool = false) -> String {
         var sections: [String] = []
-        let confidence = Int(((1 - result.alpha) * 100).rounded())
-        var heading = "Experiment \(result.experiment ?? "analysis") — control '\(result.control)', \(result.method), "
+        let confidence = NumberFormatting.confidence(alpha: result.alpha)
+        var heading = "Experiment \(name(result.experiment ?? "analysis")) — control '\(name(result.control))', \(name(result.method)), "
         heading += "α = \(result.alpha) (\(result.alternative.rawValue))"
         if result.method != "bayesian" { heading += ", correction: \(result.correction.rawValue)" }
         if let plan = result.groupSequential {
             heading += ", group-sequential look \(plan.look) of \(plan.looks) (O'Brien–Fleming |z| ≥ \(String(format: "%.3f", plan.boundary)))"
         } else if let tuning = result.tuning {
-            heading += ", mSPRT tuning \(tuning < 1e15 ? String(Int(tuning)) : String(tuning))"  // Int(1e308) traps
+            heading += ", mSPRT tuning \(NumberFormatting.wholeNumber(tuning))"
         }
         if let prior = result.prior { heading += ", prior N(\(prior.mean), \(prior.stdDev)²) on the lift" }
         sections.append(markdown ? "## \(heading)" : heading)
         for warning in result.warnings {
-            sections.append(markdown ? "> **Warning:** \(warning)" : "WARNING: \(warning)")
+            sections.append(markdown ? "> **Warning:** \(name(warning))" : "WARNING: \(name(warning))")
         }
         if let srm = result.srm {
             var verdict = srm.mismatch ? "MISMATCH" : "ok"
@@ -138,15 +141,15 @@ public enum AnalysisReport {
         for metric in result.metrics {
             var table = TextTable(metricHeader(metric, result: result, confidence: confidence))
             for row in armRows(metric, result: result) { table.append(row.cells, highlight: row.significant) }
-            let title = "Metric '\(metric.name)' (\(metric.kind.rawValue))"
+            let title = "Metric '\(name(metric.name))' (\(metric.kind.rawValue))"
             sections.append((markdown ? "### \(title)\n\n" : "\(title)\n") + (markdown ? table.renderMarkdown() : table.renderText(color: color)))
             var notes = metric.comparisons.compactMap { comparison in
                 comparison.cuped.map {
-                    "  CUPED (\(comparison.variant)): covariate '\($0.covariate)', θ = \(NumberFormatting.significant($0.theta)), variance reduced by \(String(format: "%.1f%%", $0.varianceReduction * 100))"
+                    "  CUPED (\(name(comparison.variant))): covariate '\(name($0.covariate))', θ = \(NumberFormatting.significant($0.theta)), variance reduced by \(String(format: "%.1f%%", $0.varianceReduction * 100))"
                 }
             }
             notes += metric.comparisons.flatMap { comparison in
-                (comparison.diagnostics ?? []).map { "  note (\(comparison.variant)): \($0.message)" }
+                (comparison.diagnostics ?? []).map { "  note (\(name(comparison.variant))): \(name($0.message))" }
             }
             if let best = probabilityBestLine(metric) { notes.append("  " + best) }
             if !notes.isEmpty { sections.append(notes.joined(separator: "\n")) }

@@ -20,7 +20,7 @@ public enum DesignReport {
         if let days = design.days { rows.append(("days", "\(days)")) }
         if let plan = design.sequential {
             let m = plan.mixtureSPRT, g = plan.groupSequential
-            rows.append(("sequential (mSPRT) per arm", NumberFormatting.count(m.samplePerArm) + " (" + NumberFormatting.percent(m.inflation - 1, digits: 3) + ", --tuning \(Int(m.tuning)))"))
+            rows.append(("sequential (mSPRT) per arm", NumberFormatting.count(m.samplePerArm) + " (" + NumberFormatting.percent(m.inflation - 1, digits: 3) + ", --tuning \(NumberFormatting.wholeNumber(m.tuning)))"))
             rows.append(("group-sequential per arm", NumberFormatting.count(g.samplePerArm) + " (" + NumberFormatting.percent(g.inflation - 1, digits: 3) + ", \(g.looks) looks)"))
             rows.append(("OBF boundaries |z|", g.boundaries.map { String(format: "%.3f", $0) }.joined(separator: ", ")))
         }
@@ -40,18 +40,18 @@ public enum DesignReport {
     }
 
     public static func csv(_ design: ExperimentDesign) -> String {
-        var header = ["samplePerArm", "totalSample", "arms", "alpha", "power", "mde", "relative", "days"]
+        var header = ["sample_per_arm", "total_sample", "arms", "alpha", "power", "mde", "relative", "days"]
         var values = [
             "\(design.samplePerArm)", "\(design.totalSample)", "\(design.arms)", "\(design.alpha)", "\(design.power)",
             "\(design.mde)", "\(design.relative)", design.days.map { "\($0)" } ?? "",
         ]
         if let plan = design.sequential {
-            header += ["msprtSamplePerArm", "msprtTuning", "groupSequentialSamplePerArm", "looks"]
+            header += ["msprt_sample_per_arm", "msprt_tuning", "group_sequential_sample_per_arm", "looks"]
             values += [
                 "\(plan.mixtureSPRT.samplePerArm)", "\(plan.mixtureSPRT.tuning)", "\(plan.groupSequential.samplePerArm)",
                 "\(plan.groupSequential.looks)",
             ]
         }
-        return CSVWriting.line(header) + "\n" + CSVWriting.line(values)
+        return CSVWriting.document(header, [values])
     }
 }

@@ -31,6 +31,28 @@ enum NumberFormatting {
         return "\(value)"
     }
 
+    /// A whole number (a tuning, degrees of freedom) from a `Double`: its integer part when it
+    /// fits an `Int` exactly, else significant digits. `Int(_:)` on a value from a saved result
+    /// (1e300, NaN) would trap.
+    static func wholeNumber(_ value: Double) -> String {
+        guard value.isFinite, value.magnitude < 1e15 else { return significant(value) }
+        return String(Int(value))
+    }
+
+    /// An expected count: rounded, with thousands separators, when it fits an `Int` exactly.
+    static func roundedCount(_ value: Double) -> String {
+        guard value.isFinite, value.magnitude < 1e15 else { return significant(value) }
+        return count(Int(value.rounded()))
+    }
+
+    /// The confidence level in percent of a test at `alpha` (95 for 0.05), clamped to 0…100 so
+    /// that an out-of-range α from a hand-edited file cannot trap.
+    static func confidence(alpha: Double) -> Int {
+        let level = (1 - alpha) * 100
+        guard level.isFinite else { return level > 0 ? 100 : 0 }
+        return Int(min(100, max(0, level)).rounded())
+    }
+
     /// Thousands separators for counts.
     static func count(_ value: Int) -> String {
         let digits = String(value.magnitude)

@@ -11,8 +11,9 @@ public enum SavedResult: Sendable {
     /// Decodes the JSON of `touchstone analyze` or `touchstone attribute`; `source` names the
     /// file in errors.
     ///
-    /// Undefined numbers are `null` in analysis JSON and `"nan"`/`"inf"` strings in attribution
-    /// JSON; both become NaN/∞ here.
+    /// Undefined numbers are `null` (attribution JSON written before the one NaN policy used
+    /// `"nan"`/`"inf"` strings; those are still read); both become NaN here. The decoded result
+    /// is range-checked (``validate(_:source:)``) so impossible numbers are refused, not rendered.
     public static func decode(_ data: Data, source: String) throws -> SavedResult {
         let object: Any
         do {
@@ -26,14 +27,21 @@ public enum SavedResult: Sendable {
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         do {
             if top["metrics"] != nil, top["control"] != nil {
-                return .analysis(try decoder.decode(AnalysisResult.self, from: normalised))
+                let result = try decoder.decode(AnalysisResult.self, from: normalised)
+                try validate(result, source: source)
+                return .analysis(result)
             }
             if top["models"] != nil {
                 struct Models: Decodable { var models: [AttributionResult] }
-                return .attribution(try decoder.decode(Models.self, from: normalised).models)
+                let results = try decoder.decode(Models.self, from: normalised).models
+                guard !results.isEmpty else { throw ReportError.invalid(file: source, reason: "models is empty") }
+                try validate(results, source: source)
+                return .attribution(results)
             }
             if top["channels"] != nil, top["model"] != nil {
-                return .attribution([try decoder.decode(AttributionResult.self, from: normalised)])
+                let result = try decoder.decode(AttributionResult.self, from: normalised)
+                try validate([result], source: source)
+                return .attribution([result])
             }
         } catch let error as DecodingError {
             throw ReportError.invalid(file: source, reason: describe(error))

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import TouchstoneData
+import TouchstoneReport
 
 @main
 struct Touchstone: ParsableCommand {
@@ -24,6 +26,10 @@ struct Touchstone: ParsableCommand {
     /// ArgumentParser's own runner exits 64 (`EX_USAGE`) for usage errors; Touchstone keeps the
     /// conventional 2 of Unix tools, so scripts can tell "fix the command" from "fix the data".
     static func main() {
+        // A closed pipe (`touchstone … | head -c1`) must be a write error with a message and
+        // exit status 1, not a silent death by SIGPIPE: ignore the signal, and the write
+        // returns EPIPE, which ``StandardStreams`` turns into an error.
+        signal(SIGPIPE, SIG_IGN)
         do {
             try RepeatedOptionCheck.check(Array(CommandLine.arguments.dropFirst()), root: Touchstone.self)
             var command = try parseAsRoot()
@@ -32,8 +38,9 @@ struct Touchstone: ParsableCommand {
             let code = exitCode(for: error)
             // --help, --version and clean exits: ArgumentParser prints and exits 0 itself.
             guard code != .success else { exit(withError: error) }
-            let message = fullMessage(for: error)
-            FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+            // Names from data reach error messages: escape terminal controls and bidi overrides.
+            let message = TerminalText.sanitize(fullMessage(for: error), keepingLineBreaks: true)
+            StandardStreams.writeError(message.hasSuffix("\n") ? message : message + "\n")
             Foundation.exit(code == .validationFailure ? ExitStatus.usage : ExitStatus.inputRejected)
         }
     }

@@ -95,7 +95,7 @@ enum AttributionCLI {
             "--lookback", "30d", "--bootstrap", "20", "--format", "csv",
         ])
         #expect(attribute.status == 0, "\(attribute.stderr)")
-        #expect(attribute.stdout.hasPrefix("channel,conversions,value,share,conversionsLow,conversionsHigh"))
+        #expect(attribute.stdout.hasPrefix("channel,conversions,value,share,conversions_ci_lower,conversions_ci_upper"))
         let journeys = try AttributionCLI.run(["journeys", "--touchpoints", dir + "/touchpoints.csv", "--format", "json"])
         #expect(journeys.status == 0)
         #expect(journeys.stdout.contains("\"observational\" : true"))

@@ -1,23 +1,19 @@
 import Foundation
 import TouchstoneData
 
-/// Buffered writing of CSV text to a temporary file that replaces its target only when complete.
+/// Buffered writing of CSV text through an ``OutputFile`` (a temporary file that replaces its
+/// target only when complete, removed on failure or on SIGINT/SIGTERM/SIGHUP).
 ///
 /// Numbers are formatted by hand into a byte buffer: generating tens of millions of rows
 /// through `String` interpolation would dominate the run time.
 final class ByteWriter {
-    private let handle: FileHandle
-    private let temporary: URL
-    private let target: URL
+    private let file: OutputFile
     private var buffer: [UInt8] = []
+    /// The first write failure; the generators do not check each line, ``finish()`` reports it.
+    private var failure: DataError?
 
     init(path: URL) throws {
-        target = path
-        temporary = path.deletingLastPathComponent().appendingPathComponent(".\(path.lastPathComponent).partial-\(getpid())")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-            throw DataError(file: path.path, message: "cannot create a file in \(path.deletingLastPathComponent().path)")
-        }
-        handle = try FileHandle(forWritingTo: temporary)
+        file = try OutputFile(path: path.path)
         buffer.reserveCapacity(1 << 20)
     }
 
@@ -70,25 +66,23 @@ final class ByteWriter {
 
     private func flush() {
         guard !buffer.isEmpty else { return }
-        handle.write(Data(buffer))
+        if failure == nil {
+            do { try file.write(buffer) } catch { failure = error }
+        }
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Flushes and syncs the temporary file; ``commit()`` then renames it into place.
+    /// Flushes the buffer and reports the first write failure; ``commit()`` then puts the file in place.
     func finish() throws {
         flush()
-        try handle.synchronize()
-        try handle.close()
+        if let failure { throw failure }
     }
 
     func commit() throws {
-        if rename(temporary.path, target.path) != 0 {
-            throw DataError(file: target.path, message: "cannot move the finished file into place: \(String(cString: strerror(errno)))")
-        }
+        try file.commit()
     }
 
     func discard() {
-        try? handle.close()
-        try? FileManager.default.removeItem(at: temporary)
+        file.discard()
     }
 }

@@ -55,6 +55,13 @@ public enum SQLDialect: String, Sendable, CaseIterable {
             var escaped = text.replacingOccurrences(of: "'", with: "''")
             if self == .spark {
                 escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
+                // Controls and bidi overrides as \uXXXX (Spark unescapes them): the printed
+                // query stays on its lines and shows what the value holds.
+                if escaped.unicodeScalars.contains(where: DisplayUnsafeScalars.contains) {
+                    escaped = escaped.unicodeScalars.map { scalar in
+                        DisplayUnsafeScalars.contains(scalar) ? String(format: "\\u%04X", scalar.value) : String(scalar)
+                    }.joined()
+                }
             }
             return "'\(escaped)'"
         }

@@ -8,7 +8,7 @@ extension AnalysisReport {
     /// lift per metric (one interval per arm), the factorial effects, the sequential design and
     /// bootstrap intervals when present.
     public static func html(_ result: AnalysisResult) -> String {
-        let confidence = Int(((1 - result.alpha) * 100).rounded())
+        let confidence = NumberFormatting.confidence(alpha: result.alpha)
         var subtitle = "Control “\(result.control)”, \(result.method) analysis, α = \(result.alpha) (\(result.alternative.rawValue))"
         if result.method != "bayesian" { subtitle += ", multiple-testing correction: \(result.correction.rawValue)" }
         if let prior = result.prior { subtitle += ", prior N(\(prior.mean), \(prior.stdDev)²) on the lift" }
@@ -31,7 +31,7 @@ extension AnalysisReport {
     static func srmBanner(_ srm: AnalysisResult.SRM) -> String {
         let e = HTMLEscaping.escape
         let counts = srm.observed.keys.sorted().map { name in
-            "\(name): \(NumberFormatting.count(srm.observed[name] ?? 0)) observed vs \(NumberFormatting.count(Int((srm.expected[name] ?? 0).rounded()))) expected"
+            "\(name): \(NumberFormatting.count(srm.observed[name] ?? 0)) observed vs \(NumberFormatting.roundedCount(srm.expected[name] ?? 0)) expected"
         }.joined(separator: "; ")
         let test = "χ² = \(NumberFormatting.significant(srm.chiSquare)), p = \(NumberFormatting.pValue(srm.pValue))"
         if srm.mismatch {
@@ -127,7 +127,7 @@ extension AnalysisReport {
             html += "<h3>Observed statistics at this look</h3>\n" + observed.render() + "\n"
         } else {
             html += "<p>Always-valid inference (mixture SPRT"
-            html += result.tuning.map { ", tuning \(Int($0)) units" } ?? ""
+            html += result.tuning.map { ", tuning \(NumberFormatting.wholeNumber($0)) units" } ?? ""
             html += "): the \(confidence)% intervals in the forest plots above are the confidence sequence at the current sample size, "
             html += "valid however often the experiment is checked.</p>\n"
         }

@@ -33,7 +33,7 @@ extension AttributionReport {
         }
         var body = chart.legend() + "\n<figure>\n" + chart.svg() + "\n<figcaption>Conversions credited to each channel"
         if let bootstrap = results.compactMap(\.bootstrap).first {
-            body += "; black whiskers are \(Int((bootstrap.level * 100).rounded()))% bootstrap percentile intervals (\(bootstrap.replicates) replicates over \(e(bootstrap.resampled)), seed \(bootstrap.seed))"
+            body += "; black whiskers are \(NumberFormatting.confidence(alpha: 1 - bootstrap.level))% bootstrap percentile intervals (\(bootstrap.replicates) replicates over \(e(bootstrap.resampled)), seed \(bootstrap.seed))"
         }
         body += ". Each bar is labelled with its model and value.</figcaption>\n</figure>"
         document.section("Credit by channel", body)

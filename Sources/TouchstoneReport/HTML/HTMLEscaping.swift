@@ -3,8 +3,11 @@
 /// Variant, metric and channel names come from user data, so every piece of text that reaches
 /// a report goes through ``escape(_:)``: `&`, `<`, `>`, `"` and `'` become character
 /// references, which is sufficient for both contexts as long as attributes are always quoted.
-/// Control characters other than tab and line feed are dropped (they are not allowed in XML,
-/// and the reports are kept well-formed XML as well as HTML).
+/// Control characters other than tab and line feed, and bidirectional overrides, are shown as
+/// visible escapes like `\u{1B}` (``TerminalText``'s set): controls are not allowed in XML (the
+/// reports are kept well-formed XML as well as HTML), dropping them would make two names look
+/// the same, and a bidi override would reorder the text around it. U+FFFE/U+FFFF (not XML
+/// characters) are dropped.
 enum HTMLEscaping {
     static func escape(_ text: String) -> String {
         var escaped = ""
@@ -18,12 +21,12 @@ enum HTMLEscaping {
             case "'": escaped += "&#39;"
             case "\t", "\n": escaped.unicodeScalars.append(scalar)
             default:
-                if scalar.value < 0x20 || (0x7F..<0xA0).contains(scalar.value) || scalar.value == 0xFFFE
-                    || scalar.value == 0xFFFF
-                {
-                    continue
+                if scalar.value == 0xFFFE || scalar.value == 0xFFFF { continue }
+                if TerminalText.isUnsafe(scalar) {
+                    escaped += TerminalText.visible(scalar)
+                } else {
+                    escaped.unicodeScalars.append(scalar)
                 }
-                escaped.unicodeScalars.append(scalar)
             }
         }
         return escaped

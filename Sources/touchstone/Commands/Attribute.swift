@@ -88,7 +88,6 @@ struct Attribute: ParsableCommand {
         if lookback != nil, paths != nil { throw ValidationError("--lookback needs --touchpoints (aggregated paths have no times)") }
         guard TimeSpan.parse(halfLife) != nil else { throw ValidationError(TimeSpan.rejection(of: halfLife, flag: "--half-life")) }
         guard ["simplified", "exact", "sampled"].contains(shapleyMethod) else { throw ValidationError("--shapley must be simplified, exact or sampled") }
-        try output.require([.table, .json, .csv, .markdown, .html])
     }
 
     func request() throws -> AttributionRequest {
@@ -138,26 +137,10 @@ struct Attribute: ParsableCommand {
         if data.unattributedConversions > 0 {
             output.note("note: \(Int(data.unattributedConversions)) conversions had no touch in the lookback window and are not attributed")
         }
-        try output.emit(try render(results))
-    }
-
-    private func render(_ results: [AttributionResult]) throws -> String {
-        let style: AttributionRendering.Style = output.format == .csv ? .csv : output.format == .markdown ? .markdown : .table
         switch output.format {
-        case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            let data = model == "all" ? try encoder.encode(["models": results]) : try encoder.encode(results[0])
-            return String(decoding: data, as: UTF8.self)
-        case .html:
-            return AttributionReport.html(results)
-        default:
-            var text = model == "all"
-                ? AttributionRendering.renderComparison(results, style: style)
-                : AttributionRendering.render(results[0], style: style)
-            for result in results { if let report = result.calibration { text += "\n" + AttributionRendering.render(report, style: style) } }
-            return text
+        case .json: try output.emit(try AttributionReport.json(results))
+        case .html: try output.emit(AttributionReport.html(results))
+        default: try output.emit(AttributionReport.text(results, style: output.style))
         }
     }
 }

@@ -66,10 +66,9 @@ struct Design: ParsableCommand {
     @Flag(help: "With --factorial: also size each two-way interaction (a difference of --mde in one channel's effect with vs without the other).")
     var interactions = false
 
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: FormattedOutput<TabularFormats>
 
     func validate() throws {
-        try output.require([.table, .json, .csv, .markdown])
         switch metric {
         case .proportion:
             guard baseline != nil else { throw ValidationError("--metric proportion needs --baseline P") }
@@ -152,13 +151,12 @@ struct Design: ParsableCommand {
         } catch let error as StatsError {
             throw ValidationError(error.message)
         }
-        let text = switch output.format {
-        case .json: try DesignReport.json(design)
-        case .csv: DesignReport.csv(design)
-        case .markdown: DesignReport.markdown(design)
-        case .table, .html: DesignReport.table(design)
+        switch output.format {
+        case .json: try output.emit(try JSONOutput.encodeCounting(design))
+        case .csv: try output.emit(DesignReport.csv(design))
+        case .markdown: try output.emit(DesignReport.markdown(design))
+        case .table, .html: try output.emit(DesignReport.table(design))
         }
-        try output.emit(text)
     }
 }
 

@@ -25,10 +25,9 @@ struct Expose: ParsableCommand {
     @Option(help: "Rows per committed transaction.")
     var batchSize = 100_000
 
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: FormattedOutput<SummaryFormats>
 
     func validate() throws {
-        try output.require([.table, .json])
         guard !files.isEmpty else { throw ValidationError("give at least one exposure log file") }
         guard (1...10_000_000).contains(batchSize) else { throw ValidationError("--batch-size must be between 1 and 10000000 (got \(batchSize))") }
     }
@@ -51,17 +50,18 @@ struct Expose: ParsableCommand {
         let seconds = Date().timeIntervalSince(started)
         let multi = Dictionary(summary.multiVariantUnits.map { ($0.experiment, $0.units) }, uniquingKeysWith: +)
         if output.format == .json {
-            try output.emit(try JSONOutput.encode(Report(
+            try output.emit(try JSONOutput.encodeCounting(Report(
                 files: summary.files, rows: summary.rows, batches: summary.batches, unitsBefore: summary.unitsBefore,
                 unitsAfter: summary.unitsAfter, seconds: seconds, multiVariantUnits: multi)))
             return
         }
-        let rate = seconds > 0 ? Int(Double(summary.rows) / seconds) : summary.rows
+        let perSecond = Double(summary.rows) / seconds
+        let rate = perSecond.isFinite && perSecond < 1e15 ? Int(perSecond) : summary.rows
         var text = "ingested \(summary.rows) exposures from \(summary.files) file(s) in \(String(format: "%.2f", seconds)) s (\(rate)/s, \(summary.batches) commits)\n"
         text += "units in store: \(summary.unitsBefore) before, \(summary.unitsAfter) after (+\(summary.unitsAfter - summary.unitsBefore))\n"
         for (experiment, units) in summary.multiVariantUnits {
             text += "warning: \(units) unit(s) of '\(experiment)' were exposed to more than one variant; they are excluded from analysis\n"
         }
-        try output.emit(text)
+        try output.emit(TerminalText.sanitizeReport(text, allowingColor: false))
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TouchstoneAttribution
 import TouchstoneTime
+import TouchstoneReport
 
 /// `touchstone journeys`: descriptive journey discovery (observational).
 struct Journeys: ParsableCommand {
@@ -31,13 +32,12 @@ struct Journeys: ParsableCommand {
     @Option(name: .customLong("out-of-product"), help: "Comma-separated out-of-product channels.")
     var outOfProduct: String = "email,push,sms"
 
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: FormattedOutput<TabularFormats>
 
     func validate() throws {
         guard (paths == nil) != (touchpoints == nil) else { throw ValidationError("give exactly one of --paths or --touchpoints") }
         guard top > 0 else { throw ValidationError("--top must be positive") }
         if let lookback, TimeSpan.parse(lookback) == nil { throw ValidationError(TimeSpan.rejection(of: lookback, flag: "--lookback")) }
-        try output.require([.table, .json, .csv, .markdown])
     }
 
     func run() throws {
@@ -50,11 +50,9 @@ struct Journeys: ParsableCommand {
         options.outOfProduct = Set(outOfProduct.split(separator: ",").map { String($0) })
         let report = JourneyReport(paths: data, options: options)
         if output.format == .json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try output.emit(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try output.emit(try JourneysReport.json(report))
         } else {
-            try output.emit(AttributionRendering.render(report, style: output.format == .csv ? .csv : output.format == .markdown ? .markdown : .table))
+            try output.emit(JourneysReport.text(report, style: output.style))
         }
     }
 }

@@ -24,19 +24,16 @@ struct Report: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
-    func validate() throws {
-        try output.require([.table, .json, .csv, .markdown, .html])
-    }
-
     func run() throws {
         guard let data = FileManager.default.contents(atPath: result) else {
-            throw ValidationError("\(result): cannot read the file")
+            throw InputFailure("\(result): cannot read the file")
         }
+        // The file's contents are input, not the command line: exit status 1.
         let saved: SavedResult
         do {
             saved = try SavedResult.decode(data, source: result)
         } catch let error as ReportError {
-            throw ValidationError(error.description)
+            throw InputFailure(error.description)
         }
         let text: String
         switch saved {
@@ -50,7 +47,7 @@ struct Report: ParsableCommand {
             }
         case .attribution(let results):
             text = switch output.format {
-            case .json: results.count == 1 ? try JSONOutput.encode(results[0]) : try JSONOutput.encode(["models": results])
+            case .json: try AttributionReport.json(results).text
             case .csv: AttributionReport.text(results, style: .csv)
             case .markdown: AttributionReport.text(results, style: .markdown)
             case .html: AttributionReport.html(results)

@@ -63,13 +63,13 @@ struct SQL: ParsableCommand {
         let query = try query()
         var text = ""
         for (index, value) in query.parameters.enumerated() {
-            text += "-- \(dialect.placeholder(index + 1, value: value)) = \(dialect.literal(value))\n"
+            text += "-- \(dialect.placeholder(index + 1, value: value)) = \(dialect.commentLiteral(value))\n"
         }
         text += query.sql + (dialect == .sqlite ? ";\n" : "\n")
         if let output {
             try AtomicFile.write(text, to: output)
         } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            try StandardStreams.writeOutput(text)
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TouchstoneAnalysis
+import TouchstoneData
 
 struct SimulateExperiment: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -46,9 +47,9 @@ struct SimulateExperiment: ParsableCommand {
             throw ValidationError(error.message)
         }
         if !quiet {
-            FileHandle.standardError.write(Data((
+            StandardStreams.writeError((
                 "wrote \(out)/exposures.csv, \(out)/events.csv, \(out)/truth.json: \(truth.units) units, "
-                    + "\(truth.repeatExposures) repeat exposures, \(truth.multiVariantUnits) multi-variant units\n").utf8))
+                    + "\(truth.repeatExposures) repeat exposures, \(truth.multiVariantUnits) multi-variant units\n"))
         }
     }
 }

@@ -38,7 +38,7 @@ struct SimulateJourneys: ParsableCommand {
         try AtomicFile.write(Data(csv), to: out + "/touchpoints.csv")
         try AtomicFile.write(try encoder.encode(truth), to: out + "/truth.json")
         if !quiet {
-            FileHandle.standardError.write(Data("wrote \(out)/touchpoints.csv (\(truth.touchpoints) touchpoints, \(truth.conversions) conversions) and \(out)/truth.json\n".utf8))
+            StandardStreams.writeError(("wrote \(out)/touchpoints.csv (\(truth.touchpoints) touchpoints, \(truth.conversions) conversions) and \(out)/truth.json\n"))
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TouchstoneData
 
 /// A one-line progress bar on standard error: bytes read of the total, rate and time left.
 ///
@@ -51,7 +52,7 @@ final class ProgressBar: @unchecked Sendable {
     }
 
     private func write(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        StandardStreams.writeError(text)
     }
 
     /// `label [#########·······]  45%  120.3 MB / 267.0 MB  85.2 MB/s  ETA 2s`

@@ -1,0 +1,84 @@
+import Foundation
+
+/// The one table renderer: an aligned terminal table, a Markdown table and CSV, from the same
+/// headers and rows.
+///
+/// Cells are user text and are escaped here, once, for the format: ``TerminalText`` on the
+/// terminal (a line break in a name shows as `\u{A}` and cannot start a fake row),
+/// ``MarkdownText/cell(_:)`` in Markdown, ``CSVWriting`` (quoting and formula neutralisation)
+/// in CSV. Widths count characters (grapheme clusters).
+public struct TextTable: Sendable {
+    public enum Alignment: Sendable { case left, right }
+
+    public var headers: [String]
+    public var alignments: [Alignment]
+    public var rows: [[String]] = []
+    /// Rows drawn in bold colour when colour is on (significant comparisons); the text itself
+    /// must carry the same information (a `*` column), so nothing is lost without colour.
+    public var highlighted: Set<Int> = []
+
+    /// A table whose first column is left-aligned and the others right-aligned, unless given.
+    public init(_ headers: [String], alignments: [Alignment]? = nil) {
+        self.headers = headers
+        self.alignments = alignments ?? headers.indices.map { $0 == 0 ? .left : .right }
+    }
+
+    public mutating func append(_ row: [String], highlight: Bool = false) {
+        if highlight { highlighted.insert(rows.count) }
+        rows.append(row)
+    }
+
+    private func alignment(_ column: Int) -> Alignment {
+        column < alignments.count ? alignments[column] : .right
+    }
+
+    /// Columns padded to their widest cell, two spaces apart, a `─` rule under the header; with
+    /// `color`, a bold header and highlighted rows in bold green (ANSI SGR codes).
+    public func renderText(color: Bool = false) -> String {
+        let header = headers.map { TerminalText.sanitize($0) }
+        let body = rows.map { row in headers.indices.map { column in column < row.count ? TerminalText.sanitize(row[column]) : "" } }
+        let widths = headers.indices.map { column in ([header[column]] + body.map { $0[column] }).map(\.count).max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            var text = headers.indices.map { column in
+                let cell = cells[column]
+                let padding = String(repeating: " ", count: max(0, widths[column] - cell.count))
+                return alignment(column) == .left ? cell + padding : padding + cell
+            }.joined(separator: "  ")
+            while text.last == " " { text.removeLast() }
+            return text
+        }
+        var rule = widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")
+        while rule.last == " " { rule.removeLast() }  // an empty last column (the `*` one) has no rule
+        guard color else { return ([line(header), rule] + body.map(line)).joined(separator: "\n") }
+        let lines = body.enumerated().map { index, row in
+            highlighted.contains(index) ? "\u{1B}[1;32m" + line(row) + "\u{1B}[0m" : line(row)
+        }
+        return (["\u{1B}[1m" + line(header) + "\u{1B}[0m", rule] + lines).joined(separator: "\n")
+    }
+
+    public func renderMarkdown() -> String {
+        func row(_ cells: [String]) -> String {
+            "| " + headers.indices.map { column in column < cells.count ? MarkdownText.cell(cells[column]) : "" }
+                .joined(separator: " | ") + " |"
+        }
+        let rule = "|" + headers.indices.map { alignment($0) == .left ? ":---|" : "---:|" }.joined()
+        return ([row(headers), rule] + rows.map(row)).joined(separator: "\n")
+    }
+
+    /// The header and rows as CSV (no trailing line feed).
+    public func renderCSV() -> String {
+        ([headers] + rows).map(CSVWriting.line).joined(separator: "\n")
+    }
+
+    /// The table in `format` (`.text`, `.markdown` or `.csv`).
+    public func render(_ style: Style, color: Bool = false) -> String {
+        switch style {
+        case .table: renderText(color: color)
+        case .markdown: renderMarkdown()
+        case .csv: renderCSV()
+        }
+    }
+
+    /// The three tabular styles.
+    public enum Style: Sendable { case table, csv, markdown }
+}
