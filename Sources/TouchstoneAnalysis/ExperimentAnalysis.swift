@@ -402,36 +402,21 @@ public enum ExperimentAnalysis {
     /// expected 0 (an unambiguous mismatch, χ² = ∞, p = 0). Either comes with a warning naming
     /// the arm, so a misspelt weight is visible rather than fatal.
     static func sampleRatioCheck(_ table: ArmTable, settings: AnalysisSettings) throws -> (AnalysisResult.SRM?, [String]) {
-        var arms = table.variants
-        let weights: [Double]
-        var warnings: [String] = []
-        if let configured = settings.weights {
-            let inData = Set(arms.map { ByteKey($0) })
-            let absent = configured.keys.filter { !inData.contains($0) }.sorted().map(\.string)
-            for name in absent where (configured[name] ?? 0) > 0 {
-                warnings.append("Variant '\(name)' has weight \(configured[name] ?? 0) but no units in the data: counted as 0 in the SRM check.")
-            }
-            arms += absent
-            let unweighted = table.variants.filter { configured[$0] == nil }
-            if !unweighted.isEmpty {
-                let names = unweighted.map { "'\($0)'" }.joined(separator: ", ")
-                warnings.append("Variant(s) \(names) have units but no configured weight: expected 0 in the SRM check.")
-            }
-            weights = arms.map { configured[$0] ?? 0 }
-        } else {
-            weights = Array(repeating: 1, count: arms.count)
+        // Configured weights in a fixed (bytewise) order, so warnings read the same every run.
+        let weights = settings.weights.map { configured in
+            configured.sorted { $0.key < $1.key }.map { (variant: $0.key.string, weight: $0.value) }
         }
-        let observed = arms.map { table.units[$0] ?? 0 }
-        let result: SampleRatioMismatch.Result
+        let check: SampleRatioCheck
         do {
-            result = try SampleRatioMismatch.test(observed: observed, weights: weights, threshold: settings.srmThreshold)
+            check = try SampleRatioCheck(
+                observed: table.variants.map { ($0, table.units[$0] ?? 0) }, weights: weights, threshold: settings.srmThreshold)
         } catch let error as StatsError {
             throw AnalysisError("SRM check with the configured weights (--weights or the config): \(error.message)")
         }
         return (AnalysisResult.SRM(
-            chiSquare: result.chiSquare, pValue: result.pValue, mismatch: result.mismatch,
-            observed: Dictionary(zip(arms, observed), uniquingKeysWith: +),
-            expected: Dictionary(zip(arms, result.expected), uniquingKeysWith: +),
-            threshold: settings.srmThreshold), warnings)
+            chiSquare: check.result.chiSquare, pValue: check.result.pValue, mismatch: check.result.mismatch,
+            observed: Dictionary(zip(check.variants, check.observed), uniquingKeysWith: +),
+            expected: Dictionary(zip(check.variants, check.result.expected), uniquingKeysWith: +),
+            threshold: settings.srmThreshold), check.warnings)
     }
 }

@@ -34,13 +34,13 @@ public enum ExposuresReport {
     }
 
     static func rows(_ summary: ExposureSummary, _ check: ExposureSummary.SRMCheck?) -> [VariantRow] {
-        let names = check?.variants ?? summary.variants.map(\.variant)
-        let units = Dictionary(summary.variants.map { ($0.variant, $0.units) }, uniquingKeysWith: +)
-        return names.enumerated().map { index, name in
+        guard let check else {
+            return summary.variants.map { VariantRow(variant: $0.variant, units: $0.units, weight: nil, expected: nil) }
+        }
+        return check.variants.indices.map { index in
             VariantRow(
-                variant: name, units: units[name] ?? 0,
-                weight: check.flatMap { index < $0.weights.count ? $0.weights[index] : nil },
-                expected: check.flatMap { index < $0.result.expected.count ? $0.result.expected[index] : nil })
+                variant: check.variants[index], units: check.observed[index], weight: check.weights[index],
+                expected: index < check.result.expected.count ? check.result.expected[index] : nil)
         }
     }
 

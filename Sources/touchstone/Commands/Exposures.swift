@@ -72,6 +72,7 @@ struct Exposures: ParsableCommand {
         } catch let error as StatsError {
             output.note("note: no SRM check: \(error.message)")
         }
+        for warning in check?.warnings ?? [] { output.note("warning: \(warning)") }
         if let check, check.result.mismatch {
             output.note("warning: sample ratio mismatch (p = \(check.result.pValue)): check assignment and exposure logging before trusting any effect")
         }
