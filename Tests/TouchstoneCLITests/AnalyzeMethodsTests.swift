@@ -4,8 +4,8 @@ import TouchstoneTestSupport
 
 /// `touchstone analyze --method bayesian|sequential`, CUPED, ratio metrics, caps, the
 /// factorial block and the bootstrap, end to end through the built binary. Expected numbers
-/// come from `Tests/TouchstoneStatsTests/Fixtures/stats2.json` (mpmath and gbstats).
-@Suite("touchstone analyze: methods of part two")
+/// come from `Tests/TouchstoneStatsTests/Fixtures/methods.json` (mpmath and gbstats).
+@Suite("touchstone analyze: Bayesian, sequential, CUPED, ratio, bootstrap methods")
 struct AnalyzeMethodsTests {
     private func temporary(_ name: String, _ content: String) throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("touchstone-\(UUID().uuidString)")
@@ -102,13 +102,13 @@ struct AnalyzeMethodsTests {
     }
 
     /// Unequal looks: the boundaries at information fractions (0.3, 0.7, 1) are scipy's (the
-    /// stats2.json fixture from Scripts/make_reference_stats2.py, to the 1e-5 of its MVN solver).
+    /// methods.json fixture from Scripts/make_reference_methods.py, to the 1e-5 of its MVN solver).
     @Test func groupSequentialLooksAtInformationFractions() throws {
         struct Fixture: Decodable {
             struct Case: Decodable { var informationFractions: [Double]; var alpha: Double; var expected: [Double] }
             var groupSequential: [Case]
         }
-        let url = repositoryRoot().appendingPathComponent("Tests/TouchstoneStatsTests/Fixtures/stats2.json")
+        let url = repositoryRoot().appendingPathComponent("Tests/TouchstoneStatsTests/Fixtures/methods.json")
         let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
         let reference = try #require(fixture.groupSequential.first { $0.informationFractions == [0.3, 0.7, 1] })
         let summary = try temporary("arms.csv", "variant,units,mean,stddev\ncontrol,1000,10,4\ntreatment,1000,10.6,4.2\n")

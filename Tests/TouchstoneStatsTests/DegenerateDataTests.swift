@@ -99,3 +99,56 @@ struct DegenerateDataTests {
         }
     }
 }
+
+extension DegenerateDataTests {
+    @Test func degenerateInputsAreFlaggedNotFatal() throws {
+        // Bayesian
+        let empty = BetaBinomialTest.compare(control: (0, 0), treatment: (10, 2))
+        #expect(empty.diagnostics.contains { $0.code == .emptyArm })
+        #expect(BetaBinomialTest.compare(control: (10, 11), treatment: (10, 2)).diagnostics.first?.code == .invalidInput)
+        let allConvert = BetaBinomialTest.compare(control: (50, 50), treatment: (50, 50))
+        #expect(abs(allConvert.probabilityToBeatControl - 0.5) < 1e-9)
+        let constant = GaussianEffectTest.compare(
+            control: SufficientStatistics([1, 1, 1]), treatment: SufficientStatistics([1, 1, 1]), kind: .mean)
+        #expect(constant.probabilityToBeatControl.isNaN && constant.diagnostics.first?.code == .zeroVariance)
+        let zeroControl = GaussianEffectTest.compare(
+            control: SufficientStatistics([0, 0, 1, -1]), treatment: SufficientStatistics([1, 2, 0, 1]), kind: .mean)
+        #expect(zeroControl.relativeCI.isDefined == false && zeroControl.absoluteCI.isDefined)
+        // Sequential
+        let single = MixtureSPRT.compare(EffectMoments(
+            control: SufficientStatistics([1]), treatment: SufficientStatistics([2, 3]), kind: .mean))
+        #expect(single.pValue.isNaN && single.diagnostics.first?.code == .insufficientData)
+        // CUPED with a constant covariate falls back to θ = 0.
+        var c = SufficientStatistics(), t = SufficientStatistics()
+        for value in [1.0, 2, 3, 4] { c.add(value, covariate: 7); t.add(value + 1, covariate: 7) }
+        #expect(RegressionAdjustment(control: c, treatment: t).theta == 0)
+        // Ratio with a zero denominator
+        var ratio = RatioStatistics()
+        ratio.add(numerator: 3, denominator: 0)
+        ratio.add(numerator: 1, denominator: 0)
+        #expect(ratio.ratio.isNaN && ratio.unitVariance.isNaN)
+        #expect(WelchTTest.compare(EffectMoments(control: ratio, treatment: ratio)).diagnostics.first?.code == .zeroVariance)
+        // Factorial: no control arm, single-unit cells under HC3, empty arms
+        let cell = { (name: String, values: [Double]) in
+            FactorialRegression.Cell(
+                variant: name, combination: ChannelCombination(variant: name, control: "control"),
+                statistics: SufficientStatistics(values))
+        }
+        let noControl = FactorialRegression.fit(cells: [cell("email", [1, 2]), cell("email+push", [2, 3])], kind: .mean)
+        #expect(noControl.effects.isEmpty && noControl.diagnostics.first?.code == .invalidInput)
+        let tiny = FactorialRegression.fit(
+            cells: [cell("control", [1, 2, 3]), cell("email", [2]), cell("push", [1, 4]), cell("email+push", [5, 6])],
+            kind: .mean, covariance: .hc3)
+        #expect(tiny.diagnostics.contains { $0.code == .insufficientData })
+        let withEmpty = FactorialRegression.fit(
+            cells: [cell("control", [1, 2, 3]), cell("email", [2, 4]), cell("push", []), cell("email+push", [5, 7])],
+            kind: .mean)
+        #expect(withEmpty.diagnostics.contains { $0.code == .emptyArm })
+        // Bootstrap on too little data
+        #expect(Bootstrap.compare(control: [1], treatment: [1, 2]).diagnostics.first?.code == .insufficientData)
+        #expect(Bootstrap.compare(control: [1, .nan], treatment: [1, 2]).diagnostics.first?.code == .invalidInput)
+        // Group-sequential settings are validated (a setting, not data: it throws).
+        #expect(throws: StatsError.self) { try GroupSequentialDesign.obrienFleming(informationFractions: [0.5, 0.4, 1]) }
+        #expect(throws: StatsError.self) { try GroupSequentialDesign.obrienFleming(looks: 0) }
+    }
+}

@@ -1,9 +1,11 @@
+import Testing
+import TouchstoneStats
 import Foundation
 import TouchstoneTestSupport
 
-/// The reference values written by `Scripts/make_reference_stats2.py` (gbstats, statsmodels,
+/// The reference values written by `Scripts/make_reference_methods.py` (gbstats, statsmodels,
 /// scipy, mpmath).
-struct Stats2Reference: Decodable {
+struct MethodReference: Decodable {
     struct Counts: Decodable { var units: Int; var conversions: Int }
     struct Moments: Decodable { var count: Int; var mean: Double; var stdDev: Double }
 
@@ -148,10 +150,22 @@ struct Stats2Reference: Decodable {
     var groupSequential: [GroupSequentialCase]
     var quantiles: QuantileCase
 
-    static func load() throws -> Stats2Reference {
-        guard let url = Bundle.module.url(forResource: "stats2", withExtension: "json", subdirectory: "Fixtures") else {
+    static func load() throws -> MethodReference {
+        guard let url = Bundle.module.url(forResource: "methods", withExtension: "json", subdirectory: "Fixtures") else {
             throw CocoaError(.fileNoSuchFile)
         }
-        return try Fixtures.load(Stats2Reference.self, from: url)
+        return try Fixtures.load(MethodReference.self, from: url)
     }
+}
+
+/// `actual` within `tolerance` (relative) of a reference value, named in the failure.
+func expectClose(_ actual: Double, _ expected: Double, _ tolerance: Double, _ what: String, floor: Double = 1e-300) {
+    #expect(isClose(actual, expected, relative: tolerance, absoluteFloor: floor), "\(what) = \(actual), expected \(expected)")
+}
+
+func statistics(_ arm: MethodReference.Arm, _ kind: String) -> SufficientStatistics {
+    if kind == "proportion" {
+        return .proportion(units: arm.units ?? 0, conversions: arm.conversions ?? 0)
+    }
+    return SufficientStatistics(count: arm.count ?? 0, mean: arm.mean ?? .nan, stdDev: arm.stdDev ?? .nan)
 }

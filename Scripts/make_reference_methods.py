@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Reference values for TouchstoneStats part two, from independent implementations.
+"""Reference values for TouchstoneStats (Bayesian, sequential, CUPED, ratio, factorial, quantile methods), from independent implementations.
 
-Writes Tests/TouchstoneStatsTests/Fixtures/stats2.json:
+Writes Tests/TouchstoneStatsTests/Fixtures/methods.json:
   betaBinomial   exact P(p_t > p_c), expected losses and credible intervals of independent Beta
                  posteriors: mpmath (50 digits) on Evan Miller's closed form where it applies,
                  scipy.integrate.quad on scipy's (Boost) Beta functions otherwise
@@ -18,7 +18,7 @@ Writes Tests/TouchstoneStatsTests/Fixtures/stats2.json:
   quantiles      numpy's default (type 7) quantiles and percentile intervals on fixed data
 
     pip install scipy statsmodels gbstats mpmath
-    python3 Scripts/make_reference_stats2.py
+    python3 Scripts/make_reference_methods.py
 """
 import json
 import math
@@ -42,7 +42,7 @@ from gbstats.models.statistics import (
 
 warnings.simplefilter("ignore")
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "..", "Tests", "TouchstoneStatsTests", "Fixtures", "stats2.json")
+OUT = os.path.join(HERE, "..", "Tests", "TouchstoneStatsTests", "Fixtures", "methods.json")
 mpmath.mp.dps = 50
 
 
@@ -371,7 +371,7 @@ def quantiles():
 
 def main():
     doc = {
-        "generator": "Scripts/make_reference_stats2.py",
+        "generator": "Scripts/make_reference_methods.py",
         "versions": {"python": sys.version.split()[0], "scipy": scipy.__version__, "statsmodels": statsmodels.__version__,
                      "numpy": np.__version__, "mpmath": mpmath.__version__,
                      "gbstats": getattr(gbstats, "__version__", "unknown")},
