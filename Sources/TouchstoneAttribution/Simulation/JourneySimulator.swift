@@ -1,4 +1,5 @@
 import Foundation
+import TouchstoneTime
 
 /// Generates touchpoint logs with planted, known channel effects (for tests, demos, benchmarks).
 ///
@@ -162,19 +163,12 @@ public struct JourneySimulator: Sendable {
         out.append(contentsOf: digits)
     }
 
-    /// `YYYY-MM-DDTHH:MM:SSZ` from epoch seconds (Hinnant's `civil_from_days`).
+    /// `YYYY-MM-DDTHH:MM:SSZ` from epoch seconds, through the one civil calendar.
     private static func appendISO(_ out: inout [UInt8], _ epoch: Int) {
-        let days = epoch >= 0 ? epoch / 86_400 : (epoch - 86_399) / 86_400
+        let days = Int(CivilCalendar.floorDivide(Int64(epoch), 86_400))
         let seconds = epoch - days * 86_400
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let civil = CivilCalendar.civilFromDays(Int64(days))
+        let (year, month, day) = (Int(civil.year), Int(civil.month), Int(civil.day))
         appendPadded(&out, year, width: 4)
         out.append(UInt8(ascii: "-"))
         appendPadded(&out, month, width: 2)
