@@ -28,7 +28,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "FuzzPaths",
-            dependencies: [.product(name: "TouchstoneAttribution", package: rootIdentity)]
+            dependencies: [
+                .product(name: "TouchstoneAttribution", package: rootIdentity),
+                .product(name: "TouchstoneTime", package: rootIdentity),
+            ]
         ),
         .executableTarget(
             name: "FuzzJSONLines",

@@ -1,6 +1,7 @@
 // Fuzzes the aggregated-path reader (ChannelAttribution layout) and the touchpoint reader.
 import TouchstoneAttribution
 import TouchstoneData
+import TouchstoneTime
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzPaths(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -13,7 +14,7 @@ public func fuzzPaths(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         _ = String(describing: error)
     }
     do {
-        _ = try TouchpointReader.read(CSVReader(bytes: bytes, name: "fuzz.csv"), options: .init(lookback: 86_400 * 30))
+        _ = try TouchpointReader.read(CSVReader(bytes: bytes, name: "fuzz.csv"), options: .init(lookback: TimeSpan(days: 30)))
     } catch {
         _ = String(describing: error)
     }
