@@ -83,7 +83,7 @@ struct AnalysisRequestTests {
 
     /// One wrong option each, and the refusal it must get.
     enum Mistake: String, CaseIterable, Sendable {
-        case unknownKind, tuningWithoutSequential, covariateOfNoMetric, capTwice, emptySegmentColumn
+        case unknownKind, tuningWithoutSequential, covariateOfNoMetric, capTwice, emptySegmentColumn, metricTwice
 
         func apply(to request: inout AnalysisRequest) {
             switch self {
@@ -92,6 +92,7 @@ struct AnalysisRequestTests {
             case .covariateOfNoMetric: request.covariates = ["other=pre"]
             case .capTwice: request.caps = ["revenue=P99", "revenue=5"]
             case .emptySegmentColumn: request.segmentColumn = ""
+            case .metricTwice: request.metrics = ["revenue", "revenue:mean"]
             }
         }
 
@@ -102,6 +103,7 @@ struct AnalysisRequestTests {
             case .covariateOfNoMetric: "covariate 'other=pre': 'other' is not a metric"
             case .capTwice: "cap 'revenue=5': caps 'revenue' a second time"
             case .emptySegmentColumn: "segmentColumn '': needs a column name"
+            case .metricTwice: "metric 'revenue:mean': names metric 'revenue' a second time (it would be tested twice)"
             }
         }
     }

@@ -138,6 +138,20 @@ extension AnalysisRequest {
                 }
             }
         }
+        // A metric given twice would be tested twice and widen the correction family: refuse it.
+        var seen = Set<ByteKey>()
+        for metric in metrics {
+            let name = rawLogMetrics ? MetricDefinition(argument: metric)?.name : MetricColumn(argument: metric)?.column
+            guard let name, seen.insert(ByteKey(name)).inserted else {
+                throw AnalysisRequestError.invalid(.metric, metric, "names metric '\(name ?? metric)' a second time (it would be tested twice)")
+            }
+        }
+        for ratio in ratios {
+            let name = rawLogMetrics ? RawLogSettings.Ratio(argument: ratio)?.name : RatioColumn(argument: ratio)?.name
+            guard let name, seen.insert(ByteKey(name)).inserted else {
+                throw AnalysisRequestError.invalid(.ratio, ratio, "names metric '\(name ?? ratio)' a second time (it would be tested twice)")
+            }
+        }
         if case .summary = source, metrics.count > 1 {
             throw AnalysisRequestError.conflict("{summary} holds one metric: give at most one {metric} NAME")
         }
