@@ -9,7 +9,15 @@ extension AnalysisRequest {
     /// where it is written: a bad one is an ``ExperimentError`` at its line and column in the config.
     public mutating func adoptConfiguredMetrics() throws {
         guard metrics.isEmpty, ratios.isEmpty, let definition = configured else { return }
+        var seen = Set<ByteKey>()
         for metric in definition.metrics {
+            let name: String? = switch metric.definition {
+            case .metric(let text): readsRawLogMetrics ? MetricDefinition(argument: text)?.name : MetricColumn(argument: text)?.column
+            case .ratio(let name, _, _): name
+            }
+            if let name, !seen.insert(ByteKey(name)).inserted {
+                throw metric.error("metric '\(name)' is listed a second time (it would be tested twice)")
+            }
             switch metric.definition {
             case .metric(let text):
                 if readsRawLogMetrics, MetricDefinition(argument: text) == nil {
