@@ -54,5 +54,14 @@ let package = Package(
             path: "Benchmarks/AttributionBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "TimelineBenchmarks",
+            dependencies: [
+                .product(name: "TouchstoneAnalysis", package: rootIdentity),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/TimelineBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

@@ -157,6 +157,10 @@ public struct AnalysisResult: Sendable, Hashable, Codable {
     public var warnings: [String]
     /// Read-outs per segment (`--by COL`).
     public var segments: Segments? = nil
+    /// `--timeline`: the read-out at each day (``TimelineEntry``).
+    public var timeline: [TimelineEntry]? = nil
+    /// `--timeline`: whether the points may be watched as they come (``timelineNote(method:view:)``).
+    public var timelineNote: String? = nil
 }
 
 // MARK: - Reading results saved before the classical factorial effects

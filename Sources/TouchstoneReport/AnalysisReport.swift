@@ -173,6 +173,7 @@ public enum AnalysisReport {
         if let segments = result.segments {
             sections += segmentSections(segments, result: result, markdown: markdown, color: color, confidence: confidence)
         }
+        sections += timelineSections(result, markdown: markdown, confidence: confidence)
         sections.append(result.method == "bayesian"
             ? "* the posterior puts more than \(String(format: "%.1f%%", (1 - result.alpha / 2) * 100)) on one side of zero"
             : "* significant after correction at α = \(result.alpha)" + (result.method == "sequential" ? " (always-valid p-values)" : ""))

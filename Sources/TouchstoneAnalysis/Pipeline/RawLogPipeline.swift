@@ -26,6 +26,9 @@ public struct RawLogSettings: Sendable {
     /// in ``RawLogSummary/warnings``; otherwise that is an error listing the events seen (a
     /// misspelt event name would silently give an all-zero metric).
     public var allowMissingEvents = false
+    /// Results over time (`--timeline`): per-unit, per-day accumulators are kept during the one
+    /// scan of the logs and ``RawLogSummary/timeline`` holds one table per day.
+    public var timeline: TimelineView?
 
     /// A ratio of two per-unit metrics, e.g. revenue per session = `purchase:sum` / `session:count`.
     public struct Ratio: Sendable, Hashable {
@@ -93,6 +96,8 @@ public struct RawLogSummary: Sendable {
     public var strayEvents: Int
     /// Problems accepted on request (``RawLogSettings/allowMissingEvents``), to be shown.
     public var warnings: [String] = []
+    /// With ``RawLogSettings/timeline``: the per-arm tables of each day (see ``TimelinePoint``).
+    public var timeline: [TimelinePoint]?
 }
 
 /// Exposure and event logs → per-unit metrics → per-arm sufficient statistics.
@@ -130,11 +135,13 @@ public enum RawLogPipeline {
             throw AnalysisError("no metric requested (use --metric EVENT[:conversion|sum|count|retention:N])")
         }
         let exposed = try readExposures(exposures, settings: settings)
+        let layout = try settings.timeline.map { try TimelineLayout(view: $0, metrics: settings.metrics, window: settings.window) }
+        try layout?.check(units: exposed.index.count)
         var accumulated: Accumulated?
         for log in events {
-            let next = try scanEvents(log, exposed: exposed, settings: settings)
+            let next = try scanEvents(log, exposed: exposed, settings: settings, layout: layout)
             if var total = accumulated {
-                total.merge(next, aggregations: settings.metrics.map(\.aggregation))
+                total.merge(next, aggregations: settings.metrics.map(\.aggregation), layout: layout)
                 accumulated = total
             } else {
                 accumulated = next
@@ -157,10 +164,16 @@ public enum RawLogPipeline {
             table = split.overall
             table.variants = exposed.variantNames
         }
-        return RawLogSummary(
+        var summary = RawLogSummary(
             table: table, segments: segments, experiment: exposed.experiment, exposureRows: exposed.rows, exposedUnits: exposed.index.count,
             repeatExposures: exposed.repeats, multiVariantUnits: exposed.multiVariant.reduce(0) { $0 + ($1 ? 1 : 0) },
             eventRows: accumulated.rows, strayEvents: accumulated.stray, warnings: warnings)
+        if let layout, let days = accumulated.days {
+            summary.timeline = TimelineReduction.points(
+                layout: layout, exposed: exposed, days: days, covariates: accumulated.covariates,
+                latestEvent: accumulated.latestTime, settings: settings, reported: requested.metrics.count)
+        }
+        return summary
     }
 
     /// An error (or, with ``RawLogSettings/allowMissingEvents``, warnings) for every metric
@@ -210,6 +223,11 @@ public enum RawLogPipeline {
         var experiment: String
         var rows: Int
         var repeats: Int
+        /// Per unit: the earliest exposure in a variant other than its first exposure's
+        /// (`Int64.max` if none), the instant from which a cut of the logs excludes it.
+        var multiVariantSince: [Int64] = []
+        /// The latest exposure time of the experiment.
+        var latestTime = Int64.min
     }
 
     static func readExposures(_ readers: [CSVReader], settings: RawLogSettings) throws -> Exposed {
@@ -226,6 +244,8 @@ public enum RawLogPipeline {
         // Past a few variants a linear scan per row would make many arms quadratic.
         var variantNumbers: [[UInt8]: Int] = [:]
         var variant: [UInt16] = [], multi: [Bool] = [], segment: [UInt16] = []
+        var multiSince: [Int64] = []
+        var latestTime = Int64.min
         variant.reserveCapacity(expected)
         multi.reserveCapacity(expected)
         if settings.segmentColumn != nil { segment.reserveCapacity(expected) }
@@ -285,15 +305,24 @@ public enum RawLogPipeline {
                         throw row.error(segmentColumn, "the segment value is not valid UTF-8 text")
                     }
                 }
+                latestTime = max(latestTime, time)
                 if inserted {
                     variant.append(UInt16(arm))
                     multi.append(false)
+                    multiSince.append(.max)
                     if segmentColumn != nil { segment.append(UInt16(segmentOfRow)) }
                 } else {
                     repeats += 1
                     let unit = index.unit(at: slot)
                     if Int(variant[unit]) != arm { multi[unit] = true }
                     let first = index.firstTime(at: slot)
+                    // Every exposure so far is at `first` or later: if this earlier one changes the
+                    // first variant, the old first exposure is the earliest in another variant.
+                    if time < first {
+                        if Int(variant[unit]) != arm { multiSince[unit] = first }
+                    } else if Int(variant[unit]) != arm {
+                        multiSince[unit] = min(multiSince[unit], time)
+                    }
                     if time < first {
                         index.setFirstTime(time, at: slot)
                         variant[unit] = UInt16(arm)
@@ -324,7 +353,7 @@ public enum RawLogPipeline {
             variant: variant, multiVariant: multi,
             segmentNames: settings.segmentColumn == nil ? [""] : segments.names, segment: segment,
             experiment: settings.experiment ?? seenExperiment.map { String(decoding: $0, as: UTF8.self) } ?? "",
-            rows: rows, repeats: repeats)
+            rows: rows, repeats: repeats, multiVariantSince: multiSince, latestTime: latestTime)
     }
 
     /// The experiment keys of the exposure logs, most frequent first with their row counts (for
@@ -355,10 +384,18 @@ public enum RawLogPipeline {
         var stray: Int
         /// Rows per metric event name (exposed units or not), to find events that never occur.
         var matched: [[UInt8]: Int] = [:]
+        /// With a timeline: per-unit, per-day accumulators (``TimelineLayout``).
+        var days: DoubleBuffer? = nil
+        /// The latest time of an event that feeds a metric of an exposed unit.
+        var latestTime = Int64.min
 
         /// Adds another event file's accumulators (max for 0/1 metrics, sum otherwise).
-        mutating func merge(_ other: Accumulated, aggregations: [MetricDefinition.Aggregation]) {
+        mutating func merge(_ other: Accumulated, aggregations: [MetricDefinition.Aggregation], layout: TimelineLayout? = nil) {
             RawLogPipeline.combine(into: values.pointer, other.values.pointer, aggregations: aggregations)
+            if let layout, let target = days?.pointer, let source = other.days?.pointer {
+                layout.combine(into: target, source)
+            }
+            latestTime = max(latestTime, other.latestTime)
             if let target = covariates?.pointer, let source = other.covariates?.pointer {
                 RawLogPipeline.combine(into: target, source, aggregations: aggregations)
             }
@@ -374,10 +411,12 @@ public enum RawLogPipeline {
         var rows = 0
         var stray = 0
         var matched: [Int] = []
+        var days: DoubleBuffer?
+        var latestTime = Int64.min
         var error: (any Error)?
     }
 
-    static func scanEvents(_ reader: CSVReader, exposed: Exposed, settings: RawLogSettings) throws -> Accumulated {
+    static func scanEvents(_ reader: CSVReader, exposed: Exposed, settings: RawLogSettings, layout: TimelineLayout? = nil) throws -> Accumulated {
         let columns = settings.eventColumns
         let unitColumn = try reader.columnIndex(columns.unit)
         let timeColumn = try reader.columnIndex(columns.timestamp)
@@ -415,8 +454,10 @@ public enum RawLogPipeline {
                 values: DoubleBuffer(count: unitCount * metricCount),
                 covariates: withCovariates ? DoubleBuffer(count: unitCount * metricCount) : nil)
             result.matched = Array(repeating: 0, count: names.count)
+            result.days = layout.map { DoubleBuffer(count: unitCount * $0.stride) }
             let values = result.values.pointer
             let covariates = result.covariates?.pointer
+            let days = result.days?.pointer
             do {
                 try reader.forEachRow(in: chunks[worker]) { row in
                     result.rows += 1
@@ -441,7 +482,9 @@ public enum RawLogPipeline {
                     let time: Int64? = row.withBytes(timeColumn) { Timestamp.parse($0)?.microseconds }
                     guard let time else { throw row.error(timeColumn, Timestamp.rejection(of: row.string(timeColumn))) }
                     // Microseconds from t₀; both instants lie in years 0001–9999, so no overflow.
-                    let delta = time - exposed.index.firstTime(at: slot)
+                    let firstTime = exposed.index.firstTime(at: slot)
+                    let delta = time - firstTime
+                    if days != nil { result.latestTime = max(result.latestTime, time) }
                     let inWindow = window.contains(elapsed: delta)
                     // The pre-period [t₀ − W, t₀) is the window anchored at t₀ − W.
                     let inPrePeriod = delta < 0 && window.contains(elapsed: delta + windowMicros)
@@ -451,6 +494,9 @@ public enum RawLogPipeline {
                             for m in feeds[eventIndex] {
                                 if case .retention(let n) = aggregations[m], delta / day == Int64(n) {
                                     values[unit * metricCount + m] = 1
+                                    if let days, let layout, let cell = layout.cell(unit: unit, metric: m, time: time, firstTime: firstTime) {
+                                        days[cell] = 1
+                                    }
                                 }
                             }
                         }
@@ -471,6 +517,19 @@ public enum RawLogPipeline {
                         case .retention(let n):
                             if elapsed / day == Int64(n) { target[slot] = 1 }
                         }
+                        // The same update in the unit's day cell; the pre-period (a covariate) is
+                        // fixed before exposure, so it has no cells.
+                        if inWindow, let days, let layout,
+                            let cell = layout.cell(unit: unit, metric: m, time: time, firstTime: firstTime)
+                        {
+                            switch aggregations[m] {
+                            case .conversion: days[cell] = 1
+                            case .sum: days[cell] += value
+                            case .count: days[cell] += 1
+                            case .retention(let n):
+                                if elapsed / day == Int64(n) { days[cell] = 1 }
+                            }
+                        }
                     }
                 }
             } catch {
@@ -488,17 +547,24 @@ public enum RawLogPipeline {
         guard var merged = results.first else {
             return Accumulated(
                 values: DoubleBuffer(count: unitCount * metricCount),
-                covariates: withCovariates ? DoubleBuffer(count: unitCount * metricCount) : nil, rows: 0, stray: 0, matched: matched)
+                covariates: withCovariates ? DoubleBuffer(count: unitCount * metricCount) : nil, rows: 0, stray: 0, matched: matched,
+                days: layout.map { DoubleBuffer(count: unitCount * $0.stride) })
         }
         for other in results.dropFirst() {
             combine(into: merged.values.pointer, other.values.pointer, aggregations: aggregations)
             if let target = merged.covariates?.pointer, let source = other.covariates?.pointer {
                 combine(into: target, source, aggregations: aggregations)
             }
+            if let layout, let target = merged.days?.pointer, let source = other.days?.pointer {
+                layout.combine(into: target, source)
+            }
+            merged.latestTime = max(merged.latestTime, other.latestTime)
             merged.rows += other.rows
             merged.stray += other.stray
         }
-        return Accumulated(values: merged.values, covariates: merged.covariates, rows: merged.rows, stray: merged.stray, matched: matched)
+        return Accumulated(
+            values: merged.values, covariates: merged.covariates, rows: merged.rows, stray: merged.stray, matched: matched,
+            days: merged.days, latestTime: merged.latestTime)
     }
 
     static func combine(

@@ -12,6 +12,8 @@ extension AnalysisRequest {
         public var experiment: String?
         /// Unit tables: the value each capped column was winsorised at.
         public var caps: [String: Double] = [:]
+        /// With ``AnalysisRequest/timeline``: the tables of every point of the timeline.
+        public var timeline: [TimelinePoint]? = nil
     }
 
     /// Adopts the configured metrics and validates the request: the one place both happen.
@@ -45,6 +47,14 @@ extension AnalysisRequest {
             throw AnalysisRequestError.data(error.message)
         } catch let error as StatsError {
             throw AnalysisRequestError.data(error.message)
+        }
+        if let points = tables.timeline, let view = timeline {
+            do {
+                result.timeline = try ExperimentAnalysis.timeline(points, settings: settings)
+            } catch let error as AnalysisError {
+                throw AnalysisRequestError.data("{timeline}: \(error.message)")
+            }
+            result.timelineNote = AnalysisResult.timelineNote(method: settings.method, view: view)
         }
         if let bootstrap, case .units(let path) = source {
             result.bootstrap = try bootstrapResults(bootstrap, path: path, tables: tables)
@@ -115,7 +125,7 @@ extension AnalysisRequest {
             "exposures: \(summary.exposureRows) rows, \(summary.exposedUnits) units, \(summary.repeatExposures) repeat exposures, "
                 + "\(summary.multiVariantUnits) units in several variants (excluded); events: \(summary.eventRows) rows, "
                 + "\(summary.strayEvents) of never-exposed units (ignored)")
-        return Tables(table: summary.table, segments: summary.segments, experiment: summary.experiment)
+        return Tables(table: summary.table, segments: summary.segments, experiment: summary.experiment, timeline: summary.timeline)
     }
 
     private func unitTables(path: String, observer: (any AnalysisObserver)?) throws -> Tables {

@@ -104,6 +104,7 @@ extension AnalysisRequest {
                 throw AnalysisRequestError.invalid(.quantile, "\(bootstrap.quantile)", "must lie in [0, 1]")
             }
         }
+        try validateTimeline()
         if let threads, !(1...1024).contains(threads) {
             throw AnalysisRequestError.invalid(.threads, "\(threads)", "must be between 1 and 1024")
         }
@@ -244,6 +245,7 @@ extension AnalysisRequest {
             window: window, preExposureCovariates: preExposureCovariates)
         settings.segmentColumn = segmentColumn
         settings.allowMissingEvents = allowMissingEvents
+        settings.timeline = timeline
         settings.ratios = try ratios.map { ratio in
             guard let parsed = RawLogSettings.Ratio(argument: ratio) else {
                 throw AnalysisRequestError.invalid(.ratio, ratio, "expected NAME=NUMERATOR/DENOMINATOR with metrics such as purchase:sum/session:count")

@@ -74,6 +74,8 @@ public struct AnalysisRequest: Sendable {
     /// The experiment's config entry: its `metrics:` when no metric is given, its variant weights
     /// for the SRM check when no weights are given.
     public var configured: Experiment?
+    /// Raw logs: the read-out over time as well (`--timeline`), in the same pass over the logs.
+    public var timeline: TimelineView?
 
     public init(source: Source, settings: AnalysisSettings) {
         self.source = source

@@ -22,6 +22,7 @@ extension AnalysisReport {
         if result.method == "sequential" { document.append(sequentialSection(result, confidence: confidence)) }
         if let bootstrap = result.bootstrap, !bootstrap.isEmpty { document.append(bootstrapSection(bootstrap, confidence: confidence)) }
         if let segments = result.segments { document.append(segmentsSection(segments, result: result, confidence: confidence)) }
+        if result.timeline != nil { document.append(timelineSection(result, confidence: confidence)) }
         document.append(footer(result))
         return document.render()
     }

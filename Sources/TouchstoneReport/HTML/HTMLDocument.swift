@@ -82,6 +82,11 @@ struct HTMLDocument {
         svg .ci.significant rect.point { fill: #0b5cad; stroke: #0b5cad; }
         svg .ci.significant text.label { font-weight: 700; }
         svg .muted { fill: #4a5562; }
+        svg .band { fill: #6b7685; fill-opacity: 0.18; stroke: none; }
+        svg .estimate { fill: none; stroke: #4a5562; stroke-width: 2; }
+        svg .point circle { fill: #ffffff; stroke: #4a5562; stroke-width: 1.5; }
+        svg .point.significant circle { fill: #4a5562; }
+        svg text.caveat { font-weight: 700; fill: #5c3d00; }
         .note { color: #4a5562; font-size: 0.9em; }
         .legend span { display: inline-block; margin-right: 14px; font-size: 0.9em; }
         .swatch { display: inline-block; width: 12px; height: 12px; margin-right: 4px; vertical-align: -1px; border: 1px solid #1d232b; }

@@ -27,6 +27,9 @@ struct Analyze: ParsableCommand {
               touchstone analyze --exposures x.csv --events e.csv \\
                   --config exp.yaml --experiment onboarding_channels \\
                   --control control
+              touchstone analyze --exposures x.csv --events e.csv \\
+                  --control control --metric purchase \\
+                  --timeline daily --method sequential
             """)
 
     @Option(help: "Per-arm summary (CSV or JSON Lines): variant,units,conversions or variant,units,mean,stddev.")
@@ -151,6 +154,8 @@ struct Analyze: ParsableCommand {
     @Option(help: "Bootstrap: quantile level to compare (0.5 = median).")
     var quantile = 0.5
 
+    @Option(help: "Raw logs: the read-out over time as well: daily (the analysis as if run at the end of each UTC day; always valid with --method sequential, otherwise not valid for peeking) or days-since-exposure (each unit's day k after exposure: novelty and primacy effects).")
+    var timeline: TimelineView?
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -219,6 +224,7 @@ struct Analyze: ParsableCommand {
         request.allowMissingEvents = allowMissingEvents
         request.threads = threads
         request.tuning = tuning
+        request.timeline = timeline
         request.bootstrap = bootstrap.map { .init(replicates: $0, seed: seed, quantile: quantile) }
         if let config, let experiment { request.configured = try ExperimentConfig.experiment(experiment, in: config) }
         return request
@@ -250,4 +256,5 @@ struct Analyze: ParsableCommand {
 
 import Foundation
 extension AnalysisMethod: ExpressibleByArgument {}
+extension TimelineView: ExpressibleByArgument {}
 extension FactorialEffects.Model: ExpressibleByArgument {}

@@ -1,0 +1,55 @@
+import TouchstoneAnalysis
+import TouchstoneStats
+
+// MARK: - Results over time (text and Markdown)
+
+extension AnalysisReport {
+    /// The heading of the timeline: which view, and whether its points may be watched.
+    static func timelineTitle(_ result: AnalysisResult) -> String {
+        let daily = result.timeline?.first?.date != nil
+        let view = daily ? "Timeline: the analysis as if run at the end of each day (UTC)" : "Timeline: effect on each day after exposure"
+        guard daily else { return view }
+        return view + (result.method == "sequential" ? " — always valid" : " — NOT VALID FOR PEEKING")
+    }
+
+    /// One compact table per metric: point, units, effect, interval, lift and p-value.
+    static func timelineSections(_ result: AnalysisResult, markdown: Bool, confidence: Int) -> [String] {
+        guard let timeline = result.timeline, !timeline.isEmpty else { return [] }
+        var sections: [String] = []
+        let title = timelineTitle(result)
+        sections.append((markdown ? "### \(title)" : title) + (result.timelineNote.map { "\n" + (markdown ? "> " : "") + name($0) } ?? ""))
+        let daily = timeline.first?.date != nil
+        let bayesian = result.method == "bayesian"
+        for (index, metric) in result.metrics.enumerated() {
+            let several = metric.comparisons.count > 1
+            var header = [daily ? "date" : "day"]
+            if several { header.append("variant") }
+            header += ["units (t/c)", "abs. effect", "\(confidence)% \(bayesian ? "CrI" : "CI")", "lift", bayesian ? "" : "p"]
+            var table = TextTable(header)
+            for entry in timeline {
+                guard index < entry.metrics.count else { continue }
+                for comparison in entry.metrics[index].comparisons {
+                    var row = [entry.date ?? entry.day.map { "\($0)" } ?? ""]
+                    if several { row.append(comparison.variant) }
+                    row += [
+                        "\(NumberFormatting.count(comparison.units))/\(NumberFormatting.count(comparison.controlUnits))",
+                        timelineEffect(comparison.absoluteEffect, kind: metric.kind),
+                        "[\(timelineEffect(comparison.absoluteCI.lower, kind: metric.kind)), \(timelineEffect(comparison.absoluteCI.upper, kind: metric.kind))]",
+                        NumberFormatting.percent(comparison.relativeEffect),
+                        bayesian ? "" : NumberFormatting.pValue(comparison.pValue),
+                    ]
+                    table.append(row, highlight: comparison.significant)
+                }
+            }
+            let heading = "Over time: '\(name(metric.name))'"
+            sections.append((markdown ? "#### \(heading)\n\n" : "\(heading)\n") + (markdown ? table.renderMarkdown() : table.renderText()))
+        }
+        return sections
+    }
+
+    /// Rate differences in percentage points, other effects to five significant digits.
+    static func timelineEffect(_ value: Double, kind: MetricKind) -> String {
+        guard kind == .proportion else { return NumberFormatting.significant(value, digits: 5) }
+        return value.isFinite ? String(format: "%+.3fpp", value * 100) : "—"
+    }
+}
