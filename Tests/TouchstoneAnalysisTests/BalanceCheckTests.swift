@@ -55,7 +55,10 @@ struct BalanceCheckTests {
             let worst = check.balance.min { $0.adjustedPValue < $1.adjustedPValue }
             if let warning = check.warning, worst?.covariate == "x1", worst?.variant == "b", warning.contains("'x1' in 'b'") { found += 1 }
         }
-        #expect(found == 500, "planted 0.2-SD imbalance found in \(found) of 500")
+        // Power: z = 0.2/√(2/2000) = 6.32 against the Bonferroni bound |t| > 3.76 (p < 0.001/6),
+        // so P(found) = Φ(6.32 − 3.76) = 0.995 per experiment: about 497.5 of 500 expected.
+        print("balance: planted 0.2-SD imbalance found in \(found) of 500")
+        #expect(found >= 495, "planted 0.2-SD imbalance found in \(found) of 500 (expected ≈ 497.5)")
     }
 
     @Test func analysisCarriesBalanceAndWarning() throws {

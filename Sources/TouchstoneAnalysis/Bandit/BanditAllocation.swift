@@ -73,6 +73,9 @@ public enum BanditAllocation {
         guard settings.holdback >= 0, settings.holdback < 1 else {
             throw AnalysisError("--holdback \(settings.holdback) must lie in [0, 1)")
         }
+        guard settings.minimumShare >= 0, settings.minimumShare * Double(arms.count) <= 1 + 1e-12 else {
+            throw AnalysisError("--min-share \(settings.minimumShare) must lie in [0, 1/\(arms.count)] for \(arms.count) arms")
+        }
         guard kind != .ratio else { throw AnalysisError("metric '\(metric)' is a ratio metric: a bandit needs a conversion or mean metric") }
         var names = Set<ByteKey>()
         for arm in arms where !names.insert(ByteKey(arm.variant)).inserted {

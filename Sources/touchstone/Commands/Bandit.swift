@@ -58,6 +58,8 @@ struct Bandit: ParsableCommand {
         if write, config == nil || experiment == nil { throw ValidationError("--write needs --config FILE and --experiment KEY") }
         if !write, config != nil || experiment != nil { throw ValidationError("--config and --experiment go with --write") }
         if write, !(minShare > 0) { throw ValidationError("--write needs --min-share > 0: a config weight must be positive") }
+        guard minShare >= 0, minShare < 1 else { throw ValidationError("--min-share must lie in [0, 1/arms]") }
+        guard holdback >= 0, holdback < 1 else { throw ValidationError("--holdback must lie in [0, 1)") }
         if seed != 1, draws == nil { throw ValidationError("--seed goes with --draws (Monte Carlo)") }
     }
 
@@ -76,6 +78,8 @@ struct Bandit: ParsableCommand {
                 result = try BanditAllocation.allocate(SummaryTableReader.read(CSVReader(path: summary)), settings: settings)
             }
         } catch let error as AnalysisError {
+            // Flag values that cannot fit this many arms are usage errors (exit 2); the rest is the data's.
+            if error.message.hasPrefix("--") { throw ValidationError(error.message) }
             throw InputFailure("\(summary): \(error.message)")
         } catch let error as ReportError {
             throw InputFailure(error.description)
