@@ -23,10 +23,17 @@ public struct AnalysisResult: Sendable, Hashable, Codable {
 
     /// What CUPED did for one comparison.
     public struct CUPED: Sendable, Hashable, Codable {
+        /// The covariate; with several, their names joined by " + ".
         public var covariate: String
+        /// The one covariate's θ; NaN (null) with several, whose θ are ``coefficients``.
         public var theta: Double
         /// 1 − Var_adjusted(Δ) / Var_unadjusted(Δ).
         public var varianceReduction: Double
+        /// Several covariates: the ones in the fit, in order, and their pooled θ = S_xx⁻¹ S_xy.
+        public var covariates: [String]? = nil
+        public var coefficients: [Double]? = nil
+        /// Several covariates: those left out as constant or collinear (see the diagnostics).
+        public var dropped: [String]? = nil
     }
 
     public struct ComparisonResult: Sendable, Hashable, Codable {
@@ -161,6 +168,8 @@ public struct AnalysisResult: Sendable, Hashable, Codable {
     public var timeline: [TimelineEntry]? = nil
     /// `--timeline`: whether the points may be watched as they come (``timelineNote(method:view:)``).
     public var timelineNote: String? = nil
+    /// With covariates: their pre-period balance, every treatment arm against control.
+    public var balance: [Balance]? = nil
 }
 
 // MARK: - Reading results saved before the classical factorial effects

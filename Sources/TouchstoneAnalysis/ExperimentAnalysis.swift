@@ -25,6 +25,8 @@ public struct AnalysisSettings: Sendable, Hashable {
     /// Sequential with planned looks: (looks K, current look k[, information fractions]). Replaces
     /// the mixture SPRT by the Lan–DeMets O'Brien–Fleming group-sequential test.
     public var plannedLooks: PlannedLooks?
+    /// The Bonferroni-adjusted p-value below which the covariate balance check warns.
+    public var balanceThreshold = BalanceCheck.defaultThreshold
     /// Comparisons sharing the α of a group-sequential design when it is larger than one
     /// table's arms × metrics (segment read-outs); `nil`: that product.
     var comparisonFamily: Int?
@@ -164,12 +166,16 @@ public enum ExperimentAnalysis {
                 "The additive model does not fit '\(name)' (lack of fit F = \(String(format: "%.3g", fit.statistic)) on \(fit.df) and \(Int(fit.denominatorDF)) df, p = \(String(format: "%.2g", fit.pValue))): channels interact, so one main effect per channel misdescribes some combinations. Read the saturated model's main effects and interactions (--factorial-model saturated).")
         }
         if settings.method == .bayesian { addProbabilityBest(&metrics, table: table) }
-        return AnalysisResult(
+        let balance = BalanceCheck.run(table, control: settings.control, threshold: settings.balanceThreshold)
+        if let warning = balance.warning { warnings.append(warning) }
+        var result = AnalysisResult(
             experiment: settings.experiment, control: settings.control, method: settings.method.rawValue,
             alpha: settings.test.alpha, alternative: settings.test.alternative, correction: settings.correction,
             tuning: settings.method == .sequential && plan == nil ? settings.tuning : nil, groupSequential: plan,
             prior: settings.method == .bayesian ? settings.prior : nil,
             srm: srm, metrics: metrics, factorial: factorial, bootstrap: nil, warnings: warnings)
+        result.balance = balance.balance.isEmpty ? nil : balance.balance
+        return result
     }
 
     /// Adjusts the p-values of every comparison of `metrics` as one family (NaN p-values, e.g.
@@ -199,6 +205,12 @@ public enum ExperimentAnalysis {
             let adjustment = RegressionAdjustment(control: control, treatment: treatment, kind: metric.kind)
             moments = adjustment.adjusted
             cuped = .init(covariate: covariate, theta: adjustment.theta, varianceReduction: adjustment.varianceReduction)
+        }
+        var covariateDiagnostics: [Diagnostic] = []
+        if let several = CovariateAdjustment.several(metric: metric, control: settings.control, variant: variant) {
+            moments = several.moments
+            cuped = several.cuped
+            covariateDiagnostics = several.diagnostics
         }
         var result = AnalysisResult.ComparisonResult(
             variant: variant, control: settings.control, absoluteEffect: .nan, absoluteCI: .undefined,
@@ -254,7 +266,8 @@ public enum ExperimentAnalysis {
             // "Significant": the posterior puts at least 1 − α/2 on one side of zero.
             let p = bayes.probabilityToBeatControl
             result.significant = p > 1 - settings.test.alpha / 2 || p < settings.test.alpha / 2
-            result.diagnostics = bayes.diagnostics.isEmpty ? nil : bayes.diagnostics
+            let diagnostics = covariateDiagnostics + bayes.diagnostics
+            result.diagnostics = diagnostics.isEmpty ? nil : diagnostics
             return result
         }
         result.absoluteEffect = comparison.absoluteEffect
@@ -265,7 +278,8 @@ public enum ExperimentAnalysis {
         result.adjustedPValue = comparison.pValue
         result.statistic = comparison.statistic
         result.standardError = comparison.standardError
-        result.diagnostics = comparison.diagnostics.isEmpty ? nil : comparison.diagnostics
+        let diagnostics = covariateDiagnostics + comparison.diagnostics
+        result.diagnostics = diagnostics.isEmpty ? nil : diagnostics
         return result
     }
 

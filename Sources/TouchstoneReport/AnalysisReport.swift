@@ -138,19 +138,14 @@ public enum AnalysisReport {
             let check = "Sample ratio check: χ² = \(NumberFormatting.significant(srm.chiSquare)), p = \(NumberFormatting.pValue(srm.pValue)) → \(verdict)"
             sections.append(markdown && srm.mismatch ? "> **Sample ratio mismatch:** \(check). The arms did not get the intended traffic; do not trust the effects until the cause is found." : check)
         }
+        if let balance = balanceLine(result) { sections.append(balance) }
         for metric in result.metrics {
             var table = TextTable(metricHeader(metric, result: result, confidence: confidence))
             for row in armRows(metric, result: result) { table.append(row.cells, highlight: row.significant) }
             let title = "Metric '\(name(metric.name))' (\(metric.kind.rawValue))"
             sections.append((markdown ? "### \(title)\n\n" : "\(title)\n") + (markdown ? table.renderMarkdown() : table.renderText(color: color)))
-            var notes = metric.comparisons.compactMap { comparison in
-                comparison.cuped.map {
-                    "  CUPED (\(name(comparison.variant))): covariate '\(name($0.covariate))', θ = \(NumberFormatting.significant($0.theta)), variance reduced by \(String(format: "%.1f%%", $0.varianceReduction * 100))"
-                }
-            }
-            notes += metric.comparisons.flatMap { comparison in
-                (comparison.diagnostics ?? []).map { "  note (\(name(comparison.variant))): \(name($0.message))" }
-            }
+            var notes = cupedLine(metric).map { ["  " + $0] } ?? []
+            notes += diagnosticLines(metric).map { "  " + $0 }
             if let best = probabilityBestLine(metric) { notes.append("  " + best) }
             if !notes.isEmpty { sections.append(notes.joined(separator: "\n")) }
         }

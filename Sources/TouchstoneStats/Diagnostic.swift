@@ -12,6 +12,8 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
         case noExpectedUnits = "NO_EXPECTED_UNITS"
         case invalidInput = "INVALID_INPUT"
         case solverFailed = "SOLVER_FAILED"
+        /// A covariate was left out of a regression adjustment: constant, or a linear combination of others.
+        case collinearCovariate = "COLLINEAR_COVARIATE"
     }
 
     public var code: Code

@@ -8,7 +8,7 @@ import TouchstoneTestSupport
 struct HelpTests {
     static let subcommands: [[String]] = [
         ["design"], ["assign"], ["expose"], ["exposures"], ["analyze"], ["attribute"], ["journeys"], ["report"],
-        ["simulate"], ["simulate", "experiment"], ["simulate", "journeys"],
+        ["simulate"], ["simulate", "experiment"], ["simulate", "journeys"], ["bandit"],
     ]
 
     @Test("--help has examples", arguments: subcommands)

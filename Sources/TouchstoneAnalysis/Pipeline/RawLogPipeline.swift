@@ -15,6 +15,10 @@ public struct RawLogSettings: Sendable {
     public var window: TimeSpan
     /// Compute each metric's pre-period value as a CUPED covariate.
     public var preExposureCovariates: Bool
+    /// With ``preExposureCovariates`` and two or more reported metrics: the pre-period of *every*
+    /// reported metric is a covariate of every metric (`--pre-exposure-covariates all`, CUPED++),
+    /// carried as ``ArmTable/Metric/jointArms``.
+    public var preExposureCovariatesOfAllMetrics = false
     /// Worker threads for the event scan and the reduction.
     public var threads: Int
     public var exposureColumns: ExposureColumns
@@ -609,12 +613,19 @@ public enum RawLogPipeline {
         let slots = WorkerSlots<[[SufficientStatistics]]>(count: workers)
         let width = m + ratioParts.count
         let countSlots = WorkerSlots<[[Int]]>(count: workers)
+        // --pre-exposure-covariates all: per cell and reported metric, the joint moments of the
+        // metric and every reported metric's pre-period value.
+        let allCovariates = settings.preExposureCovariatesOfAllMetrics && covariates != nil && reported >= 2
+        let jointSlots = WorkerSlots<[[JointMoments]]>(count: workers)
+        let emptyJoint = allCovariates ? Array(repeating: JointMoments(dimension: 1 + reported), count: reported) : []
         Parallel.run(workers) { worker in
             let lower = unitCount * worker / workers, upper = unitCount * (worker + 1) / workers
             var statistics = Array(repeating: Array(repeating: SufficientStatistics(), count: width), count: arms)
             // [arm][0] units, [arm][1 + metric] ones (for exact 0/1 rates).
             var counts = Array(repeating: Array(repeating: 0, count: m + 1), count: arms)
             let v = values.pointer, c = covariates?.pointer
+            var joint = Array(repeating: emptyJoint, count: allCovariates ? arms : 0)
+            var vector = [Double](repeating: 0, count: 1 + reported)
             for unit in lower..<upper where !exposed.multiVariant[unit] {
                 let arm = Int(exposed.variant[unit]) + (segmented ? Int(exposed.segment[unit]) * variantCount : 0)
                 counts[arm][0] += 1
@@ -626,13 +637,25 @@ public enum RawLogPipeline {
                 for (r, parts) in ratioParts.enumerated() {
                     statistics[arm][m + r].add(v[unit * m + parts.0], covariate: v[unit * m + parts.1])
                 }
+                if allCovariates, let c {
+                    for j in 0..<reported { vector[1 + j] = c[unit * m + j] }
+                    for metric in 0..<reported {
+                        vector[0] = v[unit * m + metric]
+                        joint[arm][metric].add(vector)
+                    }
+                }
             }
+            jointSlots[worker] = joint
             slots[worker] = statistics
             countSlots[worker] = counts
         }
         var statistics = Array(repeating: Array(repeating: SufficientStatistics(), count: width), count: arms)
         var counts = Array(repeating: Array(repeating: 0, count: m + 1), count: arms)
+        var joint = Array(repeating: emptyJoint, count: allCovariates ? arms : 0)
         for worker in 0..<workers {
+            if let part = jointSlots[worker], part.count == joint.count {
+                for arm in joint.indices { for metric in joint[arm].indices { joint[arm][metric].merge(part[arm][metric]) } }
+            }
             guard let part = slots[worker], let partCounts = countSlots[worker] else { continue }
             for arm in 0..<arms {
                 for metric in 0..<width { statistics[arm][metric].merge(part[arm][metric]) }
@@ -652,9 +675,15 @@ public enum RawLogPipeline {
                         : statistics[cell][metric]
                 }
                 // Marking the covariate switches on CUPED in the analysis.
-                return ArmTable.Metric(
+                var result = ArmTable.Metric(
                     name: definition.name, kind: definition.kind, arms: Dictionary(zip(keys, perArm), uniquingKeysWith: { first, _ in first }),
-                    covariate: covariates == nil ? nil : "\(definition.name) before exposure")
+                    covariate: covariates == nil || allCovariates ? nil : "\(definition.name) before exposure")
+                if allCovariates {
+                    result.covariates = metrics.prefix(reported).map { "\($0.name) before exposure" }
+                    result.jointArms = Dictionary(
+                        zip(keys, cells.map { joint[$0][metric] }), uniquingKeysWith: { first, _ in first })
+                }
+                return result
             }
             for (r, ratio) in settings.ratios.enumerated() {
                 tableMetrics.append(ArmTable.Metric(

@@ -139,13 +139,14 @@ extension AnalysisRequest {
         if let segmentColumn {
             let split = try UnitTableReader.readSegmented(
                 unitTable, variantColumn: variantColumn, segmentColumn: segmentColumn, metrics: columns,
-                covariates: try parsedCovariates(), ratios: ratioColumns, caps: caps, skipMissing: skipMissing)
+                covariates: try parsedCovariates(), ratios: ratioColumns, caps: caps, skipMissing: skipMissing,
+                covariateSets: try parsedCovariateSets())
             return Tables(table: split.overall, segments: split, caps: caps)
         }
         return Tables(
             table: try UnitTableReader.read(
                 unitTable, variantColumn: variantColumn, metrics: columns, covariates: try parsedCovariates(),
-                ratios: ratioColumns, caps: caps, skipMissing: skipMissing),
+                ratios: ratioColumns, caps: caps, skipMissing: skipMissing, covariateSets: try parsedCovariateSets()),
             caps: caps)
     }
 

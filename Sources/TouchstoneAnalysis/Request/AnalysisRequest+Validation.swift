@@ -81,6 +81,11 @@ extension AnalysisRequest {
         guard settings.srmThreshold > 0, settings.srmThreshold < 1 else {
             throw AnalysisRequestError.invalid(.srmThreshold, "\(settings.srmThreshold)", "must lie in (0, 1)")
         }
+        if preExposureCovariatesOfAllMetrics, !rawLogs {
+            throw AnalysisRequestError.conflict(
+                "{preExposureCovariates} all is computed from raw logs ({exposures} or {store} with {events}); "
+                    + "the push-down query carries one pre-period covariate per metric (use {preExposureCovariates} alone)")
+        }
         if rawLogs {
             if !(covariates.isEmpty && caps.isEmpty && bootstrap == nil) {
                 throw AnalysisRequestError.conflict("{covariate}, {cap} and {bootstrap} need {units} (with raw logs, use {preExposureCovariates} for CUPED)")
@@ -201,19 +206,32 @@ extension AnalysisRequest {
         }
     }
 
-    /// `METRIC=COL` pairs by metric column.
+    /// `METRIC=COL` pairs by metric column, for metrics with exactly one covariate (the
+    /// one-covariate CUPED; see ``parsedCovariateSets()`` for several).
     func parsedCovariates() throws -> [String: String] {
-        var result: [String: String] = [:]
+        try parsedCovariateLists().compactMapValues { $0.count == 1 ? $0.first : nil }
+    }
+
+    /// Metrics given two or more covariates (`--covariate METRIC=COL` repeated): CUPED++.
+    func parsedCovariateSets() throws -> [String: [String]] {
+        try parsedCovariateLists().filter { $0.value.count >= 2 }
+    }
+
+    /// Every `METRIC=COL` pair, the columns of each metric in the order given.
+    private func parsedCovariateLists() throws -> [String: [String]] {
+        var result: [String: [String]] = [:]
         let names = metrics.compactMap(MetricColumn.init(argument:)).map(\.column)
         for pair in covariates {
             let parts = pair.split(separator: "=", maxSplits: 1)
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
                 throw AnalysisRequestError.invalid(.covariate, pair, "expected METRIC=COLUMN")
             }
-            let metric = String(parts[0])
+            let metric = String(parts[0]), column = String(parts[1])
             guard names.contains(metric) else { throw AnalysisRequestError.invalid(.covariate, pair, "'\(metric)' is not a {metric}") }
-            guard result[metric] == nil else { throw AnalysisRequestError.invalid(.covariate, pair, "names '\(metric)' a second time") }
-            result[metric] = String(parts[1])
+            guard !(result[metric] ?? []).contains(column) else {
+                throw AnalysisRequestError.invalid(.covariate, pair, "names '\(column)' for '\(metric)' a second time")
+            }
+            result[metric, default: []].append(column)
         }
         return result
     }
@@ -246,6 +264,7 @@ extension AnalysisRequest {
         settings.segmentColumn = segmentColumn
         settings.allowMissingEvents = allowMissingEvents
         settings.timeline = timeline
+        settings.preExposureCovariatesOfAllMetrics = preExposureCovariates && preExposureCovariatesOfAllMetrics
         settings.ratios = try ratios.map { ratio in
             guard let parsed = RawLogSettings.Ratio(argument: ratio) else {
                 throw AnalysisRequestError.invalid(.ratio, ratio, "expected NAME=NUMERATOR/DENOMINATOR with metrics such as purchase:sum/session:count")

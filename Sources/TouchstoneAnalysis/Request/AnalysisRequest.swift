@@ -63,6 +63,9 @@ public struct AnalysisRequest: Sendable {
     public var window = TimeSpan(days: 14)
     /// Raw logs: each metric's pre-period as its CUPED covariate.
     public var preExposureCovariates = false
+    /// Raw logs, with ``preExposureCovariates``: the pre-period of every requested metric as a
+    /// covariate of every metric (`--pre-exposure-covariates all`).
+    public var preExposureCovariatesOfAllMetrics = false
     /// Raw logs: accept a metric whose event never occurs (a warning instead of an error).
     public var allowMissingEvents = false
     /// Raw logs: worker threads (default: all cores).

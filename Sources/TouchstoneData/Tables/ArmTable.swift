@@ -10,6 +10,11 @@ public struct ArmTable: Sendable, Hashable {
         public var arms: [ByteKey: SufficientStatistics]
         /// The pre-period covariate the statistics carry for CUPED, if any.
         public var covariate: String?
+        /// Several covariates (CUPED++: `--covariate` repeated, `--pre-exposure-covariates all`):
+        /// their names, when there are two or more (then ``covariate`` is nil).
+        public var covariates: [String] = []
+        /// With ``covariates``: per arm, the joint moments of (metric, covariates…), in that order.
+        public var jointArms: [ByteKey: JointMoments] = [:]
 
         public init(name: String, kind: MetricKind, arms: [ByteKey: SufficientStatistics], covariate: String? = nil) {
             self.name = name

@@ -57,6 +57,9 @@ extension ArmTable {
                 for (variant, statistics) in metric.arms {
                     result.metrics[index].arms[variant, default: SufficientStatistics()].merge(statistics)
                 }
+                for (variant, moments) in metric.jointArms {
+                    result.metrics[index].jointArms[variant, default: JointMoments(dimension: moments.dimension)].merge(moments)
+                }
             }
         }
         for index in result.metrics.indices where result.metrics[index].kind == .proportion && result.metrics[index].covariate == nil {

@@ -9,6 +9,8 @@ import TouchstoneStats
 ///
 /// - `covariates` maps a metric column to its pre-period covariate column (CUPED); the
 ///   covariate's moments are accumulated alongside the metric's.
+/// - `covariateSets` maps a metric column to two or more covariate columns (CUPED++); the
+///   joint moments of the metric and all of them are accumulated (``ArmTable/Metric/jointArms``).
 /// - `ratios` adds ratio metrics, whose numerator and denominator columns are accumulated as
 ///   metric and covariate of one ``SufficientStatistics``.
 /// - `caps` winsorises a metric column at an upper value before it is aggregated.
@@ -16,11 +18,11 @@ public enum UnitTableReader {
     public static func read(
         _ reader: CSVReader, variantColumn: String, metrics requested: [MetricColumn],
         covariates: [String: String] = [:], ratios: [RatioColumn] = [], caps: [String: Double] = [:],
-        skipMissing: Bool = false
+        skipMissing: Bool = false, covariateSets: [String: [String]] = [:]
     ) throws -> ArmTable {
         let cells = try readCells(
             reader, variantColumn: variantColumn, segmentColumn: nil, metrics: requested, covariates: covariates,
-            ratios: ratios, caps: caps, skipMissing: skipMissing)
+            ratios: ratios, caps: caps, skipMissing: skipMissing, covariateSets: covariateSets)
         return cells.table(segment: nil)
     }
 
@@ -30,11 +32,11 @@ public enum UnitTableReader {
     public static func readSegmented(
         _ reader: CSVReader, variantColumn: String, segmentColumn: String, metrics requested: [MetricColumn],
         covariates: [String: String] = [:], ratios: [RatioColumn] = [], caps: [String: Double] = [:],
-        skipMissing: Bool = false
+        skipMissing: Bool = false, covariateSets: [String: [String]] = [:]
     ) throws -> SegmentedArmTable {
         let cells = try readCells(
             reader, variantColumn: variantColumn, segmentColumn: segmentColumn, metrics: requested, covariates: covariates,
-            ratios: ratios, caps: caps, skipMissing: skipMissing)
+            ratios: ratios, caps: caps, skipMissing: skipMissing, covariateSets: covariateSets)
         return SegmentedArmTable(
             column: segmentColumn,
             segments: cells.segmentOrder.map { .init(value: $0, table: cells.table(segment: $0)) })
@@ -56,6 +58,9 @@ public enum UnitTableReader {
         /// x / n rather than a running mean's rounding.
         var ones: [[Int]] = []
         var present: [[Int]] = []
+        /// Metrics with several covariates: their names and [metric][cell] joint moments.
+        var covariateSets: [[String]] = []
+        var joint: [[JointMoments]] = []
 
         func table(segment: String?) -> ArmTable {
             let cells = cellKeys.indices.filter { segment == nil || cellKeys[$0].segment == ByteKey(segment ?? "") }
@@ -69,7 +74,15 @@ public enum UnitTableReader {
                             ? .proportion(units: present[metric][cell], conversions: ones[metric][cell])
                             : statistics[metric][cell])
                 }
-                return ArmTable.Metric(name: names[metric], kind: kinds[metric], arms: arms, covariate: covariates[metric])
+                var result = ArmTable.Metric(name: names[metric], kind: kinds[metric], arms: arms, covariate: covariates[metric])
+                if metric < covariateSets.count, covariateSets[metric].count >= 2 {
+                    result.covariates = covariateSets[metric]
+                    for cell in cells {
+                        result.jointArms[cellKeys[cell].variant, default: JointMoments(dimension: 1 + covariateSets[metric].count)]
+                            .merge(joint[metric][cell])
+                    }
+                }
+                return result
             }
             var unitCounts: [ByteKey: Int] = [:]
             for cell in cells { unitCounts[cellKeys[cell].variant, default: 0] += units[cell] }
@@ -79,7 +92,8 @@ public enum UnitTableReader {
 
     private static func readCells(
         _ reader: CSVReader, variantColumn: String, segmentColumn: String?, metrics requested: [MetricColumn],
-        covariates: [String: String], ratios: [RatioColumn], caps: [String: Double], skipMissing: Bool
+        covariates: [String: String], ratios: [RatioColumn], caps: [String: Double], skipMissing: Bool,
+        covariateSets: [String: [String]] = [:]
     ) throws -> Cells {
         guard !requested.isEmpty || !ratios.isEmpty else {
             throw DataError(file: reader.name, message: "no metric requested (use --metric COLUMN)")
@@ -92,7 +106,12 @@ public enum UnitTableReader {
         let covariateNames: [String?] = requested.map { covariates[$0.column] } + ratios.map(\.denominator)
         let covariateIndices = try covariateNames.map { name in try name.map { try reader.columnIndex($0, onEveryLine: false) } }
         let capValues: [Double?] = requested.map { caps[$0.column] } + ratios.map { _ in nil }
+        let setNames: [[String]] = requested.map { covariateSets[$0.column] ?? [] } + ratios.map { _ in [] }
+        let setIndices = try setNames.map { names in try names.map { try reader.columnIndex($0, onEveryLine: false) } }
+        var scratch: [Double] = []
         var cells = Cells()
+        cells.covariateSets = setNames
+        cells.joint = Array(repeating: [], count: metrics.count)
         // Bytes, not `String` equality: `café` precomposed and decomposed are two arms.
         var slot: [ByteKey: [ByteKey: Int]] = [:]
         var knownVariants: Set<ByteKey> = [], knownSegments: Set<ByteKey> = []
@@ -129,6 +148,7 @@ public enum UnitTableReader {
                     cells.statistics[metric].append(SufficientStatistics())
                     cells.ones[metric].append(0)
                     cells.present[metric].append(0)
+                    cells.joint[metric].append(JointMoments(dimension: 1 + setNames[metric].count))
                 }
             }
             cells.units[arm] += 1
@@ -146,6 +166,20 @@ public enum UnitTableReader {
                         throw row.error(covariateColumn, "empty value in column '\(covariateNames[metric] ?? "")' (pass --skip-missing to leave such units out of that metric)")
                     }
                     covariate = try row.double(covariateColumn, column: covariateNames[metric] ?? "")
+                }
+                if !setIndices[metric].isEmpty {
+                    scratch.removeAll(keepingCapacity: true)
+                    scratch.append(value)
+                    var missing = false
+                    for (slot, index) in setIndices[metric].enumerated() {
+                        if row.isEmpty(index) {
+                            if skipMissing { missing = true; break }
+                            throw row.error(index, "empty value in column '\(setNames[metric][slot])' (pass --skip-missing to leave such units out of that metric)")
+                        }
+                        scratch.append(try row.double(index, column: setNames[metric][slot]))
+                    }
+                    if missing { continue }
+                    cells.joint[metric][arm].add(scratch)
                 }
                 if value != 0 && value != 1 {
                     if metrics[metric].kind == .proportion {
@@ -167,7 +201,7 @@ public enum UnitTableReader {
             cells.kinds.append(isRatio ? .ratio : metric.kind ?? (binary[index] ? .proportion : .mean))
             cells.covariates.append(isRatio ? nil : covariateNames[index])
             // A covariate's moments live in the Welford statistics, so CUPED metrics keep them.
-            cells.exact.append(binary[index] && covariateIndices[index] == nil && !isRatio)
+            cells.exact.append(binary[index] && covariateIndices[index] == nil && setIndices[index].isEmpty && !isRatio)
         }
         return cells
     }

@@ -17,6 +17,7 @@ extension AnalysisReport {
         for warning in result.warnings where !(result.srm?.mismatch ?? false && warning.lowercased().contains("sample ratio")) {
             document.append("<div class=\"banner warn\" role=\"note\"><strong>Warning:</strong> \(HTMLEscaping.escape(warning))</div>")
         }
+        if let balance = balanceLine(result) { document.append("<p class=\"note\">\(HTMLEscaping.escape(balance))</p>") }
         for metric in result.metrics { document.append(metricSection(metric, result: result, confidence: confidence)) }
         if let factorial = result.factorial { document.append(factorialSection(factorial, result: result, confidence: confidence)) }
         if result.method == "sequential" { document.append(sequentialSection(result, confidence: confidence)) }
@@ -89,13 +90,8 @@ extension AnalysisReport {
         html += "<figure>\n\(plot.svg())\n<figcaption>Relative lift of each arm over “\(e(result.control))” with its \(confidence)% \(e(intervalName)); "
         html += "filled squares, thick lines and ✱ mark comparisons that are significant\(bayesian ? "" : " after correction").</figcaption>\n</figure>\n"
         html += table.render() + "\n"
-        var notes: [String] = []
-        for comparison in metric.comparisons {
-            if let cuped = comparison.cuped {
-                notes.append("CUPED (\(comparison.variant)): covariate “\(cuped.covariate)”, θ = \(NumberFormatting.significant(cuped.theta)), variance reduced by \(String(format: "%.1f%%", cuped.varianceReduction * 100)).")
-            }
-            for diagnostic in comparison.diagnostics ?? [] { notes.append("Note (\(comparison.variant)): \(diagnostic.message)") }
-        }
+        var notes: [String] = cupedLine(metric).map { [$0 + "."] } ?? []
+        notes += diagnosticLines(metric).map { "N" + $0.dropFirst() }
         if let best = probabilityBestLine(metric) { notes.append(best + " (posterior probability that the arm has the highest mean).") }
         if !notes.isEmpty { html += notes.map { "<p class=\"note\">\(e($0))</p>" }.joined(separator: "\n") + "\n" }
         return html + "</section>"

@@ -68,8 +68,12 @@ struct Analyze: ParsableCommand {
     @Option(help: "Metric window after first exposure for raw logs, e.g. 14d, 36h.")
     var window = "14d"
 
-    @Flag(help: "Raw logs: compute each metric over the window before exposure as a CUPED covariate.")
-    var preExposureCovariates = false
+    @Option(
+        defaultAsFlag: PreExposureCovariates.own, parsing: .next,
+        help: ArgumentHelp(
+            "Raw logs: compute each metric over the window before exposure as its CUPED covariate (own, the default), or the pre-period of every requested metric as covariates of every metric (all: CUPED with several covariates).",
+            valueName: "own|all"))
+    var preExposureCovariates: PreExposureCovariates?
 
     @Option(help: "Raw logs: worker threads (default: all cores).")
     var threads: Int?
@@ -127,7 +131,7 @@ struct Analyze: ParsableCommand {
     @Option(help: "Sequential with --looks: which look this analysis is (1…K).")
     var look: Int?
 
-    @Option(name: .customLong("covariate"), help: "CUPED: METRIC=COL adjusts a unit-table metric by its pre-period column COL (repeatable).")
+    @Option(name: .customLong("covariate"), help: "CUPED: METRIC=COL adjusts a unit-table metric by its pre-period column COL; repeat it for one metric to adjust by several columns at once (pooled θ = Σxx⁻¹Σxy). Adds a pre-period balance check of every covariate.")
     var covariates: [String] = []
 
     @Option(name: .customLong("ratio"), help: "Ratio metric NAME=NUM/DEN: Σ NUM / Σ DEN per arm by the delta method (repeatable). NUM and DEN are columns of a unit table, or raw-log metrics such as purchase:sum/session:count.")
@@ -220,7 +224,8 @@ struct Analyze: ParsableCommand {
         request.skipMissing = skipMissing
         request.segmentColumn = segmentColumn
         request.window = window
-        request.preExposureCovariates = preExposureCovariates
+        request.preExposureCovariates = preExposureCovariates != nil
+        request.preExposureCovariatesOfAllMetrics = preExposureCovariates == .all
         request.allowMissingEvents = allowMissingEvents
         request.threads = threads
         request.tuning = tuning
