@@ -12,6 +12,10 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
         case noExpectedUnits = "NO_EXPECTED_UNITS"
         case invalidInput = "INVALID_INPUT"
         case solverFailed = "SOLVER_FAILED"
+        /// Quantile metrics: one value fills too much of the quantile's rank interval.
+        case tiedQuantile = "TIED_QUANTILE"
+        /// Fieller's interval: the control estimate is not significantly different from 0.
+        case unboundedInterval = "UNBOUNDED_INTERVAL"
     }
 
     public var code: Code
