@@ -10,6 +10,9 @@ public struct ArmTable: Sendable, Hashable {
         public var arms: [ByteKey: SufficientStatistics]
         /// The pre-period covariate the statistics carry for CUPED, if any.
         public var covariate: String?
+        /// Cluster-randomised data (`--cluster-column`): each arm's cluster sums, from which the
+        /// comparison takes cluster-robust variances instead of the units' own.
+        public var clusters: [ByteKey: ClusterStatistics]? = nil
 
         public init(name: String, kind: MetricKind, arms: [ByteKey: SufficientStatistics], covariate: String? = nil) {
             self.name = name
@@ -24,6 +27,8 @@ public struct ArmTable: Sendable, Hashable {
     public var metrics: [Metric]
     /// Units per variant (the SRM counts), keyed by variant name as bytes.
     public var units: [ByteKey: Int]
+    /// Quantile metrics (`--quantile COL:Q`): their raw values per arm, which no sum can replace.
+    public var quantiles: [QuantileSamples] = []
 
     public init(variants: [String], metrics: [Metric], units: [ByteKey: Int]) {
         self.variants = variants
@@ -49,7 +54,8 @@ public struct MetricColumn: Sendable, Hashable {
         guard let first = parts.first, !first.isEmpty else { return nil }
         column = String(first)
         if parts.count == 2 {
-            guard let kind = MetricKind(rawValue: String(parts[1])) else { return nil }
+            // Ratios and quantiles have flags of their own (--ratio, --quantile).
+            guard let kind = MetricKind(rawValue: String(parts[1])), kind == .proportion || kind == .mean else { return nil }
             self.kind = kind
         } else {
             kind = nil
