@@ -148,8 +148,18 @@ struct Analyze: ParsableCommand {
     @Option(help: "Bootstrap: seed of the MT19937 generator.")
     var seed: UInt64 = 1
 
-    @Option(help: "Bootstrap: quantile level to compare (0.5 = median).")
-    var quantile = 0.5
+    @Option(
+        name: .customLong("quantile"),
+        help: ArgumentHelp(
+            "Quantile metric COL:Q of a unit table, e.g. revenue:0.9 for p90 (repeatable): per-arm sample quantiles (numpy's default) and their difference with asymptotic intervals. A bare number Q is the --bootstrap quantile level (default 0.5).",
+            valueName: "COL:Q"))
+    var quantiles: [String] = []
+
+    @Option(help: "Interval of the relative effect: delta (delta method) or fieller (Fieller's interval, null when the control mean is not significantly different from 0).")
+    var relativeCi: RelativeInterval = .delta
+
+    @Option(help: "Unit table: the column naming the cluster (household, store…) each unit was randomised with; cluster-robust intervals and an SRM check over clusters.")
+    var clusterColumn: String?
 
     @OptionGroup var output: OutputOptions
 
@@ -219,7 +229,16 @@ struct Analyze: ParsableCommand {
         request.allowMissingEvents = allowMissingEvents
         request.threads = threads
         request.tuning = tuning
-        request.bootstrap = bootstrap.map { .init(replicates: $0, seed: seed, quantile: quantile) }
+        // A bare number is the bootstrap level, as before quantile metrics existed.
+        let levels = quantiles.compactMap(Double.init)
+        guard levels.count <= 1 else { throw ValidationError("--quantile: give at most one bare bootstrap level (got \(levels.count))") }
+        if !levels.isEmpty, bootstrap == nil {
+            throw ValidationError("--quantile \(levels[0]): a bare level is the --bootstrap N quantile; for a quantile metric write COLUMN:Q (e.g. revenue:\(levels[0]))")
+        }
+        request.quantiles = quantiles.filter { Double($0) == nil }
+        request.bootstrap = bootstrap.map { .init(replicates: $0, seed: seed, quantile: levels.first ?? 0.5) }
+        request.settings.relativeInterval = relativeCi
+        request.clusterColumn = clusterColumn
         if let config, let experiment { request.configured = try ExperimentConfig.experiment(experiment, in: config) }
         return request
     }
@@ -251,3 +270,4 @@ struct Analyze: ParsableCommand {
 import Foundation
 extension AnalysisMethod: ExpressibleByArgument {}
 extension FactorialEffects.Model: ExpressibleByArgument {}
+extension RelativeInterval: ExpressibleByArgument {}
