@@ -50,6 +50,20 @@ def bootstrap_difference(c, t, q, reps, rng, alpha=0.05):
     return float(lo), float(hi)
 
 
+def tied(x, q, alpha=0.05):
+    """The tie rule of docs/statistics.md: the largest tie block at the type-7 estimate's two
+    order statistics holds at least a quarter of the whole ranks floor(nq - zs)..ceil(nq + zs)."""
+    x = np.sort(np.asarray(x))
+    n = len(x)
+    z = stats.norm.isf(alpha / 2)
+    s = z * math.sqrt(n * q * (1 - q))
+    lower = min(max(math.floor(n * q - s), 1), n)
+    upper = min(max(math.ceil(n * q + s), 1), n)
+    h = math.floor((n - 1) * q)
+    block = max(int(np.sum(x == x[h])), int(np.sum(x == x[min(h + 1, n - 1)])))
+    return block > 1 and 4 * block >= upper - lower + 1
+
+
 def quantile_cases():
     rng = np.random.default_rng(20261202)
     cases = []
@@ -69,6 +83,7 @@ def quantile_cases():
                 "control": c.tolist(), "treatment": t.tolist(),
                 "controlQuantile": float(np.quantile(c, q)), "treatmentQuantile": float(np.quantile(t, q)),
                 "bootstrapCI": [lo, hi],
+                "tied": bool(tied(c, q) or tied(t, q)),
             })
     return cases
 

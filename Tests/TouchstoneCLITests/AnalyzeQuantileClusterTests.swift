@@ -82,6 +82,40 @@ struct AnalyzeQuantileClusterTests {
         #expect((metrics.first?["arms"] as? [[String: Any]])?.first?["quantileValue"] == nil)
     }
 
+    @Test func rawLogQuantilesUseEachUnitsWindowedSum() throws {
+        // 60 units per arm; unit i spends i % 7 purchases of 10 (treatment) or 8 (control), some none.
+        var exposures = ["unit_id,experiment,variant,timestamp"], events = ["unit_id,timestamp,event,value"]
+        var sums: [String: [Double]] = [:]
+        for i in 0..<120 {
+            let variant = i % 2 == 0 ? "control" : "treatment"
+            exposures.append("u\(i),exp,\(variant),2026-03-01T00:00:00Z")
+            let purchases = i % 7
+            for _ in 0..<purchases { events.append("u\(i),2026-03-02T00:00:00Z,purchase,\(variant == "control" ? 8 : 10)") }
+            // Outside the 14-day window: must not count.
+            events.append("u\(i),2026-04-01T00:00:00Z,purchase,1000")
+            sums[variant, default: []].append(Double(purchases * (variant == "control" ? 8 : 10)))
+        }
+        let exposureLog = try temporary("exposures.csv", exposures.joined(separator: "\n") + "\n")
+        let eventLog = try temporary("events.csv", events.joined(separator: "\n") + "\n")
+        let output = try json([
+            "--exposures", exposureLog.path, "--events", eventLog.path, "--control", "control", "--quantile", "purchase:sum:0.5",
+            "--quantile", "purchase:count:0.9",
+        ])
+        let metrics = try #require(output["metrics"] as? [[String: Any]])
+        #expect(metrics.map { $0["name"] as? String } == ["purchase:sum:0.5", "purchase:count:0.9"])
+        let arms = try #require(metrics.first?["arms"] as? [[String: Any]])
+        for arm in arms {
+            let variant = try #require(arm["variant"] as? String)
+            #expect(arm["quantileValue"] as? Double == numpyQuantile(sums[variant] ?? [], 0.5), "\(variant)")
+            #expect(arm["units"] as? Int == 60)
+        }
+        let wrong = try BinaryRunner.run([
+            "analyze", "--exposures", exposureLog.path, "--events", eventLog.path, "--control", "control", "--quantile", "purchase:0.5",
+        ])
+        #expect(wrong.exitCode == 2)
+        #expect(wrong.stderr.contains("EVENT:sum:Q"), "\(wrong.stderr)")
+    }
+
     @Test func quantileMetricsSplitBySegment() throws {
         let (url, _) = try table()
         let output = try json(["--units", url.path, "--control", "control", "--quantile", "revenue:0.5", "--by", "country"])

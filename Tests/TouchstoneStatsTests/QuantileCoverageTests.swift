@@ -6,7 +6,7 @@ import TouchstoneStats
 /// planted shift of the treatment arm (true difference = the shift).
 @Suite("Simulation: quantile interval coverage")
 struct QuantileCoverageTests {
-    static let replicates = 1_000
+    static let replicates = 2_000
     static let units = 500
 
     /// Coverage of 95% intervals and the share of runs refused for ties.

@@ -12,6 +12,8 @@ struct QuantileReference: Decodable {
         var controlQuantile: Double
         var treatmentQuantile: Double
         var bootstrapCI: [Double]
+        /// Whether the script's own implementation of the tie rule refuses the case.
+        var tied: Bool
     }
 
     struct FiellerCase: Decodable {

@@ -4,7 +4,7 @@ import TouchstoneStats
 // MARK: - Quantile metrics and clusters (unit tables)
 
 extension AnalysisRequest {
-    /// The quantile metrics `COL:Q` of the request.
+    /// The quantile metrics `COL:Q` of the request (unit tables).
     func parsedQuantiles() throws -> [QuantileColumn] {
         try quantiles.map { argument in
             guard let column = QuantileColumn(argument: argument) else {
@@ -14,22 +14,38 @@ extension AnalysisRequest {
         }
     }
 
+    /// The quantile metrics `EVENT:sum:Q` / `EVENT:count:Q` of the request (raw logs).
+    func parsedRawLogQuantiles() throws -> [RawLogSettings.Quantile] {
+        try quantiles.map { argument in
+            guard let quantile = RawLogSettings.Quantile(argument: argument) else {
+                throw AnalysisRequestError.invalid(
+                    .quantile, argument, "expected EVENT:sum:Q or EVENT:count:Q with Q strictly between 0 and 1 (e.g. purchase:sum:0.9)")
+            }
+            return quantile
+        }
+    }
+
     /// Checks `--quantile COL:Q`, `--relative-ci` and `--cluster-column` against the source and method.
     func validateQuantilesAndClusters() throws {
-        let parsed = try parsedQuantiles()
-        if !parsed.isEmpty {
-            guard case .units = source else {
+        var names: [String] = []
+        switch source {
+        case .units: names = try parsedQuantiles().map(\.name)
+        case .rawLogs, .store: names = try parsedRawLogQuantiles().map(\.name)
+        case .summary, .powerSums, .pushedDown:
+            if !quantiles.isEmpty {
                 throw AnalysisRequestError.conflict(
-                    "{quantile} COLUMN:Q needs {units} FILE: a quantile has no sufficient statistic, so summaries and power sums cannot give one, and raw event logs are not supported yet")
+                    "{quantile} COLUMN:Q needs the units' values ({units} FILE, or {exposures} and {events} logs): a quantile has no sufficient statistic, so summaries, power sums and push-down cannot give one")
             }
+        }
+        if !names.isEmpty {
             guard settings.method == .frequentist else {
                 throw AnalysisRequestError.conflict(
                     "{quantile} COLUMN:Q has a fixed-horizon test only: the asymptotic quantile test is not an always-valid (sequential) test and has no Bayesian model here; use {method} frequentist")
             }
-            var seen = Set(metrics.compactMap { MetricColumn(argument: $0).map { ByteKey($0.column) } })
+            var seen = Set(metrics.map { ByteKey($0) })
             for ratio in ratios { if let name = RatioColumn(argument: ratio)?.name { seen.insert(ByteKey(name)) } }
-            for column in parsed where !seen.insert(ByteKey(column.name)).inserted {
-                throw AnalysisRequestError.invalid(.quantile, column.name, "names metric '\(column.name)' a second time (it would be tested twice)")
+            for name in names where !seen.insert(ByteKey(name)).inserted {
+                throw AnalysisRequestError.invalid(.quantile, name, "names metric '\(name)' a second time (it would be tested twice)")
             }
         }
         if settings.relativeInterval == .fieller, settings.method != .frequentist {
@@ -44,7 +60,7 @@ extension AnalysisRequest {
             guard settings.method == .frequentist else {
                 throw AnalysisRequestError.conflict("{clusterColumn} has cluster-robust intervals for {method} frequentist only")
             }
-            guard covariates.isEmpty, ratios.isEmpty, bootstrap == nil, parsed.isEmpty, segmentColumn == nil else {
+            guard covariates.isEmpty, ratios.isEmpty, bootstrap == nil, quantiles.isEmpty, segmentColumn == nil else {
                 throw AnalysisRequestError.conflict(
                     "{clusterColumn} goes with plain mean and proportion metrics for now: drop {covariate}, {ratio}, {bootstrap}, {quantile} COLUMN:Q and {segmentColumn}")
             }

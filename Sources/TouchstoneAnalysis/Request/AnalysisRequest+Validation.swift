@@ -251,6 +251,7 @@ extension AnalysisRequest {
             }
             return parsed
         }
+        settings.quantiles = try parsedRawLogQuantiles()
         if let threads { settings.threads = max(1, threads) }
         return settings
     }

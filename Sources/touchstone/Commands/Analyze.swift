@@ -151,7 +151,7 @@ struct Analyze: ParsableCommand {
     @Option(
         name: .customLong("quantile"),
         help: ArgumentHelp(
-            "Quantile metric COL:Q of a unit table, e.g. revenue:0.9 for p90 (repeatable): per-arm sample quantiles (numpy's default) and their difference with asymptotic intervals. A bare number Q is the --bootstrap quantile level (default 0.5).",
+            "Quantile metric (repeatable): COL:Q of a unit table (revenue:0.9 = p90) or EVENT:sum:Q / EVENT:count:Q of raw logs; per-arm sample quantiles (numpy's default) and their difference with asymptotic intervals. A bare number Q is the --bootstrap quantile level (default 0.5).",
             valueName: "COL:Q"))
     var quantiles: [String] = []
 
