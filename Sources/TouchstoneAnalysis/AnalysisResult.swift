@@ -19,6 +19,10 @@ public struct AnalysisResult: Sendable, Hashable, Codable {
         public var stdDev: Double
         /// Bayesian only: the posterior probability that this arm has the highest mean of all arms.
         public var probabilityBest: Double? = nil
+        /// Quantile metrics only: the arm's sample quantile (numpy's default, type 7).
+        public var quantileValue: Double? = nil
+        /// Cluster-randomised analyses only: the arm's number of clusters.
+        public var clusters: Int? = nil
     }
 
     /// What CUPED did for one comparison.
@@ -70,6 +74,8 @@ public struct AnalysisResult: Sendable, Hashable, Codable {
         public var kind: MetricKind
         public var arms: [Arm]
         public var comparisons: [ComparisonResult]
+        /// Quantile metrics only: the level q (0.5 = median).
+        public var quantile: Double? = nil
     }
 
     /// Channel-combination effects of one metric (the `factorial` block of the contract).
@@ -170,6 +176,10 @@ public struct AnalysisResult: Sendable, Hashable, Codable {
     public var timelineNote: String? = nil
     /// With covariates: their pre-period balance, every treatment arm against control.
     public var balance: [Balance]? = nil
+    /// How relative intervals were formed when not by the delta method (`--relative-ci fieller`).
+    public var relativeInterval: RelativeInterval? = nil
+    /// Cluster-randomised analyses (`--cluster-column`): the column and the SRM's unit (clusters).
+    public var clusterColumn: String? = nil
 }
 
 // MARK: - Reading results saved before the classical factorial effects

@@ -30,6 +30,8 @@ public struct AnalysisSettings: Sendable, Hashable {
     /// Comparisons sharing the α of a group-sequential design when it is larger than one
     /// table's arms × metrics (segment read-outs); `nil`: that product.
     var comparisonFamily: Int?
+    /// How the relative effect's interval is formed (`--relative-ci`): delta method or Fieller.
+    public var relativeInterval: RelativeInterval = .delta
 
     /// K planned looks, of which this is look k: equally spaced, or at the given information
     /// fractions t₁ < … < t_K = 1 (the share of the planned sample at each look).
@@ -138,12 +140,14 @@ public enum ExperimentAnalysis {
                 let ratio = RatioStatistics(joint: statistics)
                 let stdDev: Double = switch metric.kind {
                 case .proportion: statistics.populationVariance.squareRoot()
-                case .mean: statistics.stdDev
+                case .mean, .quantile: statistics.stdDev
                 case .ratio: ratio.unitVariance.squareRoot()
                 }
-                return AnalysisResult.Arm(
+                var arm = AnalysisResult.Arm(
                     variant: variant, units: statistics.count,
                     mean: metric.kind == .ratio ? ratio.ratio : statistics.mean, stdDev: stdDev)
+                arm.clusters = metric.clusters?[ByteKey(variant)]?.clusters
+                return arm
             }
             let comparisons = treatments.map { variant in
                 compare(metric: metric, control: control, treatment: metric.arms[variant] ?? SufficientStatistics(),
@@ -151,6 +155,7 @@ public enum ExperimentAnalysis {
             }
             metrics.append(.init(name: metric.name, kind: metric.kind, arms: arms, comparisons: comparisons))
         }
+        metrics += quantileMetrics(table, treatments: treatments, settings: settings)
 
         if plan == nil { correct(&metrics, settings: settings) }
 
@@ -173,7 +178,8 @@ public enum ExperimentAnalysis {
             alpha: settings.test.alpha, alternative: settings.test.alternative, correction: settings.correction,
             tuning: settings.method == .sequential && plan == nil ? settings.tuning : nil, groupSequential: plan,
             prior: settings.method == .bayesian ? settings.prior : nil,
-            srm: srm, metrics: metrics, factorial: factorial, bootstrap: nil, warnings: warnings)
+            srm: srm, metrics: metrics, factorial: factorial, bootstrap: nil, warnings: warnings,
+            relativeInterval: settings.relativeInterval == .fieller ? .fieller : nil)
         result.balance = balance.balance.isEmpty ? nil : balance.balance
         return result
     }
@@ -199,6 +205,9 @@ public enum ExperimentAnalysis {
         metric: ArmTable.Metric, control: SufficientStatistics, treatment: SufficientStatistics, variant: String,
         settings: AnalysisSettings, boundary: Double? = nil
     ) -> AnalysisResult.ComparisonResult {
+        if let clusters = metric.clusters {
+            return clusterComparison(metric: metric, clusters: clusters, variant: variant, settings: settings)
+        }
         var cuped: AnalysisResult.CUPED?
         var moments = metric.kind.moments(control: control, treatment: treatment)
         if let covariate = metric.covariate, metric.kind != .ratio {
@@ -280,6 +289,12 @@ public enum ExperimentAnalysis {
         result.standardError = comparison.standardError
         let diagnostics = covariateDiagnostics + comparison.diagnostics
         result.diagnostics = diagnostics.isEmpty ? nil : diagnostics
+        if settings.relativeInterval == .fieller, settings.method == .frequentist {
+            applyFieller(
+                &result, treatment: moments.treatmentEstimate, treatmentVariance: moments.treatmentVariance / Double(moments.treatmentCount),
+                control: moments.controlEstimate, controlVariance: moments.controlVariance / Double(moments.controlCount),
+                degreesOfFreedom: comparison.degreesOfFreedom, metric: metric.name, settings: settings)
+        }
         return result
     }
 
@@ -366,7 +381,7 @@ public enum ExperimentAnalysis {
                     let ratio = RatioStatistics(joint: s)
                     return .normal(mean: ratio.ratio, standardError: (ratio.unitVariance / Double(s.count)).squareRoot())
                 }
-            case .proportion, .mean:
+            case .proportion, .mean, .quantile:
                 let cells = zip(table.variants, statistics).map { variant, s in
                     FactorialRegression.Cell(variant: variant, combination: ChannelCombination(channels: []), statistics: s)
                 }

@@ -68,8 +68,8 @@ public enum AnalysisReport {
     static func metricHeader(_ metric: AnalysisResult.MetricResult, result: AnalysisResult, confidence: Int) -> [String] {
         let bayesian = result.method == "bayesian"
         return [
-            "variant", "units", metric.kind == .proportion ? "rate" : (metric.kind == .ratio ? "ratio" : "mean"),
-            "abs. effect", "\(confidence)% CI", "lift", "\(confidence)% CI",
+            "variant", "units", valueHeading(metric),
+            "abs. effect", "\(confidence)% CI", "lift", "\(confidence)% CI" + relativeIntervalNote(result),
             bayesian ? "P(beat ctrl)" : "p", bayesian ? "exp. loss" : "adj. p", "",
         ]
     }
@@ -83,8 +83,7 @@ public enum AnalysisReport {
         let comparisons = metric.comparisonsByVariant
         return ordered.map { arm in
             let comparison = comparisons[arm.variant]
-            let rate = metric.kind == .proportion
-                ? String(format: "%.4f%%", arm.mean * 100) : NumberFormatting.significant(arm.mean, digits: 6)
+            let rate = armValue(arm, metric: metric, percentDigits: 4)
             guard let comparison else {
                 return ([arm.variant + " (control)", NumberFormatting.count(arm.units), rate, "", "", "", "", "", "", ""], false)
             }
@@ -142,11 +141,12 @@ public enum AnalysisReport {
         for metric in result.metrics {
             var table = TextTable(metricHeader(metric, result: result, confidence: confidence))
             for row in armRows(metric, result: result) { table.append(row.cells, highlight: row.significant) }
-            let title = "Metric '\(name(metric.name))' (\(metric.kind.rawValue))"
+            let title = metricTitle(metric, name: name(metric.name))
             sections.append((markdown ? "### \(title)\n\n" : "\(title)\n") + (markdown ? table.renderMarkdown() : table.renderText(color: color)))
             var notes = cupedLine(metric).map { ["  " + $0] } ?? []
             notes += diagnosticLines(metric).map { "  " + $0 }
             if let best = probabilityBestLine(metric) { notes.append("  " + best) }
+            if let clusters = clusterLine(metric, result: result) { notes.append("  " + name(clusters)) }
             if !notes.isEmpty { sections.append(notes.joined(separator: "\n")) }
         }
         if let factorial = result.factorial {

@@ -18,6 +18,10 @@ public enum DesignReport {
             ("power", "\(design.power)"),
         ]
         if let days = design.days { rows.append(("days", "\(days)")) }
+        if let cluster = design.cluster {
+            rows.append(("clusters per arm", NumberFormatting.count(cluster.clustersPerArm) + " of \(NumberFormatting.significant(cluster.clusterSize)) units"))
+            rows.append(("design effect", NumberFormatting.significant(cluster.designEffect, digits: 6) + " = 1 + (m − 1) × ICC \(cluster.intraclassCorrelation)"))
+        }
         if let plan = design.sequential {
             let m = plan.mixtureSPRT, g = plan.groupSequential
             rows.append(("sequential (mSPRT) per arm", NumberFormatting.count(m.samplePerArm) + " (" + NumberFormatting.percent(m.inflation - 1, digits: 3) + ", --tuning \(NumberFormatting.wholeNumber(m.tuning)))"))
@@ -51,6 +55,10 @@ public enum DesignReport {
                 "\(plan.mixtureSPRT.samplePerArm)", "\(plan.mixtureSPRT.tuning)", "\(plan.groupSequential.samplePerArm)",
                 "\(plan.groupSequential.looks)",
             ]
+        }
+        if let cluster = design.cluster {
+            header += ["icc", "cluster_size", "design_effect", "clusters_per_arm"]
+            values += ["\(cluster.intraclassCorrelation)", "\(cluster.clusterSize)", "\(cluster.designEffect)", "\(cluster.clustersPerArm)"]
         }
         return CSVWriting.document(header, [values])
     }

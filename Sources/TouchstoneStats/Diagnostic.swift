@@ -14,6 +14,10 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
         case solverFailed = "SOLVER_FAILED"
         /// A covariate was left out of a regression adjustment: constant, or a linear combination of others.
         case collinearCovariate = "COLLINEAR_COVARIATE"
+        /// Quantile metrics: one value fills too much of the quantile's rank interval.
+        case tiedQuantile = "TIED_QUANTILE"
+        /// Fieller's interval: the control estimate is not significantly different from 0.
+        case unboundedInterval = "UNBOUNDED_INTERVAL"
     }
 
     public var code: Code

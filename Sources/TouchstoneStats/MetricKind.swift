@@ -6,6 +6,9 @@ public enum MetricKind: String, Sendable, Hashable, Codable, CaseIterable {
     case mean
     /// Statistics hold the numerator as the metric and the denominator as the covariate.
     case ratio
+    /// A quantile (median, p90…) of a per-unit value: compared from the raw values by
+    /// ``QuantileTest``, never from sufficient statistics.
+    case quantile
 
     /// Runs the fixed-horizon comparison this kind calls for.
     public func compare(
@@ -18,13 +21,15 @@ public enum MetricKind: String, Sendable, Hashable, Codable, CaseIterable {
             WelchTTest.compare(
                 EffectMoments(control: RatioStatistics(joint: control), treatment: RatioStatistics(joint: treatment)),
                 settings: settings)
+        case .quantile:
+            .undefined(Diagnostic(.invalidInput, "a quantile is compared from raw values (QuantileTest), not from sums"))
         }
     }
 
     /// The effect moments of plain (unadjusted) arms of this kind.
     public func moments(control: SufficientStatistics, treatment: SufficientStatistics) -> EffectMoments {
         switch self {
-        case .proportion, .mean: EffectMoments(control: control, treatment: treatment, kind: self)
+        case .proportion, .mean, .quantile: EffectMoments(control: control, treatment: treatment, kind: self)
         case .ratio: EffectMoments(control: RatioStatistics(joint: control), treatment: RatioStatistics(joint: treatment))
         }
     }

@@ -33,6 +33,27 @@ public struct RawLogSettings: Sendable {
     /// Results over time (`--timeline`): per-unit, per-day accumulators are kept during the one
     /// scan of the logs and ``RawLogSummary/timeline`` holds one table per day.
     public var timeline: TimelineView?
+    /// Quantile metrics `EVENT:sum:Q` / `EVENT:count:Q`: the level-Q quantile of a per-unit
+    /// metric, kept as raw per-arm values (see ``RawLogPipeline/quantileSamples(exposed:values:settings:)``).
+    public var quantiles: [Quantile] = []
+
+    /// A quantile of one per-unit metric, e.g. the median of `purchase:sum` per unit.
+    public struct Quantile: Sendable, Hashable {
+        /// `purchase:sum:0.5`, the name in results.
+        public var name: String
+        public var metric: MetricDefinition
+        public var level: Double
+
+        /// Parses `EVENT:sum:Q` or `EVENT:count:Q` (Q strictly between 0 and 1); nil otherwise.
+        public init?(argument: String) {
+            guard let column = QuantileColumn(argument: argument), let metric = MetricDefinition(argument: column.source),
+                metric.aggregation == .sum || metric.aggregation == .count
+            else { return nil }
+            self.name = argument
+            self.metric = metric
+            self.level = column.level
+        }
+    }
 
     /// A ratio of two per-unit metrics, e.g. revenue per session = `purchase:sum` / `session:count`.
     public struct Ratio: Sendable, Hashable {
@@ -135,6 +156,7 @@ public enum RawLogPipeline {
         for ratio in requested.ratios {
             for part in [ratio.numerator, ratio.denominator] where !settings.metrics.contains(part) { settings.metrics.append(part) }
         }
+        for quantile in requested.quantiles where !settings.metrics.contains(quantile.metric) { settings.metrics.append(quantile.metric) }
         guard !settings.metrics.isEmpty else {
             throw AnalysisError("no metric requested (use --metric EVENT[:conversion|sum|count|retention:N])")
         }
@@ -153,9 +175,12 @@ public enum RawLogPipeline {
         }
         guard let accumulated else { throw AnalysisError("no event file") }
         let warnings = try checkEventsOccur(events, matched: accumulated.matched, settings: settings)
-        let tables = reduce(
+        let tablesWithoutQuantiles = reduce(
             exposed: exposed, values: accumulated.values, covariates: accumulated.covariates, settings: settings,
             reported: requested.metrics.count)
+        let tables = settings.quantiles.isEmpty
+            ? tablesWithoutQuantiles
+            : attachQuantiles(tablesWithoutQuantiles, exposed: exposed, values: accumulated.values, settings: settings)
         var segments: SegmentedArmTable?
         var table = tables.first ?? ArmTable(variants: [], metrics: [], units: [:])
         if let column = settings.segmentColumn {

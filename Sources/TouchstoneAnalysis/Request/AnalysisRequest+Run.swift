@@ -56,6 +56,7 @@ extension AnalysisRequest {
             }
             result.timelineNote = AnalysisResult.timelineNote(method: settings.method, view: view)
         }
+        result.clusterColumn = clusterColumn
         if let bootstrap, case .units(let path) = source {
             result.bootstrap = try bootstrapResults(bootstrap, path: path, tables: tables)
         }
@@ -136,18 +137,22 @@ extension AnalysisRequest {
         unitTable.progress = progress
         defer { if progress != nil { observer?.finishedReading() } }
         let ratioColumns = ratios.compactMap(RatioColumn.init(argument:))
+        if columns.isEmpty, ratioColumns.isEmpty, !quantiles.isEmpty { return try quantileOnlyTables(path: path, caps: caps) }
+        let tables: Tables
         if let segmentColumn {
             let split = try UnitTableReader.readSegmented(
                 unitTable, variantColumn: variantColumn, segmentColumn: segmentColumn, metrics: columns,
                 covariates: try parsedCovariates(), ratios: ratioColumns, caps: caps, skipMissing: skipMissing,
                 covariateSets: try parsedCovariateSets())
-            return Tables(table: split.overall, segments: split, caps: caps)
+            tables = Tables(table: split.overall, segments: split, caps: caps)
+        } else {
+            tables = Tables(
+                table: try UnitTableReader.read(
+                    unitTable, variantColumn: variantColumn, metrics: columns, covariates: try parsedCovariates(),
+                    ratios: ratioColumns, caps: caps, skipMissing: skipMissing, covariateSets: try parsedCovariateSets()),
+                caps: caps)
         }
-        return Tables(
-            table: try UnitTableReader.read(
-                unitTable, variantColumn: variantColumn, metrics: columns, covariates: try parsedCovariates(),
-                ratios: ratioColumns, caps: caps, skipMissing: skipMissing, covariateSets: try parsedCovariateSets()),
-            caps: caps)
+        return try addingSamples(to: tables, path: path)
     }
 
     /// The value each capped column is winsorised at. Percentile caps need the pooled

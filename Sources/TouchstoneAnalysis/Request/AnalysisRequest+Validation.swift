@@ -99,6 +99,7 @@ extension AnalysisRequest {
             throw AnalysisRequestError.conflict("{covariate}, {cap} and {bootstrap} need {units}")
         }
         try validateMethod()
+        try validateQuantilesAndClusters()
         _ = try parsedCovariates()
         _ = try parsedCaps()
         if let bootstrap {
@@ -271,6 +272,7 @@ extension AnalysisRequest {
             }
             return parsed
         }
+        settings.quantiles = try parsedRawLogQuantiles()
         if let threads { settings.threads = max(1, threads) }
         return settings
     }

@@ -71,6 +71,10 @@ public struct AnalysisRequest: Sendable {
     /// Raw logs: worker threads (default: all cores).
     public var threads: Int?
     public var bootstrap: BootstrapOptions?
+    /// Quantile metrics `COL:Q` (unit tables; see ``QuantileColumn``).
+    public var quantiles: [String] = []
+    /// Units were randomised in clusters named by this unit-table column (`--cluster-column`).
+    public var clusterColumn: String?
     /// Sequential: the mixture SPRT tuning (planned units per comparison); `nil` keeps
     /// `settings.tuning` (GrowthBook's 5,000) and allows planned looks instead.
     public var tuning: Double?

@@ -7,7 +7,7 @@ public enum AnalysisOption: Sendable, Hashable, CaseIterable {
     case window, preExposureCovariates, allowMissingEvents, threads
     case alpha, alternative, correction, weights, srmThreshold
     case method, prior, tuning, looks, look, informationFractions
-    case factorialMetric, robust, bootstrap, seed, quantile
+    case factorialMetric, robust, bootstrap, seed, quantile, relativeCi, clusterColumn
     case timeline
 }
 

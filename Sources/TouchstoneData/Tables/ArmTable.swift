@@ -15,6 +15,9 @@ public struct ArmTable: Sendable, Hashable {
         public var covariates: [String] = []
         /// With ``covariates``: per arm, the joint moments of (metric, covariates…), in that order.
         public var jointArms: [ByteKey: JointMoments] = [:]
+        /// Cluster-randomised data (`--cluster-column`): each arm's cluster sums, from which the
+        /// comparison takes cluster-robust variances instead of the units' own.
+        public var clusters: [ByteKey: ClusterStatistics]? = nil
 
         public init(name: String, kind: MetricKind, arms: [ByteKey: SufficientStatistics], covariate: String? = nil) {
             self.name = name
@@ -29,6 +32,8 @@ public struct ArmTable: Sendable, Hashable {
     public var metrics: [Metric]
     /// Units per variant (the SRM counts), keyed by variant name as bytes.
     public var units: [ByteKey: Int]
+    /// Quantile metrics (`--quantile COL:Q`): their raw values per arm, which no sum can replace.
+    public var quantiles: [QuantileSamples] = []
 
     public init(variants: [String], metrics: [Metric], units: [ByteKey: Int]) {
         self.variants = variants
@@ -54,7 +59,8 @@ public struct MetricColumn: Sendable, Hashable {
         guard let first = parts.first, !first.isEmpty else { return nil }
         column = String(first)
         if parts.count == 2 {
-            guard let kind = MetricKind(rawValue: String(parts[1])) else { return nil }
+            // Ratios and quantiles have flags of their own (--ratio, --quantile).
+            guard let kind = MetricKind(rawValue: String(parts[1])), kind == .proportion || kind == .mean else { return nil }
             self.kind = kind
         } else {
             kind = nil

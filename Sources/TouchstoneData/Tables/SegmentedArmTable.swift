@@ -68,6 +68,7 @@ extension ArmTable {
                     units: statistics.count, conversions: Int((statistics.mean * Double(statistics.count)).rounded()))
             }
         }
+        result.quantiles = QuantileSamples.merged(tables.map(\.quantiles))
         return result
     }
 }

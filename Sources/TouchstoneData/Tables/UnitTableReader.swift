@@ -206,7 +206,7 @@ public enum UnitTableReader {
         return cells
     }
 
-    private static func cellValue(_ row: borrowing CSVRow, _ column: Int, name: String) throws -> Double {
+    static func cellValue(_ row: borrowing CSVRow, _ column: Int, name: String) throws -> Double {
         let truth: Double? = row.withBytes(column) { bytes in
             switch bytes.count {
             case 4 where bytes.elementsEqual("true".utf8, by: { $0 | 0x20 == $1 }): 1

@@ -51,8 +51,8 @@ extension AnalysisReport {
             metric: metric.name, axisLabel: "relative lift vs \(result.control) (\(confidence)% \(intervalName))",
             tickFormat: { NumberFormatting.percent($0, digits: abs($0) < 0.1 && $0 != 0 ? 1 : 0) })
         var table = HTMLTable([
-            "variant", "units", metric.kind == .proportion ? "rate" : (metric.kind == .ratio ? "ratio" : "mean"),
-            "abs. effect [\(confidence)% CI]", "lift [\(confidence)% CI]",
+            "variant", "units", valueHeading(metric),
+            "abs. effect [\(confidence)% CI]", "lift [\(confidence)% CI\(relativeIntervalNote(result))]",
             bayesian ? "P(beat control)" : "p", bayesian ? "expected loss" : "adj. p", "sig.",
         ])
         let scale = metric.kind == .proportion ? 100.0 : 1.0
@@ -65,8 +65,7 @@ extension AnalysisReport {
             + metric.arms.filter { !$0.variant.bytewiseEquals(result.control) }
         let comparisons = metric.comparisonsByVariant
         for arm in ordered {
-            let level = metric.kind == .proportion
-                ? String(format: "%.3f%%", arm.mean * 100) : NumberFormatting.significant(arm.mean, digits: 6)
+            let level = armValue(arm, metric: metric, percentDigits: 3)
             guard let comparison = comparisons[arm.variant] else {
                 table.append([arm.variant + " (control)", NumberFormatting.count(arm.units), level, "", "", "", "", ""])
                 continue
@@ -93,6 +92,7 @@ extension AnalysisReport {
         var notes: [String] = cupedLine(metric).map { [$0 + "."] } ?? []
         notes += diagnosticLines(metric).map { "N" + $0.dropFirst() }
         if let best = probabilityBestLine(metric) { notes.append(best + " (posterior probability that the arm has the highest mean).") }
+        if let clusters = clusterLine(metric, result: result) { notes.append(clusters + ".") }
         if !notes.isEmpty { html += notes.map { "<p class=\"note\">\(e($0))</p>" }.joined(separator: "\n") + "\n" }
         return html + "</section>"
     }

@@ -20,6 +20,8 @@ public struct ExperimentDesign: Sendable, Hashable, Codable {
     public var comparisonAlpha: Double
     /// The extra sample sequential designs need (`design --sequential`).
     public var sequential: SequentialPlan?
+    /// Cluster randomisation (`design --icc ρ --cluster-size m`): the design effect applied.
+    public var cluster: ClusterDesign? = nil
 
     /// Solves for the sample size that detects `mde`.
     public static func forEffect(_ analysis: PowerAnalysis, mde: Double, dailyUnits: Double? = nil) throws -> ExperimentDesign {
@@ -34,7 +36,7 @@ public struct ExperimentDesign: Sendable, Hashable, Codable {
         return try make(analysis, exact: Double(samplePerArm), mde: mde, dailyUnits: dailyUnits)
     }
 
-    private static func make(_ analysis: PowerAnalysis, exact: Double, mde: Double, dailyUnits: Double?) throws -> ExperimentDesign {
+    static func make(_ analysis: PowerAnalysis, exact: Double, mde: Double, dailyUnits: Double?) throws -> ExperimentDesign {
         guard exact < 1e15 else { throw StatsError("the required sample (\(exact) per arm) is beyond any experiment") }
         let perArm = Int(exact.rounded(.up))
         // Checked before converting: Int(_:) and * trap on overflow (found with --daily-units 1e-300).

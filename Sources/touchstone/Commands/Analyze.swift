@@ -155,8 +155,18 @@ struct Analyze: ParsableCommand {
     @Option(help: "Bootstrap: seed of the MT19937 generator.")
     var seed: UInt64 = 1
 
-    @Option(help: "Bootstrap: quantile level to compare (0.5 = median).")
-    var quantile = 0.5
+    @Option(
+        name: .customLong("quantile"),
+        help: ArgumentHelp(
+            "Quantile metric (repeatable): COL:Q of a unit table (revenue:0.9 = p90) or EVENT:sum:Q / EVENT:count:Q of raw logs; per-arm sample quantiles (numpy's default) and their difference with asymptotic intervals. A bare number Q is the --bootstrap quantile level (default 0.5).",
+            valueName: "COL:Q"))
+    var quantiles: [String] = []
+
+    @Option(help: "Interval of the relative effect: delta (delta method) or fieller (Fieller's interval, null when the control mean is not significantly different from 0).")
+    var relativeCi: RelativeInterval = .delta
+
+    @Option(help: "Unit table: the column naming the cluster (household, store…) each unit was randomised with; cluster-robust intervals and an SRM check over clusters.")
+    var clusterColumn: String?
 
     @Option(help: "Raw logs: the read-out over time as well: daily (the analysis as if run at the end of each UTC day; always valid with --method sequential, otherwise not valid for peeking) or days-since-exposure (each unit's day k after exposure: novelty and primacy effects).")
     var timeline: TimelineView?
@@ -230,7 +240,16 @@ struct Analyze: ParsableCommand {
         request.threads = threads
         request.tuning = tuning
         request.timeline = timeline
-        request.bootstrap = bootstrap.map { .init(replicates: $0, seed: seed, quantile: quantile) }
+        // A bare number is the bootstrap level, as before quantile metrics existed.
+        let levels = quantiles.compactMap(Double.init)
+        guard levels.count <= 1 else { throw ValidationError("--quantile: give at most one bare bootstrap level (got \(levels.count))") }
+        if !levels.isEmpty, bootstrap == nil {
+            throw ValidationError("--quantile \(levels[0]): a bare level is the --bootstrap N quantile; for a quantile metric write COLUMN:Q (e.g. revenue:\(levels[0]))")
+        }
+        request.quantiles = quantiles.filter { Double($0) == nil }
+        request.bootstrap = bootstrap.map { .init(replicates: $0, seed: seed, quantile: levels.first ?? 0.5) }
+        request.settings.relativeInterval = relativeCi
+        request.clusterColumn = clusterColumn
         if let config, let experiment { request.configured = try ExperimentConfig.experiment(experiment, in: config) }
         return request
     }
@@ -263,3 +282,4 @@ import Foundation
 extension AnalysisMethod: ExpressibleByArgument {}
 extension TimelineView: ExpressibleByArgument {}
 extension FactorialEffects.Model: ExpressibleByArgument {}
+extension RelativeInterval: ExpressibleByArgument {}

@@ -12,6 +12,7 @@ struct Design: ParsableCommand {
               touchstone design --metric mean --mean 10 --stddev 25 --mde 0.5
               touchstone design --metric proportion --baseline 0.05 --sample-per-arm 50000 --relative
               touchstone design --metric proportion --baseline 0.08 --mde 0.01 --factorial email,push,in_app --daily-units 5000
+              touchstone design --metric mean --mean 10 --stddev 25 --mde 0.5 --icc 0.05 --cluster-size 20
             """)
 
     enum Metric: String, ExpressibleByArgument, CaseIterable {
@@ -66,6 +67,12 @@ struct Design: ParsableCommand {
     @Flag(help: "With --factorial: also size each two-way interaction (a difference of --mde in one channel's effect with vs without the other).")
     var interactions = false
 
+    @Option(help: "Cluster randomisation: the intra-cluster correlation ρ (with --cluster-size); the sample grows by the design effect 1 + (m − 1)ρ.")
+    var icc: Double?
+
+    @Option(help: "Cluster randomisation: units per cluster m (with --icc).")
+    var clusterSize: Double?
+
     @OptionGroup var output: FormattedOutput<TabularFormats>
 
     func validate() throws {
@@ -101,6 +108,10 @@ struct Design: ParsableCommand {
             }
         } else if interactions {
             throw ValidationError("--interactions goes with --factorial")
+        }
+        if (icc == nil) != (clusterSize == nil) { throw ValidationError("--icc and --cluster-size go together") }
+        if icc != nil, factorial != nil || sequential {
+            throw ValidationError("--icc and --cluster-size size a fixed-horizon comparison: drop --factorial / --sequential")
         }
         guard (mde == nil) != (samplePerArm == nil) else {
             throw ValidationError("give exactly one of --mde (solve for the sample size) or --sample-per-arm (solve for the MDE)")
@@ -139,7 +150,12 @@ struct Design: ParsableCommand {
         do {
             let analysis = try PowerAnalysis(
                 metric: kind, relative: relative, alpha: alpha, power: power, arms: arms, alternative: alternative)
-            if let samplePerArm {
+            if let icc, let clusterSize {
+                let cluster = try ClusterDesign(intraclassCorrelation: icc, clusterSize: clusterSize)
+                design = try samplePerArm.map {
+                    try ExperimentDesign.forSample(analysis, samplePerArm: $0, dailyUnits: dailyUnits, cluster: cluster)
+                } ?? ExperimentDesign.forEffect(analysis, mde: mde ?? .nan, dailyUnits: dailyUnits, cluster: cluster)
+            } else if let samplePerArm {
                 design = try ExperimentDesign.forSample(analysis, samplePerArm: samplePerArm, dailyUnits: dailyUnits)
             } else {
                 design = try ExperimentDesign.forEffect(analysis, mde: mde ?? .nan, dailyUnits: dailyUnits)
