@@ -76,7 +76,9 @@ public enum BanditAllocation {
         guard settings.minimumShare >= 0, settings.minimumShare * Double(arms.count) <= 1 + 1e-12 else {
             throw AnalysisError("--min-share \(settings.minimumShare) must lie in [0, 1/\(arms.count)] for \(arms.count) arms")
         }
-        guard kind != .ratio else { throw AnalysisError("metric '\(metric)' is a ratio metric: a bandit needs a conversion or mean metric") }
+        guard kind != .ratio, kind != .quantile else {
+            throw AnalysisError("metric '\(metric)' is a \(kind == .ratio ? "ratio" : "quantile") metric: a bandit needs a conversion or mean metric")
+        }
         var names = Set<ByteKey>()
         for arm in arms where !names.insert(ByteKey(arm.variant)).inserted {
             throw AnalysisError("variant '\(arm.variant)' appears twice in the summary")
@@ -91,7 +93,7 @@ public enum BanditAllocation {
                     throw AnalysisError("variant '\(arm.variant)': rate \(arm.mean) is not a proportion")
                 }
                 return .beta(BetaDistribution(1 + conversions, 1 + Double(arm.units) - conversions))
-            case .mean, .ratio:
+            case .mean, .ratio, .quantile:
                 guard arm.units > 1, arm.stdDev.isFinite, arm.stdDev > 0 else {
                     throw AnalysisError("variant '\(arm.variant)': a mean metric needs at least 2 units and a positive standard deviation for its posterior")
                 }
