@@ -72,7 +72,7 @@ extension AnalysisResult {
         case (.daily, .sequential):
             "always valid: every day's interval and p-value are the mixture SPRT's, so the timeline may be watched daily and stopped on any day"
         case (.daily, _):
-            "not valid for peeking: each day's interval is a fixed-horizon \(method.rawValue) interval; watching them daily and stopping at the first significant day inflates the false-positive rate (use --method sequential to watch)"
+            "not valid for peeking: each day's \(method == .bayesian ? "credible interval" : "interval and p-value") is computed as if that day were the only look (\(method.rawValue) method); watching them daily and stopping at the first significant day inflates the false-positive rate (use --method sequential to watch)"
         case (.daysSinceExposure, _):
             "each day k compares different units (those whose day k after exposure has ended) on that day alone: a trend shows novelty or primacy effects, not a cumulative result"
         }

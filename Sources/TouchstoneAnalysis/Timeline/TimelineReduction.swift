@@ -140,7 +140,9 @@ enum TimelineReduction {
                 xValue(s, unit: unit, state: state, covariates: covariateValues, metricCount: metricCount)
             }
             var state = Array(repeating: 0.0, count: metricCount)
-            func record(_ sign: Double, day d: Int, arm: Int, unit: Int) {
+            // Allocated once: a copy per unit and day would cost an allocation each.
+            var previous = state
+            func record(_ sign: Double, _ state: [Double], day d: Int, arm: Int, unit: Int) {
                 for (s, definition) in series.enumerated() {
                     let rawY = state[definition.y]
                     let y = rawY - sy[arm][s], xv = x(definition, unit: unit, state: state) - sx[arm][s]
@@ -163,22 +165,21 @@ enum TimelineReduction {
                 for m in 0..<metricCount { state[m] = 0 }
                 if offsets.first == 0 { apply(0, unit: unit, to: &state) }
                 deltas.units[entry * variantCount + arm] += 1
-                record(1, day: entry, arm: arm, unit: unit)
+                record(1, state, day: entry, arm: arm, unit: unit)
                 for offset in offsets where offset > 0 {
                     let d = entry + offset
                     guard d < exit else { break }
-                    let before = state
+                    for m in 0..<metricCount { previous[m] = state[m] }
                     apply(offset, unit: unit, to: &state)
-                    guard state != before else { continue }
-                    let after = state
-                    state = before
-                    record(-1, day: d, arm: arm, unit: unit)
-                    state = after
-                    record(1, day: d, arm: arm, unit: unit)
+                    var changed = false
+                    for m in 0..<metricCount where previous[m] != state[m] { changed = true }
+                    guard changed else { continue }
+                    record(-1, previous, day: d, arm: arm, unit: unit)
+                    record(1, state, day: d, arm: arm, unit: unit)
                 }
                 if exit < dayCount {
                     deltas.units[exit * variantCount + arm] -= 1
-                    record(-1, day: exit, arm: arm, unit: unit)
+                    record(-1, state, day: exit, arm: arm, unit: unit)
                 }
             }
             slots[worker] = deltas

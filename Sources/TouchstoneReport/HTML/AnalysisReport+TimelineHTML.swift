@@ -17,7 +17,10 @@ extension AnalysisReport {
         var html = "<section class=\"timeline\">\n<h2>\(e(daily ? "Results over time" : "Effect by day since exposure"))</h2>\n"
         if let note = result.timelineNote {
             let tone = daily && result.method != "sequential" ? "warn" : "ok"
-            html += "<div class=\"banner \(tone)\" role=\"note\"><strong>\(e(daily ? (result.method == "sequential" ? "Always valid." : "Not valid for peeking.") : "Days since exposure."))</strong> \(e(note))</div>\n"
+            // The note opens with its verdict ("not valid for peeking: …"): set that part in bold.
+            let parts = note.split(separator: ":", maxSplits: 1).map(String.init)
+            let (verdict, reason) = parts.count == 2 && daily ? (parts[0], parts[1]) : ("Days since exposure", " " + note)
+            html += "<div class=\"banner \(tone)\" role=\"note\"><strong>\(e(verdict.prefix(1).uppercased() + verdict.dropFirst())):</strong>\(e(reason))</div>\n"
         }
         for (index, metric) in result.metrics.enumerated() {
             for comparison in metric.comparisons {

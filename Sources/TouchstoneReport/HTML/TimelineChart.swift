@@ -28,9 +28,12 @@ struct TimelineChart {
     func svg() -> String {
         let e = HTMLEscaping.escape
         let plotBottom = Self.height - Self.bottom, plotRight = Self.width - Self.right
-        // The y scale maps values to heights: built on the x machinery, then flipped.
-        let scale = ChartScale(covering: points.flatMap { [$0.estimate, $0.lower, $0.upper] }, from: Self.top, to: plotBottom)
-        func y(_ value: Double) -> Double { Self.top + plotBottom - scale.x(value) }
+        // The y scale maps values to heights: built on the x machinery, then flipped. It covers the
+        // points from the first quarter on: the first days' intervals (a handful of units) would
+        // otherwise flatten the rest of the chart; earlier excursions are clipped at the edges.
+        let settled = points.dropFirst(points.count / 4)
+        let scale = ChartScale(covering: settled.flatMap { [$0.estimate, $0.lower, $0.upper] }, from: Self.top, to: plotBottom)
+        func y(_ value: Double) -> Double { min(plotBottom, max(Self.top, Self.top + plotBottom - scale.x(value))) }
         let count = max(points.count, 1)
         func x(_ index: Int) -> Double {
             count == 1 ? (Self.left + plotRight) / 2 : Self.left + (plotRight - Self.left) * Double(index) / Double(count - 1)
@@ -49,7 +52,9 @@ struct TimelineChart {
         // At most about eight date labels, so they never overlap.
         let every = max(1, (points.count + 7) / 8)
         for (index, point) in points.enumerated() where index % every == 0 || index == points.count - 1 {
-            svg += "<text x=\"\(svgNumber(x(index)))\" y=\"\(svgNumber(plotBottom + 16))\" text-anchor=\"middle\">\(e(point.label))</text>\n"
+            // The first and last labels stay inside the plot's width.
+            let anchor = points.count > 1 && index == points.count - 1 ? "end" : (points.count > 1 && index == 0 ? "start" : "middle")
+            svg += "<text x=\"\(svgNumber(x(index)))\" y=\"\(svgNumber(plotBottom + 16))\" text-anchor=\"\(anchor)\">\(e(point.label))</text>\n"
         }
         svg += "<text class=\"muted\" x=\"\(svgNumber((Self.left + plotRight) / 2))\" y=\"\(svgNumber(plotBottom + 36))\" text-anchor=\"middle\">\(e(axisLabel))</text>\n"
         svg += "</g>\n"
