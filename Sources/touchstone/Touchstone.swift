@@ -17,7 +17,7 @@ struct Touchstone: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Design.self, Assign.self, Expose.self, Exposures.self, Analyze.self, Attribute.self, Journeys.self,
-            Simulate.self, Report.self, SQL.self,
+            Simulate.self, Report.self, SQL.self, Serve.self, Export.self,
         ]
     )
 
