@@ -88,7 +88,7 @@ public final class TouchstoneServer: Sendable {
 
     func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
-        router.middlewares.add(JSONErrorMiddleware())
+        router.add(middleware: JSONErrorMiddleware<BasicRequestContext>())
         let settings = self.settings, live = self.live, writer = self.writer
         let maximumBody = settings.maximumBodyBytes, maximumRows = settings.maximumBatchRows
 
