@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import UnixSignals
 import TouchstoneData
 
 /// `touchstone serve`: assignment, exposure and event ingestion, and live read-outs over HTTP,

@@ -7,7 +7,7 @@ import TouchstoneTestSupport
 struct AssignRouteTests {
     @Test func healthz() async throws {
         let server = try await RunningServer.start(config: ServerFixtures.config)
-        let reply = try server.client.get("/healthz")
+        let reply = try await server.client.get("/healthz")
         #expect(reply.status == 200)
         #expect(reply.text == "{\"status\":\"ok\"}\n")
         try await server.stop()
@@ -29,7 +29,7 @@ struct AssignRouteTests {
 
         var served: [NSDictionary] = []
         for unit in units {
-            let reply = try server.client.get("/v1/assign?unit=\(unit.id)&country=\(unit.country)&account_id=\(unit.account)")
+            let reply = try await server.client.get("/v1/assign?unit=\(unit.id)&country=\(unit.country)&account_id=\(unit.account)")
             #expect(reply.status == 200)
             served += try #require(try reply.json() as? [NSDictionary])
         }
@@ -39,7 +39,7 @@ struct AssignRouteTests {
         #expect(reasons == ["enrolled", "forced", "not targeted", "excluded by layer", "coverage", "holdout"])
 
         // One experiment, as `--experiment`.
-        let one = try server.client.get("/v1/assign?unit=user-7&experiment=banner")
+        let one = try await server.client.get("/v1/assign?unit=user-7&experiment=banner")
         let rows = try #require(try one.json() as? [NSDictionary])
         #expect(rows == expected.filter { $0["unit_id"] as? String == "user-7" && $0["experiment"] as? String == "banner" })
         try await server.stop()
@@ -47,7 +47,7 @@ struct AssignRouteTests {
 
     @Test func percentEncodedUnitIds() async throws {
         let server = try await RunningServer.start(config: ServerFixtures.config)
-        let reply = try server.client.get("/v1/assign?unit=caf%C3%A9+%26+co&experiment=banner")
+        let reply = try await server.client.get("/v1/assign?unit=caf%C3%A9+%26+co&experiment=banner")
         let rows = try #require(try reply.json() as? [[String: Any]])
         #expect(rows.first?["unit_id"] as? String == "café & co")
         try await server.stop()
@@ -56,23 +56,23 @@ struct AssignRouteTests {
     @Test func badRequests() async throws {
         let server = try await RunningServer.start(config: ServerFixtures.config)
         let client = server.client
-        let missing = try client.get("/v1/assign")
+        let missing = try await client.get("/v1/assign")
         #expect(missing.status == 400)
         #expect(missing.error == "give the unit id: /v1/assign?unit=ID")
-        let unknown = try client.get("/v1/assign?unit=u1&experiment=nope")
+        let unknown = try await client.get("/v1/assign?unit=u1&experiment=nope")
         #expect(unknown.status == 404)
         #expect(unknown.error == "unknown experiment 'nope' (experiments: checkout, banner, pricing)")
-        let escape = try client.get("/v1/assign?unit=%ZZ")
+        let escape = try await client.get("/v1/assign?unit=%ZZ")
         #expect(escape.status == 400)
         #expect(escape.error == "malformed percent escape in the query string: '%ZZ'")
-        let utf8 = try client.get("/v1/assign?unit=%C3%28")
+        let utf8 = try await client.get("/v1/assign?unit=%C3%28")
         #expect(utf8.status == 400)
         #expect(utf8.error == "the query string does not decode to valid UTF-8 text: '%C3%28'")
-        let route = try client.get("/v2/nothing")
+        let route = try await client.get("/v2/nothing")
         #expect(route.status == 404)
         #expect(route.error != nil)
         // Still serving.
-        #expect(try client.get("/healthz").status == 200)
+        #expect(try await client.get("/healthz").status == 200)
         try await server.stop()
     }
 }

@@ -30,12 +30,12 @@ struct ExperimentRoutesTests {
     @Test func equalCommands() async throws {
         let server = try await RunningServer.start(config: ServerFixtures.config)
         let (exposures, events) = Self.data()
-        #expect(try server.client.post("/v1/exposures", exposures).status == 200)
-        #expect(try server.client.post("/v1/events", events).status == 200)
+        #expect(try await server.client.post("/v1/exposures", exposures).status == 200)
+        #expect(try await server.client.post("/v1/events", events).status == 200)
         let eventsFile = server.directory.appendingPathComponent("events.jsonl").path
         try events.write(toFile: eventsFile, atomically: true, encoding: .utf8)
 
-        let exposed = try server.client.get("/v1/experiments/checkout/exposures")
+        let exposed = try await server.client.get("/v1/experiments/checkout/exposures")
         #expect(exposed.status == 200)
         let exposuresCommand = try BinaryRunner.run([
             "exposures", "--store", server.storePath, "--experiment", "checkout", "--config", server.configPath, "--format", "json",
@@ -43,7 +43,7 @@ struct ExperimentRoutesTests {
         #expect(exposuresCommand.exitCode == 0, "\(exposuresCommand.stderr)")
         #expect(exposed.text == exposuresCommand.stdout)
 
-        let results = try server.client.get("/v1/experiments/checkout/results")
+        let results = try await server.client.get("/v1/experiments/checkout/results")
         #expect(results.status == 200, "\(results.text)")
         let analyze = try BinaryRunner.run([
             "analyze", "--store", server.storePath, "--events", eventsFile, "--config", server.configPath,
@@ -52,20 +52,20 @@ struct ExperimentRoutesTests {
         #expect(analyze.exitCode == 0, "\(analyze.stderr)")
         #expect(results.text == analyze.stdout)
 
-        let sum = try server.client.get("/v1/experiments/checkout/results?metric=purchase:count&window=1d&method=bayesian")
+        let sum = try await server.client.get("/v1/experiments/checkout/results?metric=purchase:count&window=1d&method=bayesian")
         let analyzeSum = try BinaryRunner.run([
             "analyze", "--store", server.storePath, "--events", eventsFile, "--experiment", "checkout", "--control", "control",
             "--config", server.configPath, "--metric", "purchase:count", "--window", "1d", "--method", "bayesian", "--format", "json",
         ])
         #expect(sum.text == analyzeSum.stdout)
 
-        let page = try server.client.get("/")
+        let page = try await server.client.get("/")
         #expect(page.status == 200)
         #expect(page.headers["content-type"] == "text/html; charset=utf-8")
         #expect(page.text.contains("<h2>checkout</h2>"))
         #expect(page.text.contains("<tr><td>control</td><td class=\"n\">1.0</td><td class=\"n\">300</td></tr>"))
         #expect(page.text.contains("SRM check passed (p = 1)"))
-        let report = try server.client.get("/v1/experiments/checkout/report")
+        let report = try await server.client.get("/v1/experiments/checkout/report")
         #expect(report.status == 200)
         #expect(report.text.contains("<svg"))
         try await server.stop()
@@ -73,16 +73,16 @@ struct ExperimentRoutesTests {
 
     @Test func errors() async throws {
         let server = try await RunningServer.start(config: ServerFixtures.config)
-        let unknown = try server.client.get("/v1/experiments/nope/exposures")
+        let unknown = try await server.client.get("/v1/experiments/nope/exposures")
         #expect(unknown.status == 404)
         #expect(unknown.error == "unknown experiment 'nope' (experiments: checkout, banner, pricing)")
-        let none = try server.client.get("/v1/experiments/banner/exposures")
+        let none = try await server.client.get("/v1/experiments/banner/exposures")
         #expect(none.status == 404)
         #expect(none.error == "no exposures of experiment 'banner' yet")
-        let parameter = try server.client.get("/v1/experiments/checkout/results?metrc=purchase")
+        let parameter = try await server.client.get("/v1/experiments/checkout/results?metrc=purchase")
         #expect(parameter.status == 400)
         #expect(parameter.error == "unknown parameter 'metrc' (parameters: alpha, control, method, metric, ratio, window)")
-        let page = try server.client.get("/")
+        let page = try await server.client.get("/")
         #expect(page.text.contains("No exposures yet."))
         try await server.stop()
     }
@@ -91,10 +91,10 @@ struct ExperimentRoutesTests {
         let server = try await RunningServer.start(config: ServerFixtures.config)
         try ServerFixtures.config.replacingOccurrences(of: "layers:", with: "  - key: late\n    variants: [a, b]\nlayers:").write(toFile: server.configPath, atomically: true, encoding: .utf8)
         try server.server.reloadConfig()
-        #expect(try server.client.get("/v1/assign?unit=u1&experiment=late").status == 200)
+        #expect(try await server.client.get("/v1/assign?unit=u1&experiment=late").status == 200)
         try "experiments: [".write(toFile: server.configPath, atomically: true, encoding: .utf8)
         #expect(throws: (any Error).self) { try server.server.reloadConfig() }
-        #expect(try server.client.get("/v1/assign?unit=u1&experiment=late").status == 200)
+        #expect(try await server.client.get("/v1/assign?unit=u1&experiment=late").status == 200)
         try await server.stop()
     }
 }

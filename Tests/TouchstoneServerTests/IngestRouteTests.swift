@@ -16,17 +16,17 @@ struct IngestRouteTests {
 
     @Test func arrayAndJSONLinesAreStoredOnceEach() async throws {
         let server = try await RunningServer.start(config: ServerFixtures.config)
-        let first = try server.client.post("/v1/exposures", Self.batch)
+        let first = try await server.client.post("/v1/exposures", Self.batch)
         #expect(first.status == 200)
         #expect(first.text == "{\"accepted\":3}\n")
         // The same batch again (a client retrying after a lost answer) changes nothing.
-        #expect(try server.client.post("/v1/exposures", Self.batch).status == 200)
+        #expect(try await server.client.post("/v1/exposures", Self.batch).status == 200)
         let lines = """
             {"unit_id": "u3", "experiment": "banner", "variant": "blue", "timestamp": "2026-03-03T00:00:00Z"}
             {"unit_id": "u2", "experiment": "banner", "variant": "red", "timestamp": "2026-02-28T00:00:00Z"}
 
             """
-        #expect(try server.client.post("/v1/exposures", lines).text == "{\"accepted\":2}\n")
+        #expect(try await server.client.post("/v1/exposures", lines).text == "{\"accepted\":2}\n")
 
         let store = try ExposureStore(path: server.storePath, readOnly: true)
         let summary = try store.summary(experiment: "banner")
@@ -43,8 +43,8 @@ struct IngestRouteTests {
              {"unit_id": "u1", "timestamp": "2026-03-01T12:00:00Z", "event": "session"},
              {"unit_id": "u2", "timestamp": "2026-03-01T12:00:00Z", "event": "purchase", "value": null}]
             """
-        #expect(try server.client.post("/v1/events", events).text == "{\"accepted\":3}\n")
-        #expect(try server.client.post("/v1/events", events).status == 200)
+        #expect(try await server.client.post("/v1/events", events).text == "{\"accepted\":3}\n")
+        #expect(try await server.client.post("/v1/events", events).status == 200)
         let reopened = try ExposureStore(path: server.storePath, readOnly: true)
         #expect(try reopened.eventCount() == 3)
         #expect(String(decoding: try reopened.eventLog(), as: UTF8.self) == """
@@ -69,7 +69,7 @@ struct IngestRouteTests {
                         for row in 0..<rows {
                             body += "{\"unit_id\":\"c\(client)-\(batch)-\(row)\",\"experiment\":\"banner\",\"variant\":\"red\",\"timestamp\":1772359200}\n"
                         }
-                        let reply = try LoopbackClient(port: port).post("/v1/exposures", body)
+                        let reply = try await LoopbackClient(port: port).post("/v1/exposures", body)
                         guard reply.status == 200 else { throw LoopbackClient.Failure(description: reply.text) }
                     }
                 }
@@ -108,11 +108,11 @@ struct IngestRouteTests {
             settings.maximumBodyBytes = 65_536
             settings.maximumBatchRows = 100
         }
-        let reply = try server.client.post("/v1/exposures", body)
+        let reply = try await server.client.post("/v1/exposures", body)
         #expect(reply.status == status, "\(name): \(reply.text)")
         let error = try #require(reply.error, "\(name): \(reply.text)")
         if let message { #expect(error == message, "\(name)") }
-        #expect(try server.client.get("/healthz").status == 200)
+        #expect(try await server.client.get("/healthz").status == 200)
         let store = try ExposureStore(path: server.storePath, readOnly: true)
         #expect(try store.experiments().isEmpty, "\(name): nothing of a refused batch is written")
         try await server.stop()
@@ -127,12 +127,12 @@ struct IngestRouteTests {
             ("[{\"unit_id\": \"u1\", \"timestamp\": 1, \"event\": \"\"}]", "body:1:43: empty event"),
         ]
         for (body, _) in cases {
-            let reply = try server.client.post("/v1/events", body)
+            let reply = try await server.client.post("/v1/events", body)
             #expect(reply.status == 400, "\(body): \(reply.text)")
             #expect(reply.error != nil)
         }
         #expect(try ExposureStore(path: server.storePath, readOnly: true).eventCount() == 0)
-        #expect(try server.client.get("/healthz").status == 200)
+        #expect(try await server.client.get("/healthz").status == 200)
         try await server.stop()
     }
 }

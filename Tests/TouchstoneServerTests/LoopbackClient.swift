@@ -6,8 +6,8 @@ import Glibc
 /// A minimal HTTP/1.1 client over a blocking socket to 127.0.0.1: one request per connection
 /// (`Connection: close`), the body sent as given, byte for byte — so tests can post what no
 /// well-behaved client library would (invalid UTF-8, a body over the limit).
-struct LoopbackClient {
-    struct Reply {
+struct LoopbackClient: Sendable {
+    struct Reply: Sendable {
         var status: Int
         var headers: [String: String]
         var body: Data
@@ -21,11 +21,19 @@ struct LoopbackClient {
 
     let port: Int
 
-    func get(_ path: String) throws -> Reply { try send("GET", path, body: nil) }
-    func post(_ path: String, _ body: Data, contentType: String = "application/json") throws -> Reply {
-        try send("POST", path, body: body, contentType: contentType)
+    // The socket calls block, so they run on a Dispatch thread: blocking the few threads of the
+    // Swift concurrency pool would starve the in-process server that must answer them.
+    func get(_ path: String) async throws -> Reply { try await offPool { try send("GET", path, body: nil) } }
+    func post(_ path: String, _ body: Data, contentType: String = "application/json") async throws -> Reply {
+        try await offPool { try send("POST", path, body: body, contentType: contentType) }
     }
-    func post(_ path: String, _ body: String) throws -> Reply { try post(path, Data(body.utf8)) }
+    func post(_ path: String, _ body: String) async throws -> Reply { try await post(path, Data(body.utf8)) }
+
+    private func offPool(_ body: @escaping @Sendable () throws -> Reply) async throws -> Reply {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+        }
+    }
 
     func send(_ method: String, _ path: String, body: Data?, contentType: String = "application/json") throws -> Reply {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -11,7 +11,7 @@ struct OpenAPIDocumentTests {
         let committed = try String(contentsOf: repositoryRoot().appendingPathComponent("docs/openapi.json"), encoding: .utf8)
         #expect(OpenAPIDocument.json + "\n" == committed)
         let server = try await RunningServer.start(config: ServerFixtures.config)
-        let reply = try server.client.get("/openapi.json")
+        let reply = try await server.client.get("/openapi.json")
         #expect(reply.status == 200)
         #expect(reply.text == committed)
         let document = try #require(try reply.json() as? [String: Any])
