@@ -86,10 +86,10 @@ struct IngestRouteTests {
 
     /// One case per kind of bad request; after each, the server still answers.
     @Test(arguments: [
-        ("malformed JSON", Data("[{\"unit_id\": \"u1\", ".utf8), 400, "body: the array's object 1 is not closed"),
-        ("malformed JSON Lines", Data("{\"unit_id\": \"u1\" \"experiment\": \"banner\"}\n".utf8), 400, "body:1:19: expected ',' or '}'"),
+        ("malformed JSON", Data("[{\"unit_id\": \"u1\", ".utf8), 400, "body:1: the array's object 1 is not closed"),
+        ("malformed JSON Lines", Data("{\"unit_id\": \"u1\" \"experiment\": \"banner\"}\n".utf8), 400, "body:1:18: expected ',' or '}'"),
         ("wrong type", Data("[{\"unit_id\": \"u1\", \"experiment\": \"banner\", \"variant\": 3, \"timestamp\": 1}]".utf8), 400,
-         "body:1:55: 'variant' must be a string"),
+         "body:1:54: 'variant' must be a string"),
         ("array of non-objects", Data("[1, 2]".utf8), 400, "body:1: array elements must be objects"),
         ("unknown experiment", Data("{\"unit_id\": \"u1\", \"experiment\": \"bannr\", \"variant\": \"red\", \"timestamp\": 1}".utf8), 400,
          "body: unknown experiment 'bannr' (experiments: checkout, banner, pricing)"),
