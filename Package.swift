@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "TouchstoneAnalysis", targets: ["TouchstoneAnalysis"]),
         .library(name: "TouchstoneAttribution", targets: ["TouchstoneAttribution"]),
         .library(name: "TouchstoneReport", targets: ["TouchstoneReport"]),
+        .library(name: "TouchstoneServer", targets: ["TouchstoneServer"]),
     ],
     dependencies: [
         // Command-line parsing for the thin `touchstone` executable.
@@ -27,6 +28,14 @@ let package = Package(
         // PostgreSQL wire protocol for `analyze --postgres` (push-down aggregation); only the
         // TouchstonePostgres target and the executable depend on it, so the libraries stay NIO-free.
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // HTTP server for `touchstone serve`. It runs on swift-nio, which postgres-nio already
+        // brings; its default traits (swift-configuration support, full Foundation) are left off
+        // to keep the build light. swift-service-lifecycle and swift-log come with it; they are
+        // named here because the server target uses them directly (graceful shutdown, logger).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // MARK: - C
@@ -70,12 +79,28 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // The HTTP server of `touchstone serve`: routes over the same assignment, store and
+        // analysis code as the command line; the only target (with the executable) that links Hummingbird.
+        .target(
+            name: "TouchstoneServer",
+            dependencies: [
+                "TouchstoneAnalysis", "TouchstoneData", "TouchstoneExperiment", "TouchstoneReport", "TouchstoneStats",
+                "TouchstoneTime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: - Executable
         .executableTarget(
             name: "touchstone",
             dependencies: [
                 "TouchstoneTime", "TouchstoneStats", "TouchstoneExperiment", "TouchstoneData", "TouchstoneAnalysis",
-                "TouchstoneAttribution", "TouchstoneReport", "TouchstonePostgres",
+                "TouchstoneAttribution", "TouchstoneReport", "TouchstonePostgres", "TouchstoneServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -126,6 +151,14 @@ let package = Package(
             name: "TouchstonePushDownTests",
             dependencies: [
                 "TouchstoneAnalysis", "TouchstoneData", "TouchstonePostgres", "TouchstoneTestSupport", "TouchstoneTime",
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TouchstoneServerTests",
+            dependencies: [
+                "touchstone", "TouchstoneServer", "TouchstoneData", "TouchstoneExperiment", "TouchstoneReport",
+                "TouchstoneTestSupport",
             ],
             swiftSettings: strictSettings
         ),

@@ -17,7 +17,7 @@ struct Touchstone: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Design.self, Assign.self, Expose.self, Exposures.self, Analyze.self, Attribute.self, Journeys.self,
-            Simulate.self, Report.self, SQL.self, Bandit.self,
+            Simulate.self, Report.self, SQL.self, Bandit.self, Serve.self, Export.self,
         ]
     )
 

@@ -109,8 +109,8 @@ extension ExposureStore {
 /// seek to a different page. Sorting a batch by (experiment, unit) turns the writes into one
 /// ordered sweep over the index, and merging a unit's repeat exposures within the batch (with
 /// the same rule as the SQL, ``ExposureState``) sends SQLite one row per unit.
-struct ExposureBatch {
-    private struct Row {
+struct ExposureBatch: Sendable {
+    private struct Row: Sendable {
         var experiment: Range<Int>
         var unit: Range<Int>
         var variant: Range<Int>
@@ -132,6 +132,9 @@ struct ExposureBatch {
             experiment: copy(fields.experiment), unit: copy(fields.unitId), variant: copy(fields.variant),
             first: fields.timestamp, last: fields.timestamp, multi: false))
     }
+
+    /// Rows appended since the last write.
+    var count: Int { rows.count }
 
     mutating func removeAll() {
         arena.removeAll(keepingCapacity: true)

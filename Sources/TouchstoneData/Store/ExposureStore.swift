@@ -18,8 +18,10 @@ public final class ExposureStore {
     public let path: String
     let database: SQLiteDatabase
 
-    /// The schema version written to `PRAGMA user_version`.
-    static let schemaVersion: Int64 = 1
+    /// The schema version written to `PRAGMA user_version`: 1 exposures, 2 adds `events`
+    /// (rows posted to `touchstone serve`). A version-1 store is upgraded when opened for writing
+    /// and read as having no events when opened read-only.
+    static let schemaVersion: Int64 = 2
 
     /// Opens the store at `path`, creating it (and its schema) when missing.
     public init(path: String, readOnly: Bool = false) throws {
@@ -36,7 +38,7 @@ public final class ExposureStore {
             PRAGMA cache_size = -262144;
             PRAGMA temp_store = MEMORY;
             """)
-        let version = try scalar("PRAGMA user_version")
+        var version = try scalar("PRAGMA user_version")
         if version == 0 {
             try database.execute("""
                 BEGIN IMMEDIATE;
@@ -50,16 +52,20 @@ public final class ExposureStore {
                     PRIMARY KEY (experiment, unit_id)
                 ) WITHOUT ROWID;
                 CREATE INDEX IF NOT EXISTS exposures_multi_variant ON exposures (experiment, unit_id) WHERE multi_variant = 1;
-                PRAGMA user_version = \(Self.schemaVersion);
+                PRAGMA user_version = 1;
                 COMMIT;
                 """)
+            version = 1
+        }
+        if version == 1 {
+            try database.execute("BEGIN IMMEDIATE; \(Self.eventsSchema) PRAGMA user_version = 2; COMMIT;")
         }
         try checkSchema()
     }
 
     private func checkSchema() throws {
         let version = try scalar("PRAGMA user_version")
-        guard version == Self.schemaVersion else {
+        guard (1...Self.schemaVersion).contains(version) else {
             throw DataError(file: path, message: "not a Touchstone exposure store (schema version \(version), expected \(Self.schemaVersion))")
         }
     }

@@ -129,3 +129,11 @@ final class SQLiteStatement {
         return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
 }
+
+extension SQLiteStatement {
+    func double(_ column: Int32) -> Double { sqlite3_column_double(statement, column) }
+}
+
+extension SQLiteStatement {
+    func bindDouble(_ index: Int32, _ value: Double) { sqlite3_bind_double(statement, index, value) }
+}
