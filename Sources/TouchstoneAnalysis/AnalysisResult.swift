@@ -63,6 +63,10 @@ public struct AnalysisResult: Sendable, Hashable, Codable {
         public var kind: MetricKind
         public var arms: [Arm]
         public var comparisons: [ComparisonResult]
+        /// The metric's role in the decision, its good direction and (guardrails) margin.
+        public var role: MetricRole? = nil
+        public var direction: MetricDirection? = nil
+        public var margin: Double? = nil
     }
 
     /// Channel-combination effects of one metric (the `factorial` block of the contract).
@@ -157,6 +161,8 @@ public struct AnalysisResult: Sendable, Hashable, Codable {
     public var warnings: [String]
     /// Read-outs per segment (`--by COL`).
     public var segments: Segments? = nil
+    /// Ship / roll-back / keep-running / no-difference, per arm and overall (``DecisionRule``).
+    public var decision: Decision? = nil
 }
 
 // MARK: - Reading results saved before the classical factorial effects

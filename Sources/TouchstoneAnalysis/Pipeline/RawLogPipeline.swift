@@ -93,6 +93,9 @@ public struct RawLogSummary: Sendable {
     public var strayEvents: Int
     /// Problems accepted on request (``RawLogSettings/allowMissingEvents``), to be shown.
     public var warnings: [String] = []
+    /// Earliest and latest exposure of the experiment (microseconds since the epoch), for the
+    /// decision's dates and its daily rate of new units.
+    public var exposurePeriod: ClosedRange<Int64>? = nil
 }
 
 /// Exposure and event logs → per-unit metrics → per-arm sufficient statistics.
@@ -160,7 +163,8 @@ public enum RawLogPipeline {
         return RawLogSummary(
             table: table, segments: segments, experiment: exposed.experiment, exposureRows: exposed.rows, exposedUnits: exposed.index.count,
             repeatExposures: exposed.repeats, multiVariantUnits: exposed.multiVariant.reduce(0) { $0 + ($1 ? 1 : 0) },
-            eventRows: accumulated.rows, strayEvents: accumulated.stray, warnings: warnings)
+            eventRows: accumulated.rows, strayEvents: accumulated.stray, warnings: warnings,
+            exposurePeriod: exposed.period)
     }
 
     /// An error (or, with ``RawLogSettings/allowMissingEvents``, warnings) for every metric
@@ -210,6 +214,7 @@ public enum RawLogPipeline {
         var experiment: String
         var rows: Int
         var repeats: Int
+        var period: ClosedRange<Int64>? = nil
     }
 
     static func readExposures(_ readers: [CSVReader], settings: RawLogSettings) throws -> Exposed {
@@ -230,6 +235,7 @@ public enum RawLogPipeline {
         multi.reserveCapacity(expected)
         if settings.segmentColumn != nil { segment.reserveCapacity(expected) }
         var rows = 0, repeats = 0
+        var earliest = Int64.max, latest = Int64.min
         for reader in readers {
             let unitColumn = try reader.columnIndex(columns.unit)
             let experimentColumn = try reader.columnIndex(columns.experiment)
@@ -250,6 +256,8 @@ public enum RawLogPipeline {
                 if row.isEmpty(unitColumn) { throw row.error(unitColumn, "empty unit id") }
                 let time: Int64? = row.withBytes(timeColumn) { Timestamp.parse($0)?.microseconds }
                 guard let time else { throw row.error(timeColumn, Timestamp.rejection(of: row.string(timeColumn))) }
+                earliest = min(earliest, time)
+                latest = max(latest, time)
                 let known = variantBytes.count
                 let arm: Int = row.withBytes(variantColumn) { bytes in
                     if variantBytes.count <= 8 {
@@ -324,7 +332,7 @@ public enum RawLogPipeline {
             variant: variant, multiVariant: multi,
             segmentNames: settings.segmentColumn == nil ? [""] : segments.names, segment: segment,
             experiment: settings.experiment ?? seenExperiment.map { String(decoding: $0, as: UTF8.self) } ?? "",
-            rows: rows, repeats: repeats)
+            rows: rows, repeats: repeats, period: earliest <= latest ? earliest...latest : nil)
     }
 
     /// The experiment keys of the exposure logs, most frequent first with their row counts (for

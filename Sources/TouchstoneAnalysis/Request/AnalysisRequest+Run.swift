@@ -12,6 +12,8 @@ extension AnalysisRequest {
         public var experiment: String?
         /// Unit tables: the value each capped column was winsorised at.
         public var caps: [String: Double] = [:]
+        /// Raw logs: earliest and latest exposure (microseconds since the epoch).
+        public var exposurePeriod: ClosedRange<Int64>? = nil
     }
 
     /// Adopts the configured metrics and validates the request: the one place both happen.
@@ -49,6 +51,7 @@ extension AnalysisRequest {
         if let bootstrap, case .units(let path) = source {
             result.bootstrap = try bootstrapResults(bootstrap, path: path, tables: tables)
         }
+        try addDecision(to: &result, tables: tables, settings: settings)
         return result
     }
 
@@ -115,7 +118,8 @@ extension AnalysisRequest {
             "exposures: \(summary.exposureRows) rows, \(summary.exposedUnits) units, \(summary.repeatExposures) repeat exposures, "
                 + "\(summary.multiVariantUnits) units in several variants (excluded); events: \(summary.eventRows) rows, "
                 + "\(summary.strayEvents) of never-exposed units (ignored)")
-        return Tables(table: summary.table, segments: summary.segments, experiment: summary.experiment)
+        return Tables(
+            table: summary.table, segments: summary.segments, experiment: summary.experiment, exposurePeriod: summary.exposurePeriod)
     }
 
     private func unitTables(path: String, observer: (any AnalysisObserver)?) throws -> Tables {

@@ -94,6 +94,7 @@ extension AnalysisRequest {
             throw AnalysisRequestError.conflict("{covariate}, {cap} and {bootstrap} need {units}")
         }
         try validateMethod()
+        try validateDecision()
         _ = try parsedCovariates()
         _ = try parsedCaps()
         if let bootstrap {

@@ -74,6 +74,9 @@ public struct AnalysisRequest: Sendable {
     /// The experiment's config entry: its `metrics:` when no metric is given, its variant weights
     /// for the SRM check when no weights are given.
     public var configured: Experiment?
+    /// Metric roles, directions and margins given as options, and the planned sample (they
+    /// override the config's `metrics:` entries); see ``DecisionRule``.
+    public var decision = DecisionOptions()
 
     public init(source: Source, settings: AnalysisSettings) {
         self.source = source

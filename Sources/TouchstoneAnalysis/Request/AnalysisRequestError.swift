@@ -8,6 +8,7 @@ public enum AnalysisOption: Sendable, Hashable, CaseIterable {
     case alpha, alternative, correction, weights, srmThreshold
     case method, prior, tuning, looks, look, informationFractions
     case factorialMetric, robust, bootstrap, seed, quantile
+    case guardrail, secondary, decrease, plannedUnits
 }
 
 /// Why an ``AnalysisRequest`` cannot be carried out.
