@@ -141,7 +141,7 @@ public enum DecisionRule {
                         wins.append("goal '\(e.metric)' is significantly better: \(effect)\(evidenceText)")
                     case .neither:
                         pending.append(e.relativeEffect.isFinite
-                            ? "goal '\(e.metric)' is not significantly better: \(effect)\(evidenceText)"
+                            ? "goal '\(e.metric)' shows no significant change: \(effect)\(evidenceText)"
                             : "goal '\(e.metric)' could not be estimated")
                     }
                 case .guardrail:
@@ -293,7 +293,9 @@ public enum DecisionRule {
         case .posterior:
             guard let beat = e.probabilityToBeatControl, beat.isFinite else { return "" }
             let better = e.intent.direction == .increase ? beat : 1 - beat
-            return ", P(better) \(percent(better, signed: false))"
+            // A posterior probability rounds to 100% long before it is 1: say how close it is.
+            let text = better > 0.999 ? "> 99.9%" : (better < 0.001 ? "< 0.1%" : percent(better, signed: false))
+            return ", P(better) \(text)"
         }
     }
 
