@@ -66,13 +66,11 @@ public enum AnalysisReport {
     /// A name from data inside running text: unsafe characters (line breaks included) escaped.
     static func name(_ text: String) -> String { TerminalText.sanitize(text) }
 
-    /// "goal", "guardrail (margin 1%)", "secondary", with ", lower is better" for decrease metrics.
+    /// "goal", "guardrail, margin 1%", "secondary", with ", lower is better" for decrease metrics.
     static func roleText(_ metric: AnalysisResult.MetricResult) -> String? {
         guard let role = metric.role else { return nil }
         var text = role.rawValue
-        if let margin = metric.margin, margin.isFinite {
-            text += " (margin \(NumberFormatting.fixed(margin * 100, decimals: NumberFormatting.decimals(for: [margin * 100], significant: 2)))%)"
-        }
+        if let margin = metric.margin, margin.isFinite { text += ", margin " + String(format: "%g%%", margin * 100) }
         if metric.direction == .decrease { text += ", lower is better" }
         return text
     }

@@ -82,6 +82,7 @@ extension AnalysisReport {
             "abs. effect [\(confidence)% \(intervalName)]", "lift [\(confidence)% \(intervalName)]",
             bayesian ? "P(better)" : "p", bayesian ? "expected loss" : "adj. p", "result",
         ])
+        table.tableClass = "readout"
         let ordered = metric.arms.filter { $0.variant.bytewiseEquals(result.control) }
             + metric.arms.filter { !$0.variant.bytewiseEquals(result.control) }
         let comparisons = metric.comparisonsByVariant

@@ -33,6 +33,7 @@ extension AnalysisReport {
                 "segment", "variant", "units", "mean", "abs. effect [\(interval)]", "lift",
                 result.method == "bayesian" ? "P(better)" : "adj. p", "result",
             ])
+            table.tableClass = "readout"
             for segment in segments.results where index < segment.metrics.count {
                 let m = segment.metrics[index]
                 let comparisons = m.comparisonsByVariant

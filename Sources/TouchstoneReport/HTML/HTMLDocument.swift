@@ -67,8 +67,10 @@ struct HTMLDocument {
         .banner.warn { background: #fff6e0; border-color: #9a6700; color: #5c3d00; }
         .banner strong { font-weight: 700; }
         table { border-collapse: collapse; margin: 8px 0 14px; font-size: 0.84em; width: 100%; }
-        th, td { padding: 4px 7px; border-bottom: 1px solid #e3e7ec; text-align: right; vertical-align: top; overflow-wrap: anywhere; }
+        th, td { padding: 4px 7px; border-bottom: 1px solid #e3e7ec; text-align: right; vertical-align: top; overflow-wrap: break-word; }
         th { white-space: normal; }
+        td:first-child { overflow-wrap: anywhere; }
+        table.readout td:not(:first-child) { white-space: nowrap; }
         td { font-variant-numeric: tabular-nums; }
         td .interval { display: block; color: #4a5562; font-size: 0.92em; white-space: nowrap; }
         th:first-child, td:first-child { text-align: left; }

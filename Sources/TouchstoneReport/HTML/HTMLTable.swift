@@ -5,6 +5,8 @@ struct HTMLTable {
     /// Rows whose cells are already HTML (see ``append(markup:rowClass:)``), by row index.
     var markupRows: Set<Int> = []
     var caption: String?
+    /// A class on the `<table>` (`readout`: numbers never break inside a cell).
+    var tableClass: String?
 
     init(_ headers: [String], caption: String? = nil) {
         self.headers = headers
@@ -28,7 +30,7 @@ struct HTMLTable {
 
     func render() -> String {
         let e = HTMLEscaping.escape
-        var html = "<table>\n"
+        var html = tableClass.map { "<table class=\"\(e($0))\">\n" } ?? "<table>\n"
         if let caption { html += "<caption class=\"note\">\(e(caption))</caption>\n" }
         html += "<thead><tr>" + headers.map { "<th scope=\"col\">\(e($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
         for (index, row) in rows.enumerated() {
