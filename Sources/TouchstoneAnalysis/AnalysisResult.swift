@@ -76,6 +76,10 @@ public struct AnalysisResult: Sendable, Hashable, Codable {
         public var comparisons: [ComparisonResult]
         /// Quantile metrics only: the level q (0.5 = median).
         public var quantile: Double? = nil
+        /// The metric's role in the decision, its good direction and (guardrails) margin.
+        public var role: MetricRole? = nil
+        public var direction: MetricDirection? = nil
+        public var margin: Double? = nil
     }
 
     /// Channel-combination effects of one metric (the `factorial` block of the contract).
@@ -180,6 +184,8 @@ public struct AnalysisResult: Sendable, Hashable, Codable {
     public var relativeInterval: RelativeInterval? = nil
     /// Cluster-randomised analyses (`--cluster-column`): the column and the SRM's unit (clusters).
     public var clusterColumn: String? = nil
+    /// Ship / roll-back / keep-running / no-difference, per arm and overall (``DecisionRule``).
+    public var decision: Decision? = nil
 }
 
 // MARK: - Reading results saved before the classical factorial effects

@@ -163,7 +163,7 @@ public enum ExperimentAnalysis {
         var warnings: [String] = srmWarnings
         if let srm, srm.mismatch {
             warnings.append(
-                "Sample ratio mismatch: the arms' unit counts are unlikely under the configured weights (p = \(srm.pValue)). Check assignment and exposure logging before trusting any effect.")
+                "Sample ratio mismatch: the arms' unit counts are unlikely under the configured weights (\(srm.pValueText)\(srm.shortArmSentence.map { "; " + $0 } ?? "")). Check assignment and exposure logging before trusting any effect.")
         }
         let factorial = try factorialBlock(table, settings: settings)
         if let fit = factorial?.lackOfFit, fit.rejected, let name = factorial?.metric {

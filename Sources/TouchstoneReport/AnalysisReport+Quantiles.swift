@@ -30,9 +30,11 @@ extension AnalysisReport {
     }
 
     /// The title of a metric's section: `Metric 'x' (mean)`, `Metric 'revenue:0.9' (quantile 0.9 of revenue)`.
+    /// With a role: `Metric 'x' (mean, guardrail, margin 1%)`.
     static func metricTitle(_ metric: AnalysisResult.MetricResult, name: String) -> String {
-        guard metric.kind == .quantile, let q = metric.quantile else { return "Metric '\(name)' (\(metric.kind.rawValue))" }
-        return "Metric '\(name)' (quantile \(NumberFormatting.significant(q, digits: 6)): difference and ratio of the arms' sample quantiles)"
+        let role = roleText(metric).map { ", " + $0 } ?? ""
+        guard metric.kind == .quantile, let q = metric.quantile else { return "Metric '\(name)' (\(metric.kind.rawValue)\(role))" }
+        return "Metric '\(name)' (quantile \(NumberFormatting.significant(q, digits: 6)): difference and ratio of the arms' sample quantiles\(role))"
     }
 
     /// "clusters: control 20, treatment 21" when the arms were randomised in clusters.

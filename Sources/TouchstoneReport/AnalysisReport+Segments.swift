@@ -18,18 +18,16 @@ extension AnalysisReport {
     /// Terminal and Markdown sections: per metric one table of every segment's arms, then the
     /// heterogeneity tests.
     static func segmentSections(
-        _ segments: AnalysisResult.Segments, result: AnalysisResult, markdown: Bool, color: Bool, confidence: Int
+        _ segments: AnalysisResult.Segments, result: AnalysisResult, markdown: Bool, color: Bool, confidence: Int, wide: Bool
     ) -> [String] {
         var sections = [markdown ? "## \(segmentHeading(segments, result: result))" : segmentHeading(segments, result: result)]
         for (index, metric) in result.metrics.enumerated() {
-            var table = TextTable(
-                ["segment"] + metricHeader(metric, result: result, confidence: confidence),
-                alignments: [.left, .left] + Array(repeating: .right, count: 9))
-            for segment in segments.results where index < segment.metrics.count {
-                for row in armRows(segment.metrics[index], result: result) {
-                    table.append([segmentLabel(segment.segment)] + row.cells, highlight: row.significant)
-                }
+            let groups = segments.results.filter { index < $0.metrics.count }.map { segment in
+                (leading: [segmentLabel(segment.segment)], metric: segment.metrics[index])
             }
+            let table = ReadOutTable(
+                metric, result: result, confidence: confidence, direction: metric.direction, leadingHeaders: ["segment"], metrics: groups
+            ).rendered(wide: wide)
             let title = "Metric '\(name(metric.name))' by \(name(segments.by))"
             sections.append((markdown ? "### \(title)\n\n" : "\(title)\n") + (markdown ? table.renderMarkdown() : table.renderText(color: color)))
         }

@@ -52,59 +52,43 @@ public enum AnalysisReport {
         return rows
     }
 
-    /// The terminal read-out; `color` highlights significant rows and the SRM verdict (ANSI).
-    public static func table(_ result: AnalysisResult, color: Bool = false) -> String {
-        TerminalText.sanitizeReport(render(result, markdown: false, color: color), allowingColor: color)
+    /// The terminal read-out; `color` draws significant changes for the better in green and for
+    /// the worse in red (by each metric's good direction) and colours the verdict; tables fit
+    /// 100 columns unless `wide`.
+    public static func table(_ result: AnalysisResult, color: Bool = false, wide: Bool = false) -> String {
+        TerminalText.sanitizeReport(render(result, markdown: false, color: color, wide: wide), allowingColor: color)
     }
 
     public static func markdown(_ result: AnalysisResult) -> String {
-        TerminalText.sanitizeReport(render(result, markdown: true), allowingColor: false)
+        TerminalText.sanitizeReport(render(result, markdown: true, wide: true), allowingColor: false)
     }
 
     /// A name from data inside running text: unsafe characters (line breaks included) escaped.
     static func name(_ text: String) -> String { TerminalText.sanitize(text) }
 
-    /// Column headings of a metric's arm table (before any leading columns a caller adds).
-    static func metricHeader(_ metric: AnalysisResult.MetricResult, result: AnalysisResult, confidence: Int) -> [String] {
-        let bayesian = result.method == "bayesian"
-        return [
-            "variant", "units", valueHeading(metric),
-            "abs. effect", "\(confidence)% CI", "lift", "\(confidence)% CI" + relativeIntervalNote(result),
-            bayesian ? "P(beat ctrl)" : "p", bayesian ? "exp. loss" : "adj. p", "",
-        ]
+    /// "goal", "guardrail, margin 1%", "secondary", with ", lower is better" for decrease metrics.
+    static func roleText(_ metric: AnalysisResult.MetricResult) -> String? {
+        guard let role = metric.role else { return nil }
+        var text = role.rawValue
+        if let margin = metric.margin, margin.isFinite { text += ", margin " + String(format: "%g%%", margin * 100) }
+        if metric.direction == .decrease { text += ", lower is better" }
+        return text
     }
 
-    /// One row per arm of a metric, control first: the cells under ``metricHeader(_:result:confidence:)``.
-    static func armRows(_ metric: AnalysisResult.MetricResult, result: AnalysisResult) -> [(cells: [String], significant: Bool)] {
-        let unit = metric.kind == .proportion ? "pp" : ""
-        let bayesian = result.method == "bayesian"
-        let ordered = metric.arms.filter { $0.variant.bytewiseEquals(result.control) }
-            + metric.arms.filter { !$0.variant.bytewiseEquals(result.control) }
-        let comparisons = metric.comparisonsByVariant
-        return ordered.map { arm in
-            let comparison = comparisons[arm.variant]
-            let rate = armValue(arm, metric: metric, percentDigits: 4)
-            guard let comparison else {
-                return ([arm.variant + " (control)", NumberFormatting.count(arm.units), rate, "", "", "", "", "", "", ""], false)
-            }
-            let scale = metric.kind == .proportion ? 100.0 : 1.0
-            func effect(_ value: Double) -> String {
-                metric.kind == .proportion
-                    ? (value.isNaN ? "—" : String(format: "%+.4f", value * scale) + unit)
-                    : NumberFormatting.significant(value, digits: 5)
-            }
-            let absoluteCI = "[\(effect(comparison.absoluteCI.lower)), \(effect(comparison.absoluteCI.upper))]"
-            let relativeCI = "[\(NumberFormatting.percent(comparison.relativeCI.lower)), \(NumberFormatting.percent(comparison.relativeCI.upper))]"
-            return ([
-                arm.variant, NumberFormatting.count(arm.units), rate,
-                effect(comparison.absoluteEffect), absoluteCI,
-                NumberFormatting.percent(comparison.relativeEffect), relativeCI,
-                bayesian ? String(format: "%.2f%%", (comparison.probabilityToBeatControl ?? .nan) * 100)
-                    : NumberFormatting.pValue(comparison.pValue),
-                bayesian ? effect(comparison.expectedLoss ?? .nan) : NumberFormatting.pValue(comparison.adjustedPValue),
-                comparison.significant ? "*" : "",
-            ], comparison.significant)
+    /// The read-out's title: the experiment, or what was compared when no experiment was named.
+    static func title(_ result: AnalysisResult) -> String {
+        result.experiment.map { "Experiment \(name($0))" } ?? "Analysis against control '\(name(result.control))'"
+    }
+
+    /// The legend under the tables.
+    static func legend(_ result: AnalysisResult) -> String {
+        if result.method == "bayesian" {
+            let level = String(format: "%.1f%%", (1 - result.alpha / 2) * 100)
+            return "▲ better / ▼ worse (in the metric's good direction): the posterior puts more than \(level) on that side of zero"
         }
+        var text = "▲ significantly better / ▼ significantly worse, in the metric's good direction"
+        text += result.correction == .none ? ", at α = \(result.alpha)" : ", after \(result.correction.rawValue) correction at α = \(result.alpha)"
+        return text + (result.method == "sequential" ? " (always-valid p-values)" : "")
     }
 
     /// Bayesian: "P(best of all arms): control 4.7%, email 59.5%, …", when computed.
@@ -115,39 +99,41 @@ public enum AnalysisReport {
         return parts.isEmpty ? nil : "P(best of all arms): " + parts.joined(separator: ", ")
     }
 
-    private static func render(_ result: AnalysisResult, markdown: Bool, color: Bool = false) -> String {
+    private static func render(_ result: AnalysisResult, markdown: Bool, color: Bool = false, wide: Bool) -> String {
         var sections: [String] = []
         let confidence = NumberFormatting.confidence(alpha: result.alpha)
-        var heading = "Experiment \(name(result.experiment ?? "analysis")) — control '\(name(result.control))', \(name(result.method)), "
-        heading += "α = \(result.alpha) (\(result.alternative.rawValue))"
-        if result.method != "bayesian" { heading += ", correction: \(result.correction.rawValue)" }
+        var heading = "\(title(result)) — " + (result.experiment == nil ? "" : "control '\(name(result.control))', ") + name(result.method)
+        if result.method == "bayesian" {
+            heading += ", \(ReadOutTable.intervalName(result, confidence: confidence))s"
+        } else {
+            heading += ", α = \(result.alpha) (\(result.alternative.rawValue)), correction: \(result.correction.rawValue)"
+        }
         if let plan = result.groupSequential {
             heading += ", group-sequential look \(plan.look) of \(plan.looks) (O'Brien–Fleming |z| ≥ \(String(format: "%.3f", plan.boundary)))"
         } else if let tuning = result.tuning {
             heading += ", mSPRT tuning \(NumberFormatting.wholeNumber(tuning))"
         }
         if let prior = result.prior { heading += ", prior N(\(prior.mean), \(prior.stdDev)²) on the lift" }
-        sections.append(markdown ? "## \(heading)" : heading)
+        sections.append(markdown ? "## \(heading)" : prose(heading))
+        if let decision = DecisionText.block(result, markdown: markdown, color: color) { sections.append(decision) }
         for warning in result.warnings {
-            sections.append(markdown ? "> **Warning:** \(name(warning))" : "WARNING: \(name(warning))")
+            sections.append(markdown ? "> **Warning:** \(name(warning))" : prose("WARNING: \(name(warning))"))
         }
-        if let srm = result.srm {
-            var verdict = srm.mismatch ? "MISMATCH" : "ok"
+        if let srm = result.srm, result.decision == nil {
+            var verdict = DecisionText.srm(srm)
             if color { verdict = (srm.mismatch ? "\u{1B}[1;31m" : "\u{1B}[32m") + verdict + "\u{1B}[0m" }
-            let check = "Sample ratio check: χ² = \(NumberFormatting.significant(srm.chiSquare)), p = \(NumberFormatting.pValue(srm.pValue)) → \(verdict)"
-            sections.append(markdown && srm.mismatch ? "> **Sample ratio mismatch:** \(check). The arms did not get the intended traffic; do not trust the effects until the cause is found." : check)
+            sections.append("Sample ratio check: " + verdict)
         }
         if let balance = balanceLine(result) { sections.append(balance) }
         for metric in result.metrics {
-            var table = TextTable(metricHeader(metric, result: result, confidence: confidence))
-            for row in armRows(metric, result: result) { table.append(row.cells, highlight: row.significant) }
+            let table = ReadOutTable(metric, result: result, confidence: confidence, direction: metric.direction).rendered(wide: wide)
             let title = metricTitle(metric, name: name(metric.name))
             sections.append((markdown ? "### \(title)\n\n" : "\(title)\n") + (markdown ? table.renderMarkdown() : table.renderText(color: color)))
             var notes = cupedLine(metric).map { ["  " + $0] } ?? []
             notes += diagnosticLines(metric).map { "  " + $0 }
             if let best = probabilityBestLine(metric) { notes.append("  " + best) }
             if let clusters = clusterLine(metric, result: result) { notes.append("  " + name(clusters)) }
-            if !notes.isEmpty { sections.append(notes.joined(separator: "\n")) }
+            if !notes.isEmpty { sections.append(notes.map { markdown ? $0 : prose(String($0.dropFirst(2)), first: "  ") }.joined(separator: "\n")) }
         }
         if let factorial = result.factorial {
             sections.append(factorialText(factorial, result: result, markdown: markdown, confidence: confidence))
@@ -166,12 +152,15 @@ public enum AnalysisReport {
             sections.append((markdown ? "### \(title)\n\n" : "\(title)\n") + (markdown ? table.renderMarkdown() : table.renderText()))
         }
         if let segments = result.segments {
-            sections += segmentSections(segments, result: result, markdown: markdown, color: color, confidence: confidence)
+            sections += segmentSections(segments, result: result, markdown: markdown, color: color, confidence: confidence, wide: wide)
         }
         sections += timelineSections(result, markdown: markdown, confidence: confidence)
-        sections.append(result.method == "bayesian"
-            ? "* the posterior puts more than \(String(format: "%.1f%%", (1 - result.alpha / 2) * 100)) on one side of zero"
-            : "* significant after correction at α = \(result.alpha)" + (result.method == "sequential" ? " (always-valid p-values)" : ""))
+        sections.append(markdown ? legend(result) : prose(legend(result)))
         return sections.joined(separator: "\n\n")
+    }
+
+    /// Running text for the terminal, wrapped at its 100 columns like the tables.
+    static func prose(_ text: String, first: String = "") -> String {
+        DecisionText.wrap(text, indent: first + "  ", first: first)
     }
 }

@@ -41,7 +41,17 @@ struct AnalysisRequestTests {
             CSVReader(path: path), variantColumn: "variant", metrics: [MetricColumn(column: "revenue", kind: nil)],
             covariates: ["revenue": "pre"])
         let direct = try ExperimentAnalysis.analyze(table, settings: AnalysisSettings(control: "control"))
-        #expect(viaRequest == direct)
+        // The request adds the decision and each metric's role on top of the same analysis.
+        var analysis = viaRequest
+        #expect(analysis.decision?.variants.map(\.variant) == ["treatment"])
+        #expect(analysis.metrics.map(\.role) == [.goal])
+        analysis.decision = nil
+        for index in analysis.metrics.indices {
+            analysis.metrics[index].role = nil
+            analysis.metrics[index].direction = nil
+            analysis.metrics[index].margin = nil
+        }
+        #expect(analysis == direct)
     }
 
     @Test("percentile caps are taken over the pooled column and applied before aggregating, also to bootstrap samples")

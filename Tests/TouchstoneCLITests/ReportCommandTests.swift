@@ -52,7 +52,8 @@ struct ReportCommandTests {
                 #expect(Self.count("data-metric=\"\(metric)\" data-variant=\"\(variant)\"", in: html) == 1, "\(metric) × \(variant)")
             }
         }
-        #expect(Self.count("class=\"ci significant\"", in: html) == 6)
+        // Every arm is significantly better on every metric: six upward (green) intervals.
+        #expect(Self.count("class=\"ci significant better\"", in: html) == 6)
         #expect(html.contains("Sample ratio check passed"))
     }
 

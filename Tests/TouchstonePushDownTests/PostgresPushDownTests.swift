@@ -74,7 +74,18 @@ struct PostgresPushDownTests {
 
 /// Compares two `analyze --format json` outputs: every number to 1e-9 relative.
 func expectSameAnalysis(_ a: String, _ b: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let left = try JSONSerialization.jsonObject(with: Data(a.utf8)), right = try JSONSerialization.jsonObject(with: Data(b.utf8))
+    // The decision's exposure dates come from exposure timestamps, which raw logs have and power
+    // sums do not: every statistic must agree, the dates are left out of the comparison.
+    func withoutDates(_ object: Any) -> Any {
+        guard var top = object as? [String: Any], var decision = top["decision"] as? [String: Any] else { return object }
+        decision["firstExposure"] = nil
+        decision["lastExposure"] = nil
+        decision["daysLeft"] = nil
+        top["decision"] = decision
+        return top
+    }
+    let left = withoutDates(try JSONSerialization.jsonObject(with: Data(a.utf8)))
+    let right = withoutDates(try JSONSerialization.jsonObject(with: Data(b.utf8)))
     var differences: [String] = []
     func compare(_ x: Any, _ y: Any, _ path: String) {
         switch (x, y) {

@@ -123,6 +123,9 @@ public struct RawLogSummary: Sendable {
     public var warnings: [String] = []
     /// With ``RawLogSettings/timeline``: the per-arm tables of each day (see ``TimelinePoint``).
     public var timeline: [TimelinePoint]?
+    /// Earliest and latest exposure of the experiment (microseconds since the epoch), for the
+    /// decision's dates and its daily rate of new units.
+    public var exposurePeriod: ClosedRange<Int64>? = nil
 }
 
 /// Exposure and event logs → per-unit metrics → per-arm sufficient statistics.
@@ -196,7 +199,8 @@ public enum RawLogPipeline {
         var summary = RawLogSummary(
             table: table, segments: segments, experiment: exposed.experiment, exposureRows: exposed.rows, exposedUnits: exposed.index.count,
             repeatExposures: exposed.repeats, multiVariantUnits: exposed.multiVariant.reduce(0) { $0 + ($1 ? 1 : 0) },
-            eventRows: accumulated.rows, strayEvents: accumulated.stray, warnings: warnings)
+            eventRows: accumulated.rows, strayEvents: accumulated.stray, warnings: warnings,
+            exposurePeriod: exposed.period)
         if let layout, let days = accumulated.days {
             summary.timeline = TimelineReduction.points(
                 layout: layout, exposed: exposed, days: days, covariates: accumulated.covariates,
@@ -257,6 +261,7 @@ public enum RawLogPipeline {
         var multiVariantSince: [Int64] = []
         /// The latest exposure time of the experiment.
         var latestTime = Int64.min
+        var period: ClosedRange<Int64>? = nil
     }
 
     static func readExposures(_ readers: [CSVReader], settings: RawLogSettings) throws -> Exposed {
@@ -274,11 +279,11 @@ public enum RawLogPipeline {
         var variantNumbers: [[UInt8]: Int] = [:]
         var variant: [UInt16] = [], multi: [Bool] = [], segment: [UInt16] = []
         var multiSince: [Int64] = []
-        var latestTime = Int64.min
         variant.reserveCapacity(expected)
         multi.reserveCapacity(expected)
         if settings.segmentColumn != nil { segment.reserveCapacity(expected) }
         var rows = 0, repeats = 0
+        var earliest = Int64.max, latest = Int64.min
         for reader in readers {
             let unitColumn = try reader.columnIndex(columns.unit)
             let experimentColumn = try reader.columnIndex(columns.experiment)
@@ -299,6 +304,8 @@ public enum RawLogPipeline {
                 if row.isEmpty(unitColumn) { throw row.error(unitColumn, "empty unit id") }
                 let time: Int64? = row.withBytes(timeColumn) { Timestamp.parse($0)?.microseconds }
                 guard let time else { throw row.error(timeColumn, Timestamp.rejection(of: row.string(timeColumn))) }
+                earliest = min(earliest, time)
+                latest = max(latest, time)
                 let known = variantBytes.count
                 let arm: Int = row.withBytes(variantColumn) { bytes in
                     if variantBytes.count <= 8 {
@@ -334,7 +341,6 @@ public enum RawLogPipeline {
                         throw row.error(segmentColumn, "the segment value is not valid UTF-8 text")
                     }
                 }
-                latestTime = max(latestTime, time)
                 if inserted {
                     variant.append(UInt16(arm))
                     multi.append(false)
@@ -382,7 +388,8 @@ public enum RawLogPipeline {
             variant: variant, multiVariant: multi,
             segmentNames: settings.segmentColumn == nil ? [""] : segments.names, segment: segment,
             experiment: settings.experiment ?? seenExperiment.map { String(decoding: $0, as: UTF8.self) } ?? "",
-            rows: rows, repeats: repeats, multiVariantSince: multiSince, latestTime: latestTime)
+            rows: rows, repeats: repeats, multiVariantSince: multiSince, latestTime: latest,
+            period: earliest <= latest ? earliest...latest : nil)
     }
 
     /// The experiment keys of the exposure logs, most frequent first with their row counts (for

@@ -14,6 +14,8 @@ extension AnalysisRequest {
         public var caps: [String: Double] = [:]
         /// With ``AnalysisRequest/timeline``: the tables of every point of the timeline.
         public var timeline: [TimelinePoint]? = nil
+        /// Raw logs: earliest and latest exposure (microseconds since the epoch).
+        public var exposurePeriod: ClosedRange<Int64>? = nil
     }
 
     /// Adopts the configured metrics and validates the request: the one place both happen.
@@ -60,6 +62,7 @@ extension AnalysisRequest {
         if let bootstrap, case .units(let path) = source {
             result.bootstrap = try bootstrapResults(bootstrap, path: path, tables: tables)
         }
+        try addDecision(to: &result, tables: tables, settings: settings)
         return result
     }
 
@@ -126,7 +129,9 @@ extension AnalysisRequest {
             "exposures: \(summary.exposureRows) rows, \(summary.exposedUnits) units, \(summary.repeatExposures) repeat exposures, "
                 + "\(summary.multiVariantUnits) units in several variants (excluded); events: \(summary.eventRows) rows, "
                 + "\(summary.strayEvents) of never-exposed units (ignored)")
-        return Tables(table: summary.table, segments: summary.segments, experiment: summary.experiment, timeline: summary.timeline)
+        return Tables(
+            table: summary.table, segments: summary.segments, experiment: summary.experiment, timeline: summary.timeline,
+            exposurePeriod: summary.exposurePeriod)
     }
 
     private func unitTables(path: String, observer: (any AnalysisObserver)?) throws -> Tables {

@@ -100,6 +100,7 @@ extension AnalysisRequest {
         }
         try validateMethod()
         try validateQuantilesAndClusters()
+        try validateDecision()
         _ = try parsedCovariates()
         _ = try parsedCaps()
         if let bootstrap {

@@ -83,6 +83,9 @@ public struct AnalysisRequest: Sendable {
     public var configured: Experiment?
     /// Raw logs: the read-out over time as well (`--timeline`), in the same pass over the logs.
     public var timeline: TimelineView?
+    /// Metric roles, directions and margins given as options, and the planned sample (they
+    /// override the config's `metrics:` entries); see ``DecisionRule``.
+    public var decision = DecisionOptions()
 
     public init(source: Source, settings: AnalysisSettings) {
         self.source = source

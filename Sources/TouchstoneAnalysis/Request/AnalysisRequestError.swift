@@ -9,6 +9,7 @@ public enum AnalysisOption: Sendable, Hashable, CaseIterable {
     case method, prior, tuning, looks, look, informationFractions
     case factorialMetric, robust, bootstrap, seed, quantile, relativeCi, clusterColumn
     case timeline
+    case guardrail, secondary, decrease, plannedUnits
 }
 
 /// Why an ``AnalysisRequest`` cannot be carried out.

@@ -8,7 +8,14 @@
 ///   - purchase:sum
 ///   - app_open:retention:7
 ///   - { name: revenue_per_session, ratio: purchase:sum/session:count }   # as --ratio
+///   - { name: latency:sum, role: guardrail, direction: decrease, margin: 0.02 }
+///   - { name: page_views:count, role: secondary }
 /// ```
+///
+/// `role` is `goal` (the default), `guardrail` or `secondary`; `direction` is `increase` (the
+/// default) or `decrease`; `margin` (guardrails only) is the largest tolerated harm as a share
+/// of the control mean. The analysis turns them into its decision (`--guardrail`,
+/// `--secondary` and `--decrease` override them).
 public struct ConfiguredMetric: Sendable, Hashable {
     public enum Definition: Sendable, Hashable {
         /// The `--metric` argument form.
@@ -18,6 +25,12 @@ public struct ConfiguredMetric: Sendable, Hashable {
     }
 
     public var definition: Definition
+    /// `goal`, `guardrail` or `secondary`, when written (checked by the config reader).
+    public var role: String?
+    /// `increase` or `decrease`, when written.
+    public var direction: String?
+    /// A guardrail's non-inferiority margin (finite, > 0), when written.
+    public var margin: Double?
     /// Where it was written: config file, key path (`experiments[0].metrics[2]`), line and column.
     public var file: String
     public var keyPath: String
@@ -46,18 +59,49 @@ extension ExperimentConfig {
                 ConfiguredMetric(definition: definition, file: reader.file, keyPath: itemPath, line: item.line, column: item.column)
             }
             if case .scalar = item.kind { return located(.metric(try reader.nonEmptyString(item, itemPath))) }
-            let fields = try reader.map(item, itemPath, allowed: ["name", "ratio"])
+            let fields = try reader.map(item, itemPath, allowed: ["name", "ratio", "role", "direction", "margin"])
             guard let nameNode = fields["name"] else { throw reader.error(item, itemPath, "missing 'name'") }
-            guard let ratioNode = fields["ratio"] else {
-                throw reader.error(item, itemPath, "missing 'ratio: NUMERATOR/DENOMINATOR' (or write the metric as a string)")
-            }
             let name = try reader.nonEmptyString(nameNode, "\(itemPath).name")
-            let ratio = try reader.nonEmptyString(ratioNode, "\(itemPath).ratio")
-            let parts = ratio.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                throw reader.error(ratioNode, "\(itemPath).ratio", "expected NUMERATOR/DENOMINATOR, got '\(ratio)'")
+            var metric: ConfiguredMetric
+            if let ratioNode = fields["ratio"] {
+                metric = located(try ratio(name: name, ratioNode, itemPath, reader))
+            } else {
+                metric = located(.metric(name))
             }
-            return located(.ratio(name: name, numerator: String(parts[0]), denominator: String(parts[1])))
+            if let node = fields["role"] {
+                let role = try reader.string(node, "\(itemPath).role")
+                guard ["goal", "guardrail", "secondary"].contains(role) else {
+                    throw reader.error(node, "\(itemPath).role", "expected goal, guardrail or secondary, got '\(role)'")
+                }
+                metric.role = role
+            }
+            if let node = fields["direction"] {
+                let direction = try reader.string(node, "\(itemPath).direction")
+                guard ["increase", "decrease"].contains(direction) else {
+                    throw reader.error(node, "\(itemPath).direction", "expected increase or decrease, got '\(direction)'")
+                }
+                metric.direction = direction
+            }
+            if let node = fields["margin"] {
+                let margin = try reader.number(node, "\(itemPath).margin")
+                guard margin > 0 else {
+                    throw reader.error(node, "\(itemPath).margin", "must be a share greater than 0 (e.g. 0.01 for 1%), got \(margin)")
+                }
+                guard metric.role == "guardrail" else {
+                    throw reader.error(node, "\(itemPath).margin", "a margin applies to 'role: guardrail' (the largest tolerated harm)")
+                }
+                metric.margin = margin
+            }
+            return metric
         }
+    }
+
+    private static func ratio(name: String, _ ratioNode: ConfigNode, _ itemPath: String, _ reader: ConfigReader) throws -> ConfiguredMetric.Definition {
+        let ratio = try reader.nonEmptyString(ratioNode, "\(itemPath).ratio")
+        let parts = ratio.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+            throw reader.error(ratioNode, "\(itemPath).ratio", "expected NUMERATOR/DENOMINATOR, got '\(ratio)'")
+        }
+        return .ratio(name: name, numerator: String(parts[0]), denominator: String(parts[1]))
     }
 }

@@ -9,10 +9,16 @@ extension AnalysisReport {
     /// bootstrap intervals when present.
     public static func html(_ result: AnalysisResult) -> String {
         let confidence = NumberFormatting.confidence(alpha: result.alpha)
-        var subtitle = "Control “\(result.control)”, \(result.method) analysis, α = \(result.alpha) (\(result.alternative.rawValue))"
-        if result.method != "bayesian" { subtitle += ", multiple-testing correction: \(result.correction.rawValue)" }
+        var subtitle = "Control “\(result.control)”, \(result.method) analysis"
+        if result.method == "bayesian" {
+            subtitle += ", \(ReadOutTable.intervalName(result, confidence: confidence))s"
+        } else {
+            subtitle += ", α = \(result.alpha) (\(result.alternative.rawValue)), multiple-testing correction: \(result.correction.rawValue)"
+        }
         if let prior = result.prior { subtitle += ", prior N(\(prior.mean), \(prior.stdDev)²) on the lift" }
-        var document = HTMLDocument(title: "Experiment: \(result.experiment ?? "analysis")", subtitle: subtitle)
+        let title = result.experiment.map { "Experiment: \($0)" } ?? "Analysis against control “\(result.control)”"
+        var document = HTMLDocument(title: title, subtitle: subtitle)
+        if let summary = summaryBox(result) { document.append(summary) }
         if let srm = result.srm { document.append(srmBanner(srm)) }
         for warning in result.warnings where !(result.srm?.mismatch ?? false && warning.lowercased().contains("sample ratio")) {
             document.append("<div class=\"banner warn\" role=\"note\"><strong>Warning:</strong> \(HTMLEscaping.escape(warning))</div>")
@@ -28,6 +34,27 @@ extension AnalysisReport {
         return document.render()
     }
 
+    /// The box that opens the page: verdict, its reasons (the decisive metrics), each arm's
+    /// verdict, SRM status, units and dates.
+    static func summaryBox(_ result: AnalysisResult) -> String? {
+        guard let decision = result.decision else { return nil }
+        let e = HTMLEscaping.escape
+        var html = "<section class=\"summary \(e(decision.verdict.rawValue))\" aria-label=\"Decision\">\n"
+        html += "<p class=\"verdict\">Decision: \(e(DecisionText.headline(decision) { "“\($0)”" }))</p>\n<ul>\n"
+        html += decision.reasons.map { "<li>\(e($0))</li>" }.joined(separator: "\n") + "\n</ul>\n<dl>\n"
+        var facts: [(String, String)] = []
+        if decision.variants.count > 1 {
+            facts.append(("Per arm", decision.variants.map { "“\($0.variant)” \($0.verdict.rawValue)" }.joined(separator: ", ")))
+        }
+        if let srm = result.srm { facts.append(("Sample ratio", DecisionText.srm(srm))) }
+        facts.append(("Units", DecisionText.units(decision)))
+        if let dates = DecisionText.dates(decision) { facts.append(("Dates", dates)) }
+        let roles = result.metrics.compactMap { metric in roleText(metric).map { "\(metric.name): \($0)" } }
+        if !roles.isEmpty { facts.append(("Metrics", roles.joined(separator: "; "))) }
+        html += facts.map { "<dt>\(e($0.0))</dt><dd>\(e($0.1))</dd>" }.joined(separator: "\n")
+        return html + "\n</dl>\n</section>"
+    }
+
     // MARK: - Sections
 
     static func srmBanner(_ srm: AnalysisResult.SRM) -> String {
@@ -35,9 +62,10 @@ extension AnalysisReport {
         let counts = srm.observed.keys.sorted().map { name in
             "\(name): \(NumberFormatting.count(srm.observed[name] ?? 0)) observed vs \(NumberFormatting.roundedCount(srm.expected[name] ?? 0)) expected"
         }.joined(separator: "; ")
-        let test = "χ² = \(NumberFormatting.significant(srm.chiSquare)), p = \(NumberFormatting.pValue(srm.pValue))"
+        let test = "χ² = \(NumberFormatting.significant(srm.chiSquare, digits: 3)), \(srm.pValueText)"
         if srm.mismatch {
-            return "<div class=\"banner bad\" role=\"alert\"><strong>Sample ratio mismatch (\(e(test)), threshold p &lt; \(e("\(srm.threshold)"))).</strong> "
+            let short = srm.shortArmSentence.map { " \(e($0.prefix(1).uppercased() + $0.dropFirst()))." } ?? ""
+            return "<div class=\"banner bad\" role=\"alert\"><strong>Sample ratio mismatch (\(e(test)), threshold p &lt; \(e("\(srm.threshold)"))).</strong>\(short) "
                 + "The arms did not receive the traffic the design intended, so the effects below may be biased: "
                 + "find the cause (assignment, logging, bots) before acting on them.<br />\(e(counts))</div>"
         }
@@ -46,48 +74,54 @@ extension AnalysisReport {
 
     static func metricSection(_ metric: AnalysisResult.MetricResult, result: AnalysisResult, confidence: Int) -> String {
         let bayesian = result.method == "bayesian"
+        let proportion = metric.kind == .proportion
         let intervalName = bayesian ? "credible interval" : (result.method == "sequential" ? "always-valid interval" : "CI")
         var plot = ForestPlot(
             metric: metric.name, axisLabel: "relative lift vs \(result.control) (\(confidence)% \(intervalName))",
             tickFormat: { NumberFormatting.percent($0, digits: abs($0) < 0.1 && $0 != 0 ? 1 : 0) })
         var table = HTMLTable([
             "variant", "units", valueHeading(metric),
-            "abs. effect [\(confidence)% CI]", "lift [\(confidence)% CI\(relativeIntervalNote(result))]",
-            bayesian ? "P(beat control)" : "p", bayesian ? "expected loss" : "adj. p", "sig.",
+            "abs. effect [\(confidence)% \(intervalName)]", "lift [\(confidence)% \(intervalName)\(relativeIntervalNote(result))]",
+            bayesian ? "P(better)" : "p", bayesian ? "expected loss" : "adj. p", "result",
         ])
-        let scale = metric.kind == .proportion ? 100.0 : 1.0
-        func effect(_ value: Double) -> String {
-            metric.kind == .proportion
-                ? (value.isFinite ? String(format: "%+.3f pp", value * scale) : "—")
-                : NumberFormatting.significant(value, digits: 5)
-        }
+        table.tableClass = "readout"
         let ordered = metric.arms.filter { $0.variant.bytewiseEquals(result.control) }
             + metric.arms.filter { !$0.variant.bytewiseEquals(result.control) }
         let comparisons = metric.comparisonsByVariant
+        let e = HTMLEscaping.escape
         for arm in ordered {
-            let level = armValue(arm, metric: metric, percentDigits: 3)
+            // A quantile metric's arm shows its sample quantile, not the mean.
+            let value = metric.kind == .quantile ? (arm.quantileValue ?? .nan) : arm.mean
+            let level = proportion
+                ? NumberFormatting.rate(value) : NumberFormatting.fixed(value, decimals: NumberFormatting.decimals(for: [value], significant: 4))
             guard let comparison = comparisons[arm.variant] else {
                 table.append([arm.variant + " (control)", NumberFormatting.count(arm.units), level, "", "", "", "", ""])
                 continue
             }
+            let tone = Tone(comparison, direction: metric.direction)
             let relative = bayesian ? (comparison.credibleInterval ?? comparison.relativeCI) : comparison.relativeCI
-            let relativeText = "\(NumberFormatting.percent(comparison.relativeEffect)) [\(NumberFormatting.percent(relative.lower)), \(NumberFormatting.percent(relative.upper))]"
+            let lift = NumberFormatting.lift(comparison.relativeEffect, relative)
+            let absolute = NumberFormatting.estimate(comparison.absoluteEffect, comparison.absoluteCI, scale: proportion ? 100 : 1, suffix: proportion ? " pp" : "")
             plot.rows.append(.init(
                 label: comparison.variant, estimate: comparison.relativeEffect, lower: relative.lower, upper: relative.upper,
-                significant: comparison.significant, valueText: relativeText, key: comparison.variant))
-            table.append([
-                arm.variant, NumberFormatting.count(arm.units), level,
-                "\(effect(comparison.absoluteEffect)) [\(effect(comparison.absoluteCI.lower)), \(effect(comparison.absoluteCI.upper))]",
-                relativeText,
-                bayesian ? String(format: "%.2f%%", (comparison.probabilityToBeatControl ?? .nan) * 100) : NumberFormatting.pValue(comparison.pValue),
-                bayesian ? effect(comparison.expectedLoss ?? .nan) : NumberFormatting.pValue(comparison.adjustedPValue),
-                comparison.significant ? "✱ yes" : "no",
-            ], rowClass: comparison.significant ? "significant" : nil)
+                significant: comparison.significant, valueText: "\(lift.value) \(lift.interval)", key: comparison.variant, tone: tone))
+            let better = comparison.probabilityToBeatControl.map { metric.direction == .decrease ? 1 - $0 : $0 }
+            let verdict = switch tone {
+            case .better: "<span class=\"tone better\">▲ better</span>"
+            case .worse: "<span class=\"tone worse\">▼ worse</span>"
+            case .neutral: comparison.significant ? "✱ yes" : "—"
+            }
+            table.append(markup: [
+                e(arm.variant), e(NumberFormatting.count(arm.units)), e(level),
+                HTMLTable.estimateCell(absolute.value, absolute.interval), HTMLTable.estimateCell(lift.value, lift.interval),
+                e(bayesian ? NumberFormatting.probability(better ?? .nan) : NumberFormatting.pValueShort(comparison.pValue)),
+                e(bayesian ? NumberFormatting.expectedLoss(comparison.expectedLoss ?? .nan, proportion: proportion) : NumberFormatting.pValueShort(comparison.adjustedPValue)),
+                verdict,
+            ], rowClass: ([comparison.significant ? "significant" : nil, tone.cssClass].compactMap { $0 }.joined(separator: " ")).nilIfEmpty)
         }
-        let e = HTMLEscaping.escape
-        var html = "<section class=\"metric\">\n<h2>Metric “\(e(metric.name))” (\(e(metric.kind.rawValue)))</h2>\n"
+        var html = "<section class=\"metric\">\n<h2>Metric “\(e(metric.name))” (\(e(metric.kind.rawValue))\(e(roleText(metric).map { ", " + $0 } ?? "")))</h2>\n"
         html += "<figure>\n\(plot.svg())\n<figcaption>Relative lift of each arm over “\(e(result.control))” with its \(confidence)% \(e(intervalName)); "
-        html += "filled squares, thick lines and ✱ mark comparisons that are significant\(bayesian ? "" : " after correction").</figcaption>\n</figure>\n"
+        html += "▲ (green) marks a significant change for the better and ▼ (red) for the worse, in the metric’s good direction\(bayesian ? "" : ", after correction").</figcaption>\n</figure>\n"
         html += table.render() + "\n"
         var notes: [String] = cupedLine(metric).map { [$0 + "."] } ?? []
         notes += diagnosticLines(metric).map { "N" + $0.dropFirst() }
@@ -149,9 +183,11 @@ extension AnalysisReport {
     }
 
     static func footer(_ result: AnalysisResult) -> String {
-        let reading = result.method == "bayesian"
-            ? "✱ means the posterior puts more than \(String(format: "%.1f%%", (1 - result.alpha / 2) * 100)) of its mass on one side of zero."
-            : "✱ means significant after correction at α = \(result.alpha)" + (result.method == "sequential" ? " (always-valid p-values)." : ".")
-        return "<footer>\(HTMLEscaping.escape(reading)) Generated by touchstone; self-contained, no scripts.</footer>"
+        "<footer>\(HTMLEscaping.escape(legend(result))). Generated by touchstone; self-contained, no scripts.</footer>"
     }
+}
+
+extension String {
+    /// nil for the empty string (an HTML attribute left out rather than empty).
+    var nilIfEmpty: String? { isEmpty ? nil : self }
 }

@@ -20,37 +20,54 @@ extension AnalysisReport {
             for variant in treatments {
                 for (number, segment) in segments.results.enumerated() where index < segment.metrics.count {
                     guard let c = bySegment[number][variant] else { continue }
-                    let text = "\(NumberFormatting.significant(c.absoluteEffect, digits: 4)) [\(NumberFormatting.significant(c.absoluteCI.lower, digits: 4)), \(NumberFormatting.significant(c.absoluteCI.upper, digits: 4))]"
+                    let estimate = NumberFormatting.estimate(c.absoluteEffect, c.absoluteCI)
                     plot.rows.append(.init(
                         label: "\(variant) · \(segmentLabel(segment.segment))", estimate: c.absoluteEffect,
                         lower: c.absoluteCI.lower, upper: c.absoluteCI.upper, significant: c.significant,
-                        valueText: text, key: "\(variant)|\(segment.segment)"))
+                        valueText: "\(estimate.value) \(estimate.interval)", key: "\(variant)|\(segment.segment)",
+                        tone: Tone(c, direction: metric.direction)))
                 }
             }
-            var table = HTMLTable(["segment", "variant", "units", "mean", "abs. effect [\(confidence)% CI]", "lift", "adj. p", "sig."])
+            let interval = ReadOutTable.intervalName(result, confidence: confidence)
+            var table = HTMLTable([
+                "segment", "variant", "units", "mean", "abs. effect [\(interval)]", "lift",
+                result.method == "bayesian" ? "P(better)" : "adj. p", "result",
+            ])
+            table.tableClass = "readout"
             for segment in segments.results where index < segment.metrics.count {
                 let m = segment.metrics[index]
                 let comparisons = m.comparisonsByVariant
                 for arm in m.arms {
                     let c = comparisons[arm.variant]
-                    table.append([
-                        segmentLabel(segment.segment), arm.variant + (c == nil ? " (control)" : ""), NumberFormatting.count(arm.units),
-                        NumberFormatting.significant(arm.mean, digits: 5),
-                        c.map { "\(NumberFormatting.significant($0.absoluteEffect, digits: 4)) [\(NumberFormatting.significant($0.absoluteCI.lower, digits: 4)), \(NumberFormatting.significant($0.absoluteCI.upper, digits: 4))]" } ?? "",
-                        c.map { NumberFormatting.percent($0.relativeEffect) } ?? "",
-                        c.map { NumberFormatting.pValue(result.method == "bayesian" ? .nan : $0.adjustedPValue) } ?? "",
-                        c.map { $0.significant ? "✱ yes" : "no" } ?? "",
-                    ], rowClass: c?.significant ?? false ? "significant" : nil)
+                    let tone = c.map { Tone($0, direction: metric.direction) } ?? .neutral
+                    let estimate = c.map { NumberFormatting.estimate($0.absoluteEffect, $0.absoluteCI) }
+                    let evidence: String = c.map { c in
+                        result.method == "bayesian"
+                            ? NumberFormatting.probability(c.probabilityToBeatControl.map { metric.direction == .decrease ? 1 - $0 : $0 } ?? .nan)
+                            : NumberFormatting.pValueShort(c.adjustedPValue)
+                    } ?? ""
+                    let verdict = switch tone {
+                    case .better: "<span class=\"tone better\">▲ better</span>"
+                    case .worse: "<span class=\"tone worse\">▼ worse</span>"
+                    case .neutral: c == nil ? "" : (c?.significant ?? false ? "✱ yes" : "—")
+                    }
+                    table.append(markup: [
+                        e(segmentLabel(segment.segment)), e(arm.variant + (c == nil ? " (control)" : "")), e(NumberFormatting.count(arm.units)),
+                        e(NumberFormatting.fixed(arm.mean, decimals: NumberFormatting.decimals(for: [arm.mean], significant: 4))),
+                        estimate.map { HTMLTable.estimateCell($0.value, $0.interval) } ?? "",
+                        e(c.map { NumberFormatting.lift($0.relativeEffect, $0.relativeCI).value } ?? ""),
+                        e(evidence), verdict,
+                    ], rowClass: ([c?.significant ?? false ? "significant" : nil, tone.cssClass].compactMap { $0 }.joined(separator: " ")).nilIfEmpty)
                 }
             }
             html += "<h3>Metric “\(e(metric.name))” by \(e(segments.by))</h3>\n<figure>\n\(plot.svg())\n"
-            html += "<figcaption>Absolute effect of each arm in each segment; ✱ marks comparisons significant after correction over the segment family.</figcaption>\n</figure>\n"
+            html += "<figcaption>Absolute effect of each arm in each segment; ▲ (green) and ▼ (red) mark significant changes for the better and the worse, in the metric’s good direction\(result.method == "bayesian" ? "" : ", after correction over the segment family").</figcaption>\n</figure>\n"
             html += "<details><summary>Table</summary>\n" + table.render() + "\n</details>\n"
         }
         for segment in segments.results {
             if let srm = segment.srm, srm.mismatch {
                 html += "<div class=\"banner bad\" role=\"alert\"><strong>Sample ratio mismatch in segment “\(e(segmentLabel(segment.segment)))”</strong> "
-                html += "(p = \(e(NumberFormatting.pValue(srm.pValue)))): check assignment and logging for these units.</div>\n"
+                html += "(\(e(srm.pValueText))\(e(srm.shortArmSentence.map { "; " + $0 } ?? ""))): check assignment and logging for these units.</div>\n"
             }
         }
         if !segments.heterogeneity.isEmpty {

@@ -1,8 +1,10 @@
 /// A forest plot: one horizontal interval per row around a dashed zero line, drawn as SVG.
 ///
 /// Each row is one `<g class="ci">` element carrying `data-metric` and `data-variant`, with a
-/// `<title>` that states the numbers, so the chart reads without colour: significant rows get a
-/// filled square, a thicker line, bold text and a ✱ before the value.
+/// `<title>` that states the numbers, so the chart reads without colour: a significant change
+/// for the better gets an upward triangle and ▲, for the worse a downward triangle and ▼ (by
+/// the metric's good direction, not the sign), both with a thicker line and bold text; other
+/// rows a hollow square.
 struct ForestPlot {
     struct Row {
         var label: String
@@ -14,6 +16,8 @@ struct ForestPlot {
         var valueText: String
         /// Identifies the row in the markup (`data-variant`).
         var key: String
+        /// Better or worse in the metric's good direction (colour and marker shape).
+        var tone: Tone = .neutral
     }
 
     var metric: String
@@ -53,10 +57,15 @@ struct ForestPlot {
         svg += "</g>\n"
         for (index, row) in rows.enumerated() {
             let y = Self.top + (Double(index) + 0.5) * Self.rowHeight
-            let cls = row.significant ? "ci significant" : "ci"
+            let cls = (row.significant ? "ci significant" : "ci") + (row.tone.cssClass.map { " " + $0 } ?? "")
             let defined = row.estimate.isFinite
             svg += "<g class=\"\(cls)\" data-metric=\"\(e(metric))\" data-variant=\"\(e(row.key))\">\n"
-            svg += "<title>\(e("\(row.label): \(row.valueText)\(row.significant ? " (significant)" : "")"))</title>\n"
+            let verdict = switch row.tone {
+            case .better: " (significantly better)"
+            case .worse: " (significantly worse)"
+            case .neutral: row.significant ? " (significant)" : ""
+            }
+            svg += "<title>\(e("\(row.label): \(row.valueText)\(verdict)"))</title>\n"
             svg += "<text class=\"label\" x=\"\(svgNumber(plotLeft - 10))\" y=\"\(svgNumber(y + 4))\" text-anchor=\"end\">\(e(Self.truncated(row.label)))</text>\n"
             if defined {
                 let lower = row.lower.isNaN ? scale.x0 : scale.x(row.lower)
@@ -66,11 +75,18 @@ struct ForestPlot {
                     svg += "<line x1=\"\(svgNumber(end))\" y1=\"\(svgNumber(y - 5))\" x2=\"\(svgNumber(end))\" y2=\"\(svgNumber(y + 5))\" />\n"
                 }
                 let x = scale.x(row.estimate)
-                svg += "<rect class=\"point\" x=\"\(svgNumber(x - 5))\" y=\"\(svgNumber(y - 5))\" width=\"10\" height=\"10\" />\n"
+                switch row.tone {
+                case .better:
+                    svg += "<polygon class=\"point\" points=\"\(svgNumber(x)),\(svgNumber(y - 7)) \(svgNumber(x + 7)),\(svgNumber(y + 5)) \(svgNumber(x - 7)),\(svgNumber(y + 5))\" />\n"
+                case .worse:
+                    svg += "<polygon class=\"point\" points=\"\(svgNumber(x)),\(svgNumber(y + 7)) \(svgNumber(x + 7)),\(svgNumber(y - 5)) \(svgNumber(x - 7)),\(svgNumber(y - 5))\" />\n"
+                case .neutral:
+                    svg += "<rect class=\"point\" x=\"\(svgNumber(x - 5))\" y=\"\(svgNumber(y - 5))\" width=\"10\" height=\"10\" />\n"
+                }
             } else {
                 svg += "<text class=\"muted\" x=\"\(svgNumber(plotLeft + 8))\" y=\"\(svgNumber(y + 4))\">not estimable</text>\n"
             }
-            let value = (row.significant ? "✱ " : "") + row.valueText
+            let value = (row.tone != .neutral ? row.tone.mark + " " : (row.significant ? "✱ " : "")) + row.valueText
             svg += "<text class=\"label\" x=\"\(svgNumber(plotRight + 12))\" y=\"\(svgNumber(y + 4))\">\(e(value))</text>\n"
             svg += "</g>\n"
         }

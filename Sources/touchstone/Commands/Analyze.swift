@@ -30,6 +30,15 @@ struct Analyze: ParsableCommand {
               touchstone analyze --exposures x.csv --events e.csv \\
                   --control control --metric purchase \\
                   --timeline daily --method sequential
+              touchstone analyze --units Datasets/hillstrom.csv \\
+                  --variant-column segment --control "No E-Mail" \\
+                  --metric conversion --metric visit --metric spend \\
+                  --guardrail visit=0.01 --secondary spend --planned-units 64000
+
+            Decision: every metric is a goal (tested for superiority, α corrected over the goals) \
+            unless --guardrail (non-inferiority against its margin, one-sided at α) or --secondary \
+            (reported only); --decrease marks lower-is-better metrics. The verdict per arm and \
+            overall is ship, roll-back, keep-running or no-difference (docs/decisions.md).
             """)
 
     @Option(help: "Per-arm summary (CSV or JSON Lines): variant,units,conversions or variant,units,mean,stddev.")
@@ -170,6 +179,24 @@ struct Analyze: ParsableCommand {
 
     @Option(help: "Raw logs: the read-out over time as well: daily (the analysis as if run at the end of each UTC day; always valid with --method sequential, otherwise not valid for peeking) or days-since-exposure (each unit's day k after exposure: novelty and primacy effects).")
     var timeline: TimelineView?
+
+    @Option(
+        name: .customLong("guardrail"),
+        help: ArgumentHelp("Decision: a guardrail metric, tested for non-inferiority against MARGIN, the largest tolerated relative harm (0.01 = 1%); without a margin it is checked for harm only (repeatable). Metrics are goals unless named here or by --secondary.", valueName: "name[=margin]"))
+    var guardrails: [String] = []
+
+    @Option(name: .customLong("secondary"), help: ArgumentHelp("Decision: a metric that is reported but never decides (repeatable).", valueName: "name"))
+    var secondaryMetrics: [String] = []
+
+    @Option(name: .customLong("decrease"), help: ArgumentHelp("Decision: a metric for which lower is better, e.g. latency or churn (repeatable).", valueName: "name"))
+    var decreasing: [String] = []
+
+    @Option(help: "Decision: the planned total units (all arms); below it a result short of significance is keep-running, at or above it no-difference.")
+    var plannedUnits: Int?
+
+    @Flag(help: "Terminal tables: show every column even when wider than 100 characters.")
+    var wide = false
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -250,6 +277,10 @@ struct Analyze: ParsableCommand {
         request.bootstrap = bootstrap.map { .init(replicates: $0, seed: seed, quantile: levels.first ?? 0.5) }
         request.settings.relativeInterval = relativeCi
         request.clusterColumn = clusterColumn
+        request.decision.guardrails = guardrails
+        request.decision.secondary = secondaryMetrics
+        request.decision.decrease = decreasing
+        request.decision.plannedUnits = plannedUnits
         if let config, let experiment { request.configured = try ExperimentConfig.experiment(experiment, in: config) }
         return request
     }
@@ -272,7 +303,7 @@ struct Analyze: ParsableCommand {
         case .csv: AnalysisReport.csv(result)
         case .markdown: AnalysisReport.markdown(result)
         case .html: AnalysisReport.html(result)
-        case .table: AnalysisReport.table(result, color: output.useColor)
+        case .table: AnalysisReport.table(result, color: output.useColor, wide: wide)
         }
         try output.emit(text)
     }

@@ -22,6 +22,9 @@ struct Report: ParsableCommand {
     @Argument(help: "A result saved by `touchstone analyze` or `touchstone attribute` with --format json.")
     var result: String
 
+    @Flag(help: "Terminal tables: show every column even when wider than 100 characters.")
+    var wide = false
+
     @OptionGroup var output: OutputOptions
 
     func run() throws {
@@ -43,7 +46,7 @@ struct Report: ParsableCommand {
             case .csv: AnalysisReport.csv(analysis)
             case .markdown: AnalysisReport.markdown(analysis)
             case .html: AnalysisReport.html(analysis)
-            case .table: AnalysisReport.table(analysis, color: output.useColor)
+            case .table: AnalysisReport.table(analysis, color: output.useColor, wide: wide)
             }
         case .attribution(let results):
             text = switch output.format {
