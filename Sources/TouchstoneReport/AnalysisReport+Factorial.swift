@@ -29,24 +29,24 @@ extension AnalysisReport {
             let significant = main.adjustedPValue < alpha
             if factorial.model == .additive {
                 sentence = significant
-                    ? "\(main.term) adds \(amount) in every combination under the additive model (adj. p = \(NumberFormatting.pValue(main.adjustedPValue)))"
-                    : "\(main.term)'s effect under the additive model, \(amount), is not distinguishable from zero (adj. p = \(NumberFormatting.pValue(main.adjustedPValue)))"
+                    ? "\(main.term) adds \(amount) in every combination under the additive model (adj. \(NumberFormatting.pValueClause(main.adjustedPValue)))"
+                    : "\(main.term)'s effect under the additive model, \(amount), is not distinguishable from zero (adj. \(NumberFormatting.pValueClause(main.adjustedPValue)))"
             } else {
                 sentence = significant
-                    ? "\(main.term) adds \(amount) on average across the other channels (adj. p = \(NumberFormatting.pValue(main.adjustedPValue)))"
-                    : "\(main.term)'s average effect across the other channels, \(amount), is not distinguishable from zero (adj. p = \(NumberFormatting.pValue(main.adjustedPValue)))"
+                    ? "\(main.term) adds \(amount) on average across the other channels (adj. \(NumberFormatting.pValueClause(main.adjustedPValue)))"
+                    : "\(main.term)'s average effect across the other channels, \(amount), is not distinguishable from zero (adj. \(NumberFormatting.pValueClause(main.adjustedPValue)))"
             }
             if let lift = main.relativeEffect, lift.isFinite { sentence += ", a lift of \(NumberFormatting.percent(lift, digits: 1))" }
             var clauses: [String] = []
             for interaction in factorial.interactions {
                 let parts = interaction.term.split(separator: ":").map(String.init)
                 guard parts.count == 2, parts.contains(main.term), let other = parts.first(where: { $0 != main.term }) else { continue }
-                let p = NumberFormatting.pValue(interaction.adjustedPValue)
+                let p = NumberFormatting.pValueClause(interaction.adjustedPValue)
                 if interaction.adjustedPValue < alpha {
                     let difference = 2 * interaction.estimate
-                    clauses.append("it adds \(factorialEffectText(abs(difference), proportion: proportion, sign: false)) \(difference > 0 ? "more" : "less") with \(other) than without (interaction adj. p = \(p))")
+                    clauses.append("it adds \(factorialEffectText(abs(difference), proportion: proportion, sign: false)) \(difference > 0 ? "more" : "less") with \(other) than without (interaction adj. \(p))")
                 } else if interaction.adjustedPValue.isFinite {
-                    clauses.append("no detectable dependence on \(other) (interaction adj. p = \(p))")
+                    clauses.append("no detectable dependence on \(other) (interaction adj. \(p))")
                 }
             }
             if !clauses.isEmpty { sentence += "; " + clauses.joined(separator: "; ") }
@@ -54,12 +54,12 @@ extension AnalysisReport {
         }
         let higher = factorial.interactions.filter { $0.term.split(separator: ":").count > 2 && $0.adjustedPValue < alpha }
         for interaction in higher {
-            sentences.append("The \(interaction.term) interaction is significant (adj. p = \(NumberFormatting.pValue(interaction.adjustedPValue))): read the cell means of those combinations directly.")
+            sentences.append("The \(interaction.term) interaction is significant (adj. \(NumberFormatting.pValueClause(interaction.adjustedPValue))): read the cell means of those combinations directly.")
         }
         if let fit = factorial.lackOfFit {
             sentences.append(fit.rejected
-                ? "The additive model does not fit (lack of fit F = \(NumberFormatting.significant(fit.statistic)), p = \(NumberFormatting.pValue(fit.pValue))): channels interact, so prefer --factorial-model saturated."
-                : "No evidence against the additive model (lack of fit F = \(NumberFormatting.significant(fit.statistic)) on \(fit.df) df, p = \(NumberFormatting.pValue(fit.pValue))).")
+                ? "The additive model does not fit (lack of fit F = \(NumberFormatting.significant(fit.statistic)), \(NumberFormatting.pValueClause(fit.pValue))): channels interact, so prefer --factorial-model saturated."
+                : "No evidence against the additive model (lack of fit F = \(NumberFormatting.significant(fit.statistic)) on \(fit.df) df, \(NumberFormatting.pValueClause(fit.pValue))).")
         }
         return sentences
     }
@@ -78,7 +78,7 @@ extension AnalysisReport {
                 term.relativeCI.map { "[\(NumberFormatting.percent($0.lower)), \(NumberFormatting.percent($0.upper))]" } ?? "",
             ]
         }
-        cells += [NumberFormatting.pValue(term.pValue), NumberFormatting.pValue(term.adjustedPValue), significant ? "*" : ""]
+        cells += [NumberFormatting.pValueShort(term.pValue), NumberFormatting.pValueShort(term.adjustedPValue), significant ? "*" : ""]
         return (cells, significant)
     }
 
@@ -98,7 +98,7 @@ extension AnalysisReport {
     ) -> String {
         let proportion = isProportion(factorial, result: result)
         let alpha = result.alpha
-        func heading(_ text: String, level: String = "###") -> String { markdown ? "\(level) \(text)\n\n" : "\(text)\n" }
+        func heading(_ text: String, level: String = "###") -> String { markdown ? "\(level) \(text)\n\n" : "\(prose(text))\n" }
         func render(_ table: TextTable) -> String { markdown ? table.renderMarkdown() : table.renderText() }
         var parts: [String] = []
         var text = heading(factorialTitle(factorial))
@@ -136,7 +136,7 @@ extension AnalysisReport {
             simple.append([
                 effect.term, NumberFormatting.significant(effect.estimate, digits: 5),
                 "[\(NumberFormatting.significant(effect.ci.lower, digits: 5)), \(NumberFormatting.significant(effect.ci.upper, digits: 5))]",
-                NumberFormatting.pValue(effect.pValue), NumberFormatting.pValue(adjusted),
+                NumberFormatting.pValueShort(effect.pValue), NumberFormatting.pValueShort(adjusted),
                 relative.map { NumberFormatting.percent($0.estimate) } ?? "",
                 relative.map { "[\(NumberFormatting.percent($0.ci.lower)), \(NumberFormatting.percent($0.ci.upper))]" } ?? "",
                 adjusted < alpha ? "*" : "",
@@ -147,8 +147,8 @@ extension AnalysisReport {
         for combination in factorial.combinations {
             tail += "\n  \(combination.variant) vs best single channel \(combination.bestSingle): "
             tail += "\(NumberFormatting.significant(combination.absoluteEffect, digits: 5)) "
-            tail += "(lift \(NumberFormatting.percent(combination.relativeEffect)), p = \(NumberFormatting.pValue(combination.pValue))"
-            if let adjusted = combination.adjustedPValue { tail += ", adj. p = \(NumberFormatting.pValue(adjusted))" }
+            tail += "(lift \(NumberFormatting.percent(combination.relativeEffect)), \(NumberFormatting.pValueClause(combination.pValue))"
+            if let adjusted = combination.adjustedPValue { tail += ", adj. \(NumberFormatting.pValueClause(adjusted))" }
             tail += ")"
         }
         for diagnostic in factorial.diagnostics ?? [] { tail += "\n  note: \(diagnostic.message)" }
@@ -199,14 +199,14 @@ extension AnalysisReport {
                             "\(NumberFormatting.percent(value)) [\(term.relativeCI.map { "\(NumberFormatting.percent($0.lower)), \(NumberFormatting.percent($0.upper))" } ?? "—")]"
                         } ?? "—")
                     }
-                    cells += [NumberFormatting.pValue(term.pValue), NumberFormatting.pValue(term.adjustedPValue), significant ? "✱ yes" : "no"]
+                    cells += [NumberFormatting.pValueShort(term.pValue), NumberFormatting.pValueShort(term.adjustedPValue), significant ? "✱ yes" : "no"]
                     table.append(cells, rowClass: significant ? "significant" : nil)
                 }
                 html += "<h3>\(title)</h3>\n" + table.render() + "\n"
             }
         }
         if let fit = factorial.lackOfFit {
-            html += "<p class=\"note\">Lack of fit of the additive model: \(e(fit.method)); F = \(e(NumberFormatting.significant(fit.statistic))) on \(fit.df) and \(Int(fit.denominatorDF)) df, p = \(e(NumberFormatting.pValue(fit.pValue)))\(fit.rejected ? " — <strong>the additive model is contradicted by the data</strong>" : "").</p>\n"
+            html += "<p class=\"note\">Lack of fit of the additive model: \(e(fit.method)); F = \(e(NumberFormatting.significant(fit.statistic))) on \(fit.df) and \(Int(fit.denominatorDF)) df, p = \(e(NumberFormatting.pValueShort(fit.pValue)))\(fit.rejected ? " — <strong>the additive model is contradicted by the data</strong>" : "").</p>\n"
         }
         var simple = HTMLTable(["term", "effect", "\(confidence)% CI", "p", "adj. p", "lift", "\(confidence)% CI"])
         for effect in factorial.effects {
@@ -215,7 +215,7 @@ extension AnalysisReport {
             simple.append([
                 effect.term, NumberFormatting.significant(effect.estimate, digits: 5),
                 "[\(NumberFormatting.significant(effect.ci.lower, digits: 5)), \(NumberFormatting.significant(effect.ci.upper, digits: 5))]",
-                NumberFormatting.pValue(effect.pValue), NumberFormatting.pValue(adjusted),
+                NumberFormatting.pValueShort(effect.pValue), NumberFormatting.pValueShort(adjusted),
                 relative.map { NumberFormatting.percent($0.estimate) } ?? "",
                 relative.map { "[\(NumberFormatting.percent($0.ci.lower)), \(NumberFormatting.percent($0.ci.upper))]" } ?? "",
             ], rowClass: adjusted < alpha ? "significant" : nil)
@@ -229,7 +229,7 @@ extension AnalysisReport {
                 let adjusted = c.adjustedPValue ?? c.pValue
                 combos.append([
                     c.variant, c.bestSingle, NumberFormatting.significant(c.absoluteEffect, digits: 5),
-                    NumberFormatting.percent(c.relativeEffect), NumberFormatting.pValue(c.pValue), NumberFormatting.pValue(adjusted),
+                    NumberFormatting.percent(c.relativeEffect), NumberFormatting.pValueShort(c.pValue), NumberFormatting.pValueShort(adjusted),
                 ], rowClass: adjusted < alpha ? "significant" : nil)
             }
             html += "<h3>Each combination against the best single channel it contains</h3>\n" + combos.render() + "\n"

@@ -29,9 +29,11 @@ struct CovariatesAndBanditCommandTests {
             "--covariate", "y=x1", "--covariate", "y=x2", "--covariate", "y=x1_copy",
         ])
         #expect(run.exitCode == 0, "\(run.stderr)")
-        #expect(run.stdout.contains("CUPED on covariates 'x1', 'x2', θ = (1, 0.9999): variance reduced by 100.0%"), "\(run.stdout)")
-        #expect(run.stdout.contains("(left out as constant or collinear: 'x1_copy')"), "\(run.stdout)")
-        #expect(run.stdout.contains("note (treatment): covariate 'x1_copy' is a linear combination of 'x1', 'x2' within the arms"), "\(run.stdout)")
+        // Notes are wrapped at the terminal's 100 columns: read them as running text.
+        let text = run.stdout.replacingOccurrences(of: "\n    ", with: " ")
+        #expect(text.contains("CUPED on covariates 'x1', 'x2', θ = (1, 0.9999): variance reduced by 100.0%"), "\(run.stdout)")
+        #expect(text.contains("(left out as constant or collinear: 'x1_copy')"), "\(run.stdout)")
+        #expect(text.contains("note (treatment): covariate 'x1_copy' is a linear combination of 'x1', 'x2' within the arms"), "\(run.stdout)")
         #expect(run.stdout.contains("Covariate balance (3 covariates × 1 arm): largest |std. diff.| 0, smallest Bonferroni p = 1.0000 → ok"), "\(run.stdout)")
 
         let json = try BinaryRunner.run([

@@ -24,32 +24,32 @@ extension AnalysisReport {
             let several = metric.comparisons.count > 1
             var header = [daily ? "date" : "day"]
             if several { header.append("variant") }
-            header += ["units (t/c)", "abs. effect", "\(confidence)% \(bayesian ? "CrI" : "CI")", "lift", bayesian ? "" : "p"]
+            let interval = "\(confidence)% \(bayesian ? "credible interval" : "CI")"
+            header += ["units (t/c)", "abs. effect [\(interval)]", "lift [\(interval)]", bayesian ? "" : "p", ""]
             var table = TextTable(header)
             for entry in timeline {
                 guard index < entry.metrics.count else { continue }
                 for comparison in entry.metrics[index].comparisons {
                     var row = [entry.date ?? entry.day.map { "\($0)" } ?? ""]
                     if several { row.append(comparison.variant) }
+                    // The same formats and good/bad marks as the read-out's own tables.
+                    let proportion = metric.kind == .proportion
+                    let absolute = NumberFormatting.estimate(comparison.absoluteEffect, comparison.absoluteCI, scale: proportion ? 100 : 1)
+                    let lift = NumberFormatting.lift(comparison.relativeEffect, comparison.relativeCI)
+                    let effect = comparison.absoluteEffect.isFinite ? comparison.absoluteEffect : comparison.relativeEffect
+                    let tone: Tone = !comparison.significant || !effect.isFinite || effect == 0
+                        ? .neutral : (effect * (metric.direction ?? .increase).sign > 0 ? .better : .worse)
                     row += [
                         "\(NumberFormatting.count(comparison.units))/\(NumberFormatting.count(comparison.controlUnits))",
-                        timelineEffect(comparison.absoluteEffect, kind: metric.kind),
-                        "[\(timelineEffect(comparison.absoluteCI.lower, kind: metric.kind)), \(timelineEffect(comparison.absoluteCI.upper, kind: metric.kind))]",
-                        NumberFormatting.percent(comparison.relativeEffect),
-                        bayesian ? "" : NumberFormatting.pValue(comparison.pValue),
+                        "\(absolute.value)\(proportion ? "pp" : "") \(absolute.interval)", "\(lift.value) \(lift.interval)",
+                        bayesian ? "" : NumberFormatting.pValueShort(comparison.pValue), tone.mark,
                     ]
-                    table.append(row, highlight: comparison.significant)
+                    table.append(row, highlight: tone == .better, harmful: tone == .worse)
                 }
             }
             let heading = "Over time: '\(name(metric.name))'"
             sections.append((markdown ? "#### \(heading)\n\n" : "\(heading)\n") + (markdown ? table.renderMarkdown() : table.renderText()))
         }
         return sections
-    }
-
-    /// Rate differences in percentage points, other effects to five significant digits.
-    static func timelineEffect(_ value: Double, kind: MetricKind) -> String {
-        guard kind == .proportion else { return NumberFormatting.significant(value, digits: 5) }
-        return value.isFinite ? String(format: "%+.3fpp", value * 100) : "—"
     }
 }
