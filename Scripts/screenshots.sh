@@ -8,7 +8,8 @@
 #   Scripts/screenshots.sh [OUT_DIR]      # default OUT_DIR: out/screenshots; CONFIG=debug reuses the test build
 #
 # Pictures: an 8-arm Bayesian read-out of the simulated channel experiment (with a goal, a
-# guardrail and a secondary metric) and a segmented Hillstrom read-out (by channel).
+# guardrail and a secondary metric), its always-valid daily timeline, and a segmented Hillstrom
+# read-out (by channel).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-out/screenshots}"
@@ -32,7 +33,11 @@ touchstone="$(swift build -c "$config" --show-bin-path)/touchstone"
     --metric purchase --metric session:count --metric purchase:sum \
     --guardrail session:count=0.02 --secondary purchase:sum --planned-units 60000 \
     --method bayesian --experiment onboarding_channels --format html --output "$out/bayesian-8-arms.html" --quiet
-# 2. Segments.
+# 2. Results over time: the sequential (always-valid) daily timeline of one metric.
+"$touchstone" analyze --exposures "$out/sim/exposures.csv" --events "$out/sim/events.csv" --control control \
+    --metric purchase --timeline daily --method sequential --experiment onboarding_channels \
+    --format html --output "$out/timeline.html" --quiet
+# 3. Segments.
 "$touchstone" analyze --units Datasets/hillstrom.csv --variant-column segment --control "No E-Mail" \
     --metric conversion --metric visit --guardrail visit=0.01 --by channel --experiment hillstrom \
     --format html --output "$out/segments.html" --quiet
@@ -43,7 +48,7 @@ chrome() { "$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars --
     --force-device-scale-factor=1 "$@" 2>/dev/null; }
 
 status=0
-for name in bayesian-8-arms segments; do
+for name in bayesian-8-arms timeline segments; do
     page="$out/$name.html"
     probe="$out/$name.probe.html"
     script='<script>var vw=window.innerWidth;var wide=Array.from(document.querySelectorAll("main *")).filter(function(e){return e.getBoundingClientRect().right>vw+0.5;}).length;document.body.setAttribute("data-overflow",String(document.documentElement.scrollWidth-vw));document.body.setAttribute("data-wide-elements",String(wide));document.body.setAttribute("data-height",String(document.documentElement.scrollHeight));</script>'
@@ -62,7 +67,10 @@ for name in bayesian-8-arms segments; do
     echo "$name: viewport $width px, horizontal overflow ${overflow} px, elements past the edge: $wide, page height $height px" >&2
     if (( overflow > 0 || wide > 0 )); then status=1; fi
     # The picture shows the top of the page (summary, first metrics); the check above covers all of it.
-    shot=$(( height < ${MAX_HEIGHT:-2600} ? height : ${MAX_HEIGHT:-2600} ))
+    # The timeline's chart sits below the read-out, so that picture shows the whole page.
+    limit=${MAX_HEIGHT:-2600}
+    [[ $name == timeline ]] && limit=$height
+    shot=$(( height < limit ? height : limit ))
     chrome --window-size=$width,"$shot" --screenshot="$out/$name.png" "file://$page" || true
     test -s "$out/$name.png" || { echo "screenshots.sh: chromium wrote no screenshot of $name" >&2; exit 1; }
     if command -v pngquant >/dev/null; then
@@ -71,5 +79,5 @@ for name in bayesian-8-arms segments; do
         cp "$out/$name.png" "docs/images/$name.png"
     fi
 done
-ls -l docs/images/bayesian-8-arms.png docs/images/segments.png >&2
+ls -l docs/images/bayesian-8-arms.png docs/images/timeline.png docs/images/segments.png >&2
 exit $status
