@@ -79,6 +79,13 @@ public struct AnalysisError: Error, Sendable, Hashable, CustomStringConvertible 
 /// combinations — the factorial regression of channel effects.
 public enum ExperimentAnalysis {
     public static func analyze(_ input: ArmTable, settings: AnalysisSettings) throws -> AnalysisResult {
+        try analyze(input, settings: settings, comparisonsOnly: false)
+    }
+
+    /// `comparisonsOnly`: the per-metric comparisons (with their correction) and the SRM check
+    /// only — no factorial block, probability-best integration or balance check. A timeline
+    /// point keeps nothing else, and those blocks cost more than the comparisons at every point.
+    static func analyze(_ input: ArmTable, settings: AnalysisSettings, comparisonsOnly: Bool) throws -> AnalysisResult {
         try settings.test.validate()
         // Control first, then the other arms by name: the result does not depend on the order
         // in which rows happened to arrive (a log and the store built from it agree byte for byte).
@@ -165,13 +172,15 @@ public enum ExperimentAnalysis {
             warnings.append(
                 "Sample ratio mismatch: the arms' unit counts are unlikely under the configured weights (\(srm.pValueText)\(srm.shortArmSentence.map { "; " + $0 } ?? "")). Check assignment and exposure logging before trusting any effect.")
         }
-        let factorial = try factorialBlock(table, settings: settings)
+        let factorial = comparisonsOnly ? nil : try factorialBlock(table, settings: settings)
         if let fit = factorial?.lackOfFit, fit.rejected, let name = factorial?.metric {
             warnings.append(
                 "The additive model does not fit '\(name)' (lack of fit F = \(String(format: "%.3g", fit.statistic)) on \(fit.df) and \(Int(fit.denominatorDF)) df, p = \(String(format: "%.2g", fit.pValue))): channels interact, so one main effect per channel misdescribes some combinations. Read the saturated model's main effects and interactions (--factorial-model saturated).")
         }
-        if settings.method == .bayesian { addProbabilityBest(&metrics, table: table) }
-        let balance = BalanceCheck.run(table, control: settings.control, threshold: settings.balanceThreshold)
+        if settings.method == .bayesian, !comparisonsOnly { addProbabilityBest(&metrics, table: table) }
+        let balance = comparisonsOnly
+            ? (balance: [AnalysisResult.Balance](), warning: String?.none)
+            : BalanceCheck.run(table, control: settings.control, threshold: settings.balanceThreshold)
         if let warning = balance.warning { warnings.append(warning) }
         var result = AnalysisResult(
             experiment: settings.experiment, control: settings.control, method: settings.method.rawValue,

@@ -90,7 +90,7 @@ extension ExperimentAnalysis {
         // A point of the timeline is a look, not a planned group-sequential one.
         settings.plannedLooks = nil
         return try points.map { point in
-            let result = try analyze(point.table, settings: settings)
+            let result = try analyze(point.table, settings: settings, comparisonsOnly: true)
             let metrics = result.metrics.map { metric in
                 let arms = metric.armsByVariant
                 let control = arms[ByteKey(result.control)]?.units ?? 0
