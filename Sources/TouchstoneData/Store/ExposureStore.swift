@@ -32,35 +32,43 @@ public final class ExposureStore {
             try checkSchema()
             return
         }
+        try database.executeRetryingWhileBusy("PRAGMA journal_mode = WAL")
         try database.execute("""
-            PRAGMA journal_mode = WAL;
             PRAGMA synchronous = FULL;
             PRAGMA cache_size = -262144;
             PRAGMA temp_store = MEMORY;
             """)
-        var version = try scalar("PRAGMA user_version")
-        if version == 0 {
-            try database.execute("""
-                BEGIN IMMEDIATE;
-                CREATE TABLE IF NOT EXISTS exposures (
-                    experiment    TEXT    NOT NULL,
-                    unit_id       TEXT    NOT NULL,
-                    variant       TEXT    NOT NULL,
-                    first_at      INTEGER NOT NULL,  -- microseconds since the Unix epoch, UTC
-                    last_at       INTEGER NOT NULL,
-                    multi_variant INTEGER NOT NULL DEFAULT 0,
-                    PRIMARY KEY (experiment, unit_id)
-                ) WITHOUT ROWID;
-                CREATE INDEX IF NOT EXISTS exposures_multi_variant ON exposures (experiment, unit_id) WHERE multi_variant = 1;
-                PRAGMA user_version = 1;
-                COMMIT;
-                """)
-            version = 1
-        }
-        if version == 1 {
-            try database.execute("BEGIN IMMEDIATE; \(Self.eventsSchema) PRAGMA user_version = 2; COMMIT;")
-        }
+        if try scalar("PRAGMA user_version") != Self.schemaVersion { try migrate() }
         try checkSchema()
+    }
+
+    /// Creates or upgrades the schema in one write transaction that reads the version inside it,
+    /// so two processes opening a new store at once cannot both create it, nor one lower the
+    /// version the other has just raised.
+    private func migrate() throws {
+        try database.execute("BEGIN IMMEDIATE")
+        do {
+            let version = try scalar("PRAGMA user_version")
+            if version == 0 {
+                try database.execute("""
+                    CREATE TABLE IF NOT EXISTS exposures (
+                        experiment    TEXT    NOT NULL,
+                        unit_id       TEXT    NOT NULL,
+                        variant       TEXT    NOT NULL,
+                        first_at      INTEGER NOT NULL,  -- microseconds since the Unix epoch, UTC
+                        last_at       INTEGER NOT NULL,
+                        multi_variant INTEGER NOT NULL DEFAULT 0,
+                        PRIMARY KEY (experiment, unit_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX IF NOT EXISTS exposures_multi_variant ON exposures (experiment, unit_id) WHERE multi_variant = 1;
+                    """)
+            }
+            if version < 2 { try database.execute("\(Self.eventsSchema) PRAGMA user_version = 2;") }
+            try database.execute("COMMIT")
+        } catch {
+            try? database.execute("ROLLBACK")
+            throw error
+        }
     }
 
     private func checkSchema() throws {

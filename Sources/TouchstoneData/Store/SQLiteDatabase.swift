@@ -1,4 +1,7 @@
 import CSQLite
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A connection to one SQLite database through the raw C API (no wrapper library).
 ///
@@ -35,6 +38,22 @@ final class SQLiteDatabase {
             let text = message.map { String(cString: $0) } ?? lastError
             sqlite3_free(message)
             throw DataError(file: path, message: "\(text) (in: \(sql.prefix(80)))")
+        }
+    }
+
+    /// Runs `sql` like ``execute(_:)``, retrying for up to `seconds` while another connection
+    /// holds the lock it needs. Switching a new file to WAL can report SQLITE_BUSY without
+    /// calling the busy handler (SQLite gives up at once where waiting could deadlock), so two
+    /// processes creating the same store at the same instant need this rather than busy_timeout.
+    func executeRetryingWhileBusy(_ sql: String, seconds: Double = 10) throws {
+        let attempts = max(1, Int(seconds / 0.01))
+        for attempt in 1...attempts {
+            let status = sqlite3_exec(handle, sql, nil, nil, nil)
+            if status == SQLITE_OK { return }
+            guard status & 0xFF == SQLITE_BUSY || status & 0xFF == SQLITE_LOCKED, attempt < attempts else {
+                throw DataError(file: path, message: "\(lastError) (in: \(sql.prefix(80)))")
+            }
+            usleep(10_000)
         }
     }
 
