@@ -9,8 +9,16 @@ enum Tone: Sendable, Hashable {
     case better, worse, neutral
 
     init(_ comparison: AnalysisResult.ComparisonResult, direction: MetricDirection?) {
-        let effect = comparison.absoluteEffect.isFinite ? comparison.absoluteEffect : comparison.relativeEffect
-        guard comparison.significant, effect.isFinite, effect != 0 else {
+        self.init(
+            significant: comparison.significant, absoluteEffect: comparison.absoluteEffect,
+            relativeEffect: comparison.relativeEffect, direction: direction)
+    }
+
+    /// The sign of the absolute effect (the relative one when the absolute is undefined) against
+    /// the metric's good direction; neutral unless significant.
+    init(significant: Bool, absoluteEffect: Double, relativeEffect: Double, direction: MetricDirection?) {
+        let effect = absoluteEffect.isFinite ? absoluteEffect : relativeEffect
+        guard significant, effect.isFinite, effect != 0 else {
             self = .neutral
             return
         }

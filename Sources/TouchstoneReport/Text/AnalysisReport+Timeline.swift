@@ -36,9 +36,9 @@ extension AnalysisReport {
                     let proportion = metric.kind == .proportion
                     let absolute = NumberFormatting.estimate(comparison.absoluteEffect, comparison.absoluteCI, scale: proportion ? 100 : 1)
                     let lift = NumberFormatting.lift(comparison.relativeEffect, comparison.relativeCI)
-                    let effect = comparison.absoluteEffect.isFinite ? comparison.absoluteEffect : comparison.relativeEffect
-                    let tone: Tone = !comparison.significant || !effect.isFinite || effect == 0
-                        ? .neutral : (effect * (metric.direction ?? .increase).sign > 0 ? .better : .worse)
+                    let tone = Tone(
+                        significant: comparison.significant, absoluteEffect: comparison.absoluteEffect,
+                        relativeEffect: comparison.relativeEffect, direction: metric.direction)
                     row += [
                         "\(NumberFormatting.count(comparison.units))/\(NumberFormatting.count(comparison.controlUnits))",
                         "\(absolute.value)\(proportion ? "pp" : "") \(absolute.interval)", "\(lift.value) \(lift.interval)",
