@@ -185,6 +185,48 @@ struct TimelineCutTests {
             }
         }
     }
+
+    /// The scan logs each event's day cell and groups the records by unit afterwards; events of
+    /// one unit spread over several files and threads must land in the same unit's cells.
+    @Test("the events split over three files give the timeline of one file", arguments: [TimelineView.daily, .daysSinceExposure])
+    func splitEventFiles(view: TimelineView) throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (exposureRows, eventRows) = Self.logs(seed: 23)
+        let exposures = directory.appendingPathComponent("exposures.csv"), events = directory.appendingPathComponent("events.csv")
+        try Self.write(exposureRows, header: "unit_id,experiment,variant,timestamp", to: exposures)
+        try Self.write(eventRows, header: "unit_id,timestamp,event,value", to: events)
+        var parts: [CSVReader] = []
+        for k in 0..<3 {
+            let part = directory.appendingPathComponent("events-\(k).csv")
+            try Self.write(eventRows.enumerated().filter { $0.offset % 3 == k }.map(\.element), header: "unit_id,timestamp,event,value", to: part)
+            parts.append(try CSVReader(path: part.path))
+        }
+        var settings = try Self.settings(covariates: false, timeline: view)
+        if view == .daysSinceExposure {
+            settings.metrics.removeAll { if case .retention = $0.aggregation { true } else { false } }
+        }
+        let one = try RawLogPipeline.run(exposures: [CSVReader(path: exposures.path)], events: [CSVReader(path: events.path)], settings: settings)
+        let three = try RawLogPipeline.run(exposures: [CSVReader(path: exposures.path)], events: parts, settings: settings)
+        let a = try #require(one.timeline), b = try #require(three.timeline)
+        #expect(a.count == b.count)
+        #expect(a.count >= 3)
+        for (p, q) in zip(a, b) {
+            #expect(p.date == q.date && p.day == q.day)
+            #expect(p.table.units == q.table.units)
+            for (x, y) in zip(p.table.metrics, q.table.metrics) {
+                #expect(x.name == y.name)
+                for (variant, s) in x.arms {
+                    let t = y.arms[variant] ?? SufficientStatistics()
+                    #expect(s.count == t.count, "\(x.name) \(variant)")
+                    guard s.count > 0 else { continue }
+                    for (u, v) in [(s.mean, t.mean), (s.stdDev, t.stdDev), (s.covariateMean, t.covariateMean), (s.covariance, t.covariance)] {
+                        #expect(Self.close(u, v), "\(p.date ?? "") \(x.name) \(variant): \(u) vs \(v)")
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The date text the timeline uses, computed independently of it.

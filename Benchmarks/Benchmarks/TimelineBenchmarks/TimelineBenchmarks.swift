@@ -32,7 +32,8 @@ private func analysis(timeline: TimelineView?) throws -> AnalysisResult {
 
 let benchmarks: @Sendable () -> Void = {
     let configuration = Benchmark.Configuration(
-        metrics: [.wallClock, .peakMemoryResident], warmupIterations: 1, maxDuration: .seconds(60), maxIterations: 5)
+        metrics: [.wallClock, .peakMemoryResident], timeUnits: .milliseconds, warmupIterations: 1, maxDuration: .seconds(60),
+        maxIterations: 5)
 
     Benchmark("raw logs, 1M units: plain analysis", configuration: configuration) { benchmark in
         for _ in benchmark.scaledIterations { blackHole(try analysis(timeline: nil)) }

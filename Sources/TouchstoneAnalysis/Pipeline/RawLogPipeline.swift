@@ -170,7 +170,7 @@ public enum RawLogPipeline {
         for log in events {
             let next = try scanEvents(log, exposed: exposed, settings: settings, layout: layout)
             if var total = accumulated {
-                total.merge(next, aggregations: settings.metrics.map(\.aggregation), layout: layout)
+                total.merge(next, aggregations: settings.metrics.map(\.aggregation))
                 accumulated = total
             } else {
                 accumulated = next
@@ -201,7 +201,8 @@ public enum RawLogPipeline {
             repeatExposures: exposed.repeats, multiVariantUnits: exposed.multiVariant.reduce(0) { $0 + ($1 ? 1 : 0) },
             eventRows: accumulated.rows, strayEvents: accumulated.stray, warnings: warnings,
             exposurePeriod: exposed.period)
-        if let layout, let days = accumulated.days {
+        if let layout, let logs = accumulated.dayCells {
+            let days = DayCellsByUnit(logs, unitCount: exposed.index.count, layout: layout)
             summary.timeline = TimelineReduction.points(
                 layout: layout, exposed: exposed, days: days, covariates: accumulated.covariates,
                 latestEvent: accumulated.latestTime, settings: settings, reported: requested.metrics.count)
@@ -420,17 +421,15 @@ public enum RawLogPipeline {
         var stray: Int
         /// Rows per metric event name (exposed units or not), to find events that never occur.
         var matched: [[UInt8]: Int] = [:]
-        /// With a timeline: per-unit, per-day accumulators (``TimelineLayout``).
-        var days: DoubleBuffer? = nil
+        /// With a timeline: the day-cell updates of each scanning thread, in log order.
+        var dayCells: [DayCellLog]? = nil
         /// The latest time of an event that feeds a metric of an exposed unit.
         var latestTime = Int64.min
 
         /// Adds another event file's accumulators (max for 0/1 metrics, sum otherwise).
-        mutating func merge(_ other: Accumulated, aggregations: [MetricDefinition.Aggregation], layout: TimelineLayout? = nil) {
+        mutating func merge(_ other: Accumulated, aggregations: [MetricDefinition.Aggregation]) {
             RawLogPipeline.combine(into: values.pointer, other.values.pointer, aggregations: aggregations)
-            if let layout, let target = days?.pointer, let source = other.days?.pointer {
-                layout.combine(into: target, source)
-            }
+            if let more = other.dayCells { dayCells = (dayCells ?? []) + more }
             latestTime = max(latestTime, other.latestTime)
             if let target = covariates?.pointer, let source = other.covariates?.pointer {
                 RawLogPipeline.combine(into: target, source, aggregations: aggregations)
@@ -447,7 +446,7 @@ public enum RawLogPipeline {
         var rows = 0
         var stray = 0
         var matched: [Int] = []
-        var days: DoubleBuffer?
+        var dayCells: DayCellLog?
         var latestTime = Int64.min
         var error: (any Error)?
     }
@@ -490,10 +489,10 @@ public enum RawLogPipeline {
                 values: DoubleBuffer(count: unitCount * metricCount),
                 covariates: withCovariates ? DoubleBuffer(count: unitCount * metricCount) : nil)
             result.matched = Array(repeating: 0, count: names.count)
-            result.days = layout.map { DoubleBuffer(count: unitCount * $0.stride) }
+            // Appended to in place: a copy per record would cost the log's length each time.
+            var dayCells: DayCellLog? = layout == nil ? nil : DayCellLog()
             let values = result.values.pointer
             let covariates = result.covariates?.pointer
-            let days = result.days?.pointer
             do {
                 try reader.forEachRow(in: chunks[worker]) { row in
                     result.rows += 1
@@ -520,7 +519,7 @@ public enum RawLogPipeline {
                     // Microseconds from t₀; both instants lie in years 0001–9999, so no overflow.
                     let firstTime = exposed.index.firstTime(at: slot)
                     let delta = time - firstTime
-                    if days != nil { result.latestTime = max(result.latestTime, time) }
+                    if dayCells != nil { result.latestTime = max(result.latestTime, time) }
                     let inWindow = window.contains(elapsed: delta)
                     // The pre-period [t₀ − W, t₀) is the window anchored at t₀ − W.
                     let inPrePeriod = delta < 0 && window.contains(elapsed: delta + windowMicros)
@@ -530,8 +529,8 @@ public enum RawLogPipeline {
                             for m in feeds[eventIndex] {
                                 if case .retention(let n) = aggregations[m], delta / day == Int64(n) {
                                     values[unit * metricCount + m] = 1
-                                    if let days, let layout, let cell = layout.cell(unit: unit, metric: m, time: time, firstTime: firstTime) {
-                                        days[cell] = 1
+                                    if dayCells != nil, let layout, let cell = layout.cell(metric: m, time: time, firstTime: firstTime) {
+                                        dayCells?.append(unit: unit, cell: cell, value: 1)
                                     }
                                 }
                             }
@@ -555,15 +554,15 @@ public enum RawLogPipeline {
                         }
                         // The same update in the unit's day cell; the pre-period (a covariate) is
                         // fixed before exposure, so it has no cells.
-                        if inWindow, let days, let layout,
-                            let cell = layout.cell(unit: unit, metric: m, time: time, firstTime: firstTime)
+                        if inWindow, dayCells != nil, let layout,
+                            let cell = layout.cell(metric: m, time: time, firstTime: firstTime)
                         {
                             switch aggregations[m] {
-                            case .conversion: days[cell] = 1
-                            case .sum: days[cell] += value
-                            case .count: days[cell] += 1
+                            case .conversion: dayCells?.append(unit: unit, cell: cell, value: 1)
+                            case .sum: dayCells?.append(unit: unit, cell: cell, value: value)
+                            case .count: dayCells?.append(unit: unit, cell: cell, value: 1)
                             case .retention(let n):
-                                if elapsed / day == Int64(n) { days[cell] = 1 }
+                                if elapsed / day == Int64(n) { dayCells?.append(unit: unit, cell: cell, value: 1) }
                             }
                         }
                     }
@@ -571,6 +570,7 @@ public enum RawLogPipeline {
             } catch {
                 result.error = error
             }
+            result.dayCells = dayCells
             slots[worker] = result
         }
 
@@ -584,15 +584,12 @@ public enum RawLogPipeline {
             return Accumulated(
                 values: DoubleBuffer(count: unitCount * metricCount),
                 covariates: withCovariates ? DoubleBuffer(count: unitCount * metricCount) : nil, rows: 0, stray: 0, matched: matched,
-                days: layout.map { DoubleBuffer(count: unitCount * $0.stride) })
+                dayCells: layout.map { _ in [] })
         }
         for other in results.dropFirst() {
             combine(into: merged.values.pointer, other.values.pointer, aggregations: aggregations)
             if let target = merged.covariates?.pointer, let source = other.covariates?.pointer {
                 combine(into: target, source, aggregations: aggregations)
-            }
-            if let layout, let target = merged.days?.pointer, let source = other.days?.pointer {
-                layout.combine(into: target, source)
             }
             merged.latestTime = max(merged.latestTime, other.latestTime)
             merged.rows += other.rows
@@ -600,7 +597,7 @@ public enum RawLogPipeline {
         }
         return Accumulated(
             values: merged.values, covariates: merged.covariates, rows: merged.rows, stray: merged.stray, matched: matched,
-            days: merged.days, latestTime: merged.latestTime)
+            dayCells: layout.map { _ in results.compactMap(\.dayCells) }, latestTime: merged.latestTime)
     }
 
     static func combine(

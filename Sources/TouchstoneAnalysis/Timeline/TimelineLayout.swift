@@ -12,11 +12,10 @@ import TouchstoneTime
 ///   a retention-day-N event, in [t₀ + N d, t₀ + (N + 1) d), at offset N or N + 1.
 /// - Days since exposure: the offset is ⌊(t − t₀) / 1 d⌋, 0 … ⌊(W − 1 µs) / 1 d⌋.
 ///
-/// Memory is units × ``stride`` doubles per scanning thread (15 cells for a 14-day window).
+/// The scan does not hold the blocks: it logs each update (``DayCellLog``) and the reduction
+/// rebuilds one unit's block at a time (15 cells per metric for a 14-day window).
 struct TimelineLayout: Sendable {
     static let day: Int64 = 86_400_000_000
-    /// Accumulator cells per thread at most (units × stride): 2 GiB of doubles.
-    static let maximumCells = 1 << 28
 
     let view: TimelineView
     let base: [Int]
@@ -27,6 +26,8 @@ struct TimelineLayout: Sendable {
     let isMax: [Bool]
     /// Per metric: its value at a cut is the max of its cells (0/1) rather than their sum.
     let metricIsMax: [Bool]
+    /// Per cell of a block: its day offset (`base[m]` + its place among metric m's cells).
+    let cellOffset: [Int]
 
     init(view: TimelineView, metrics: [MetricDefinition], window: TimeSpan) throws {
         self.view = view
@@ -62,15 +63,13 @@ struct TimelineLayout: Sendable {
         self.stride = next
         self.isMax = isMax
         self.metricIsMax = metricIsMax
+        self.cellOffset = base.indices.flatMap { m in (0..<width[m]).map { base[m] + $0 } }
     }
 
-    /// Refuses a layout whose accumulators would not fit in memory.
+    /// Refuses more units than a ``DayCellLog`` can number.
     func check(units: Int) throws {
-        let (cells, overflow) = units.multipliedReportingOverflow(by: max(stride, 1))
-        guard !overflow, cells <= Self.maximumCells else {
-            throw AnalysisError(
-                "--timeline: \(units) units × \(stride) day cells each would need more than 2 GiB per thread; "
-                    + "shorten --window or drop metrics (retention days count 2 cells each)")
+        guard units <= DayCellLog.maximumUnits else {
+            throw AnalysisError("--timeline: \(units) units is more than the \(DayCellLog.maximumUnits) a timeline can follow")
         }
     }
 
@@ -83,23 +82,12 @@ struct TimelineLayout: Sendable {
         }
     }
 
-    /// The cell of metric `metric` of `unit` for an event at `time`, or nil outside its cells.
+    /// The cell (within a unit's block) of metric `metric` for an event at `time`, or nil
+    /// outside its cells.
     @inline(__always)
-    func cell(unit: Int, metric: Int, time: Int64, firstTime: Int64) -> Int? {
+    func cell(metric: Int, time: Int64, firstTime: Int64) -> Int? {
         let o = offset(time: time, firstTime: firstTime) - Int64(base[metric])
         guard o >= 0, o < Int64(width[metric]) else { return nil }
-        return unit * stride + start[metric] + Int(o)
-    }
-
-    /// Adds another worker's (or file's) cells: max for 0/1 metrics, sum otherwise.
-    func combine(into target: UnsafeMutableBufferPointer<Double>, _ source: UnsafeMutableBufferPointer<Double>) {
-        guard stride > 0 else { return }
-        for index in 0..<min(target.count, source.count) {
-            if isMax[index % stride] {
-                target[index] = max(target[index], source[index])
-            } else {
-                target[index] += source[index]
-            }
-        }
+        return start[metric] + Int(o)
     }
 }

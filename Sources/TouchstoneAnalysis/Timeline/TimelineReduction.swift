@@ -2,8 +2,8 @@ import TouchstoneData
 import TouchstoneStats
 import TouchstoneTime
 
-/// Turns the per-unit day cells of one scan (``TimelineLayout``) into one ``ArmTable`` per
-/// point of the timeline.
+/// Turns the per-unit day cells of one scan (``TimelineLayout``, logged sparsely and grouped
+/// by unit in ``DayCellsByUnit``) into one ``ArmTable`` per point of the timeline.
 ///
 /// **Daily view.** The analysis cut at the end of day d (instant T_d, the next UTC midnight)
 /// sees unit u iff its first exposure t₀ < T_d and it has no exposure in another variant
@@ -18,8 +18,8 @@ import TouchstoneTime
 /// ```
 /// where state_u(k) is zero before the unit enters (day of t₀) and after it leaves (day of its
 /// first exposure in another variant). Δ is accumulated per (day, arm) in one pass over the
-/// units — each unit touches only its entry day, the days its cells change and its exit day,
-/// O(units × cells) in all — and S(d) by a prefix sum. So S(d) is exactly the power sum of the
+/// units — each unit touches only its entry day, the days it has events on and its exit day,
+/// O(units + events) in all — and S(d) by a prefix sum. So S(d) is exactly the power sum of the
 /// cut analysis's per-unit values, up to rounding, which Neumaier-compensated sums keep at the
 /// level of the plain analysis's own. Counts (units, conversions of 0/1 metrics) are integers.
 /// The arm statistics then follow from the central moments Σy'² − (Σy')²/n etc. (as the
@@ -44,7 +44,7 @@ enum TimelineReduction {
     }
 
     static func points(
-        layout: TimelineLayout, exposed: RawLogPipeline.Exposed, days: DoubleBuffer, covariates: DoubleBuffer?,
+        layout: TimelineLayout, exposed: RawLogPipeline.Exposed, days: DayCellsByUnit, covariates: DoubleBuffer?,
         latestEvent: Int64, settings: RawLogSettings, reported: Int
     ) -> [TimelinePoint] {
         let unitCount = exposed.index.count
@@ -87,7 +87,7 @@ enum TimelineReduction {
     }
 
     private static func daily(
-        layout: TimelineLayout, exposed: RawLogPipeline.Exposed, firstTimes: [Int64], days: DoubleBuffer,
+        layout: TimelineLayout, exposed: RawLogPipeline.Exposed, firstTimes: [Int64], days: DayCellsByUnit,
         covariates: DoubleBuffer?, latest: Int64, series: [Series], settings: RawLogSettings, reported: Int
     ) -> [TimelinePoint] {
         let unitCount = firstTimes.count
@@ -97,12 +97,7 @@ enum TimelineReduction {
         let variantCount = exposed.variantNames.count
         let seriesCount = series.count
         let metricCount = settings.metrics.count
-        // Offsets at which some metric has a cell: the only days a unit's state can change.
-        let offsets = Set(layout.base.indices.flatMap { m in (0..<layout.width[m]).map { layout.base[m] + $0 } }).sorted()
-        let cells = days.pointer, covariateValues = covariates?.pointer
-        func apply(_ offset: Int, unit: Int, to state: inout [Double]) {
-            applyCells(offset, unit: unit, layout: layout, cells: cells, to: &state)
-        }
+        let covariateValues = covariates?.pointer
         func x(_ s: Series, unit: Int, state: [Double]) -> Double {
             xValue(s, unit: unit, state: state, covariates: covariateValues, metricCount: metricCount)
         }
@@ -111,10 +106,16 @@ enum TimelineReduction {
         var shiftY = Array(repeating: Array(repeating: 0.0, count: seriesCount), count: variantCount)
         var shiftX = shiftY
         var shifted = Array(repeating: false, count: variantCount)
+        let shiftBlock = unitBlock(layout)
+        defer { shiftBlock.deallocate() }
+        var unitOffsets: [Int] = []
         for unit in 0..<unitCount where !shifted[Int(exposed.variant[unit])] {
             let arm = Int(exposed.variant[unit])
             var state = Array(repeating: 0.0, count: metricCount)
-            for offset in offsets { apply(offset, unit: unit, to: &state) }
+            let records = days.fill(shiftBlock, unit: unit)
+            days.offsets(of: records, into: &unitOffsets)
+            for offset in unitOffsets { applyCells(offset, layout: layout, cells: shiftBlock, to: &state) }
+            days.clear(records, in: shiftBlock)
             for (s, definition) in series.enumerated() {
                 shiftY[arm][s] = state[definition.y]
                 shiftX[arm][s] = x(definition, unit: unit, state: state)
@@ -132,9 +133,13 @@ enum TimelineReduction {
                 units: Array(repeating: 0, count: dayCount * variantCount),
                 ones: Array(repeating: 0, count: dayCount * variantCount * seriesCount),
                 moments: Array(repeating: CompensatedSum(), count: dayCount * variantCount * seriesCount * 5))
-            let cells = days.pointer, covariateValues = covariates?.pointer
-            func apply(_ offset: Int, unit: Int, to state: inout [Double]) {
-                applyCells(offset, unit: unit, layout: layout, cells: cells, to: &state)
+            let covariateValues = covariates?.pointer
+            // One unit's cells at a time, rebuilt from its records.
+            let cells = unitBlock(layout)
+            defer { cells.deallocate() }
+            var unitOffsets: [Int] = []
+            func apply(_ offset: Int, to state: inout [Double]) {
+                applyCells(offset, layout: layout, cells: cells, to: &state)
             }
             func x(_ s: Series, unit: Int, state: [Double]) -> Double {
                 xValue(s, unit: unit, state: state, covariates: covariateValues, metricCount: metricCount)
@@ -162,15 +167,19 @@ enum TimelineReduction {
                 let exit = since == .max ? dayCount : min(dayCount, Int(CivilCalendar.floorDivide(since, day) - firstDay))
                 guard exit > entry else { continue }
                 let arm = Int(exposed.variant[unit])
+                let records = days.fill(cells, unit: unit)
+                defer { days.clear(records, in: cells) }
+                // A unit's state changes only on the days it has cells.
+                days.offsets(of: records, into: &unitOffsets)
                 for m in 0..<metricCount { state[m] = 0 }
-                if offsets.first == 0 { apply(0, unit: unit, to: &state) }
+                if unitOffsets.first == 0 { apply(0, to: &state) }
                 deltas.units[entry * variantCount + arm] += 1
                 record(1, state, day: entry, arm: arm, unit: unit)
-                for offset in offsets where offset > 0 {
+                for offset in unitOffsets where offset > 0 {
                     let d = entry + offset
                     guard d < exit else { break }
                     for m in 0..<metricCount { previous[m] = state[m] }
-                    apply(offset, unit: unit, to: &state)
+                    apply(offset, to: &state)
                     var changed = false
                     for m in 0..<metricCount where previous[m] != state[m] { changed = true }
                     guard changed else { continue }
@@ -226,13 +235,14 @@ enum TimelineReduction {
         return points
     }
 
-    /// Adds a unit's cells at day `offset` to its metric values: max for 0/1 metrics, else sum.
+    /// Adds a unit's cells (its block) at day `offset` to its metric values: max for 0/1
+    /// metrics, else sum.
     @inline(__always)
     private static func applyCells(
-        _ offset: Int, unit: Int, layout: TimelineLayout, cells: UnsafeMutableBufferPointer<Double>, to state: inout [Double]
+        _ offset: Int, layout: TimelineLayout, cells: UnsafeMutableBufferPointer<Double>, to state: inout [Double]
     ) {
         for m in state.indices where offset >= layout.base[m] && offset < layout.base[m] + layout.width[m] {
-            let value = cells[unit * layout.stride + layout.start[m] + offset - layout.base[m]]
+            let value = cells[layout.start[m] + offset - layout.base[m]]
             state[m] = layout.metricIsMax[m] ? max(state[m], value) : state[m] + value
         }
     }
@@ -266,7 +276,7 @@ enum TimelineReduction {
     }
 
     private static func daysSinceExposure(
-        layout: TimelineLayout, exposed: RawLogPipeline.Exposed, firstTimes: [Int64], days: DoubleBuffer,
+        layout: TimelineLayout, exposed: RawLogPipeline.Exposed, firstTimes: [Int64], days: DayCellsByUnit,
         covariates: DoubleBuffer?, latest: Int64, series: [Series], settings: RawLogSettings, reported: Int
     ) -> [TimelinePoint] {
         let unitCount = firstTimes.count
@@ -277,7 +287,9 @@ enum TimelineReduction {
         let workers = min(settings.threads, max(1, unitCount / 100_000))
         let slots = WorkerSlots<DayStatistics>(count: workers)
         Parallel.run(workers) { worker in
-            let cells = days.pointer, covariateValues = covariates?.pointer
+            let covariateValues = covariates?.pointer
+            let cells = unitBlock(layout)
+            defer { cells.deallocate() }
             let lower = unitCount * worker / workers, upper = unitCount * (worker + 1) / workers
             var part = DayStatistics(
                 statistics: Array(repeating: SufficientStatistics(), count: dayCount * variantCount * seriesCount),
@@ -285,11 +297,13 @@ enum TimelineReduction {
                 ones: Array(repeating: 0, count: dayCount * variantCount * seriesCount))
             for unit in lower..<upper where !exposed.multiVariant[unit] {
                 let arm = Int(exposed.variant[unit])
+                let records = days.fill(cells, unit: unit)
+                defer { days.clear(records, in: cells) }
                 for k in 0..<dayCount {
                     // Day k is [t₀ + k d, t₀ + (k + 1) d): complete when its last microsecond is logged.
                     guard firstTimes[unit] + Int64(k + 1) * day - 1 <= latest else { break }
                     part.units[k * variantCount + arm] += 1
-                    func value(_ m: Int) -> Double { k < layout.width[m] ? cells[unit * layout.stride + layout.start[m] + k] : 0 }
+                    func value(_ m: Int) -> Double { k < layout.width[m] ? cells[layout.start[m] + k] : 0 }
                     for (s, definition) in series.enumerated() {
                         let y = value(definition.y)
                         var x = 0.0
@@ -328,6 +342,14 @@ enum TimelineReduction {
             points.append(TimelinePoint(day: k, table: table))
         }
         return points
+    }
+
+    /// Room for one unit's cells (``TimelineLayout/stride`` doubles, zeroed); the caller
+    /// deallocates it. Reused unit after unit: ``DayCellsByUnit/clear(_:in:)`` re-zeroes it.
+    private static func unitBlock(_ layout: TimelineLayout) -> UnsafeMutableBufferPointer<Double> {
+        let cells = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(layout.stride, 1))
+        cells.initialize(repeating: 0)
+        return cells
     }
 
     // MARK: - Tables
