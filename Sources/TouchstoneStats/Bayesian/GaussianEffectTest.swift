@@ -47,7 +47,15 @@ public enum GaussianEffectTest {
         var relativeCI = Interval.undefined
         var probability = Double.nan
         var relativeLoss: Double?
-        if moments.controlMean != 0 {
+        if moments.controlMean != 0,
+            let collapsed = DeltaMethod.collapsedInterval(
+                standardError: moments.relativeVariance.squareRoot(), absoluteStandardError: moments.absoluteVariance.squareRoot())
+        {
+            // The relative posterior would be a point mass at −100%; the absolute one still carries the control's spread.
+            diagnostics.append(collapsed)
+            relative.mean = moments.relativeEffect
+            probability = absolute.sd > 0 ? Normal.cdf(absolute.mean / absolute.sd) : .nan
+        } else if moments.controlMean != 0 {
             relative = posterior(
                 estimate: moments.relativeEffect, variance: moments.relativeVariance, prior: prior, priorScale: 1)
             relativeCI = interval(relative.mean, relative.sd, alpha)

@@ -60,7 +60,9 @@ public enum ClusterRobustTest {
         var diagnostics: [Diagnostic] = []
         var relativeCI = Interval.undefined
         let relativeSE = moments.relativeVariance.squareRoot()
-        if control.mean != 0 {
+        if let collapsed = DeltaMethod.collapsedInterval(standardError: relativeSE, absoluteStandardError: se), control.mean != 0 {
+            diagnostics.append(collapsed)
+        } else if control.mean != 0 {
             relativeCI = settings.alternative.interval(
                 estimate: relative, standardError: relativeSE, alpha: settings.alpha, upperQuantile: distribution.upperQuantile)
         } else {

@@ -93,4 +93,17 @@ enum DeltaMethod {
             + treatmentMean * treatmentMean * controlMeanVariance / (c2 * c2)
         return (treatmentMean / controlMean - 1, variance.squareRoot())
     }
+
+    /// Why the relative interval is withheld although the control mean is not 0, or nil.
+    ///
+    /// The delta method's standard error is 0 when the treatment arm is constant at 0 (no
+    /// conversions, no revenue) while the control varies: the interval would collapse to the
+    /// single point −100%, a certainty the data do not carry (the absolute interval, which
+    /// keeps the control's variance, still stands). Every method withholds it the same way.
+    static func collapsedInterval(standardError: Double, absoluteStandardError: Double) -> Diagnostic? {
+        guard standardError == 0, absoluteStandardError > 0 else { return nil }
+        return Diagnostic(
+            .zeroVariance,
+            "the treatment arm is constant at 0: the delta-method interval of the relative lift would collapse to −100%, so it is left undefined")
+    }
 }

@@ -75,6 +75,8 @@ public enum TwoProportionZTest {
                 relativeCI = settings.alternative.interval(
                     estimate: relative.effect, standardError: relative.standardError, alpha: settings.alpha,
                     upperQuantile: Normal.upperQuantile)
+            } else if let collapsed = DeltaMethod.collapsedInterval(standardError: relative.standardError, absoluteStandardError: unpooledSE) {
+                diagnostics.append(collapsed)
             }
         } else {
             diagnostics.append(Diagnostic(.zeroControlMean, "the control converted no units: relative lift is undefined"))

@@ -22,7 +22,9 @@ extension WelchTTest {
         var diagnostics: [Diagnostic] = []
         var relativeCI = Interval.undefined
         let relativeSE = moments.relativeVariance.squareRoot()
-        if moments.controlMean != 0 {
+        if let collapsed = DeltaMethod.collapsedInterval(standardError: relativeSE, absoluteStandardError: se), moments.controlMean != 0 {
+            diagnostics.append(collapsed)
+        } else if moments.controlMean != 0 {
             relativeCI = settings.alternative.interval(
                 estimate: moments.relativeEffect, standardError: relativeSE, alpha: settings.alpha,
                 upperQuantile: distribution.upperQuantile)

@@ -50,9 +50,13 @@ public enum WelchTTest {
                 controlMean: control.mean, controlMeanVariance: vc)
             result.relativeEffect = relative.effect
             result.relativeStandardError = relative.standardError
-            result.relativeCI = settings.alternative.interval(
-                estimate: relative.effect, standardError: relative.standardError, alpha: settings.alpha,
-                upperQuantile: distribution.upperQuantile)
+            if let collapsed = DeltaMethod.collapsedInterval(standardError: relative.standardError, absoluteStandardError: se) {
+                result.diagnostics.append(collapsed)
+            } else {
+                result.relativeCI = settings.alternative.interval(
+                    estimate: relative.effect, standardError: relative.standardError, alpha: settings.alpha,
+                    upperQuantile: distribution.upperQuantile)
+            }
         } else {
             result.diagnostics.append(Diagnostic(.zeroControlMean, "the control mean is 0: relative lift is undefined"))
         }

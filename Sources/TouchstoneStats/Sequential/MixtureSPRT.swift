@@ -65,7 +65,11 @@ public enum MixtureSPRT {
             absoluteEffect: d, absoluteCI: Interval(d - multiplier * se, d + multiplier * se), standardError: se,
             relativeEffect: moments.relativeEffect, relativeCI: .undefined,
             relativeStandardError: moments.relativeVariance.squareRoot())
-        if moments.controlMean != 0 {
+        if let collapsed = DeltaMethod.collapsedInterval(standardError: result.relativeStandardError, absoluteStandardError: se),
+            moments.controlMean != 0
+        {
+            result.diagnostics.append(collapsed)
+        } else if moments.controlMean != 0 {
             let r = moments.relativeEffect, rse = result.relativeStandardError
             result.relativeCI = Interval(r - multiplier * rse, r + multiplier * rse)
         } else {
