@@ -67,3 +67,47 @@ import TouchstoneAttribution
         #expect(paths.totalConversions == Double(first.truth.conversions))
     }
 }
+
+@Suite struct BootstrapParallelTests {
+    /// Replicate r draws from the seed's stream jumped r times, so spreading the replicates over
+    /// threads must not change a single interval.
+    @Test("the same seed gives the same intervals on 1, 2 and 3 threads (units and journeys resampled)")
+    func threadsDoNotChangeIntervals() throws {
+        let (csv, _) = try JourneySimulator(units: 2000, seed: 11).generate()
+        let touchpoints = try TouchpointReader.read(try .init(bytes: csv, name: "sim.csv"))
+        let aggregated = PathSet(paths: [(["a", "b"], 30, 300, 70), (["b"], 10, 50, 90), (["a"], 5, 20, 40), (["c", "a"], 8, 16, 30)])
+        for paths in [touchpoints, aggregated] {
+            var results: [AttributionResult] = []
+            for threads in [1, 2, 3] {
+                var result = try MarkovModel().attribute(paths)
+                try Bootstrap(replicates: 41, seed: 7, threads: threads).addIntervals(to: &result, model: MarkovModel(), paths: paths)
+                results.append(result)
+            }
+            #expect(results[0] == results[1])
+            #expect(results[0] == results[2])
+            #expect(results[0].channels.allSatisfy { ($0.conversionsCI?[0] ?? .nan) <= ($0.conversionsCI?[1] ?? .nan) })
+        }
+    }
+
+    @Test("jumped streams differ from each other and from the unjumped one")
+    func jumpedStreams() {
+        var a = SeededGenerator(seed: 3), b = a
+        b.jump()
+        var c = b
+        c.jump()
+        let first = (0..<4).map { _ in a.next() }, second = (0..<4).map { _ in b.next() }, third = (0..<4).map { _ in c.next() }
+        #expect(first != second && second != third && first != third)
+        var again = SeededGenerator(seed: 3)
+        again.jump()
+        #expect((0..<4).map { _ in again.next() } == second)
+    }
+
+    @Test("jump() equals the authors' reference code (Scripts/xoshiro_jump_reference.c)")
+    func jumpKnownAnswers() {
+        var g = SeededGenerator(seed: 3)
+        g.jump()
+        #expect([g.next(), g.next(), g.next()] == [12_719_809_526_506_038_857, 5_464_263_441_022_101_068, 11_651_328_765_363_790_197])
+        g.jump()
+        #expect(g.next() == 2_332_062_225_012_522_583)
+    }
+}

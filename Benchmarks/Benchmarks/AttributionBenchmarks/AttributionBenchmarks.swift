@@ -1,3 +1,4 @@
+import Foundation
 import Benchmark
 import TouchstoneAttribution
 import TouchstoneData
@@ -32,6 +33,23 @@ let benchmarks: @Sendable () -> Void = {
         Benchmark("markov order \(order), exact: 100k units", configuration: configuration) { benchmark in
             guard let paths else { return }
             for _ in benchmark.scaledIterations { blackHole(try MarkovModel(order: order).attribute(paths)) }
+        }
+    }
+
+    // The case: 1,000 replicates of order-2 Markov on the 100k units, on one thread and on
+    // every core in the same run (replicates are spread over threads; the intervals are identical).
+    let bootstrapConfiguration = Benchmark.Configuration(
+        metrics: [.wallClock], timeUnits: .milliseconds, warmupIterations: 0, maxDuration: .seconds(60), maxIterations: 3)
+    for threads in [1, ProcessInfo.processInfo.activeProcessorCount] {
+        Benchmark("bootstrap 1,000 replicates, markov order 2: 100k units, \(threads) thread(s)", configuration: bootstrapConfiguration) {
+            benchmark in
+            guard let paths else { return }
+            let model = MarkovModel(order: 2)
+            for _ in benchmark.scaledIterations {
+                var result = try model.attribute(paths)
+                try Bootstrap(replicates: 1_000, seed: 1, threads: threads).addIntervals(to: &result, model: model, paths: paths)
+                blackHole(result)
+            }
         }
     }
 

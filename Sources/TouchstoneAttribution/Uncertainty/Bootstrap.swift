@@ -1,20 +1,28 @@
+import Foundation
+
 /// Percentile bootstrap intervals for every channel's credit (Efron & Tibshirani 1993, ch. 13).
 ///
 /// Each replicate resamples with replacement the units that made the journeys — all of a
 /// unit's journeys travel together, so repeat converters are not treated as independent — and
 /// re-runs the model on the reweighted paths. Aggregated paths carry no unit ids; there each
-/// journey (a conversion or a null along a path) is the resampled unit. Replicates use a
-/// seeded xoshiro256** stream, so the same seed gives the same intervals.
+/// journey (a conversion or a null along a path) is the resampled unit.
+///
+/// Replicate r draws from its own xoshiro256** stream, the seed's stream jumped r times
+/// (``SeededGenerator/jump()``), so replicates run in parallel on ``threads`` threads and the
+/// same seed gives the same intervals whatever the number of threads.
 public struct Bootstrap: Sendable {
     public var replicates: Int
     public var seed: UInt64
     /// The central coverage of the interval (0.95 → 2.5th and 97.5th percentiles).
     public var level: Double
+    /// Threads the replicates are spread over (the results do not depend on it).
+    public var threads: Int
 
-    public init(replicates: Int, seed: UInt64 = 1, level: Double = 0.95) {
+    public init(replicates: Int, seed: UInt64 = 1, level: Double = 0.95, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.replicates = replicates
         self.seed = seed
         self.level = level
+        self.threads = threads
     }
 
     /// Adds `conversionsCI` and `valueCI` to each channel of `result` (computed by `model` on `paths`).
@@ -22,42 +30,16 @@ public struct Bootstrap: Sendable {
         guard replicates >= 2 else { throw AttributionError.invalidOption("the bootstrap needs at least 2 replicates") }
         guard level > 0, level < 1 else { throw AttributionError.invalidOption("the interval level must be in (0, 1)") }
         let channelCount = paths.channels.count
-        var conversionDraws = [[Double]](repeating: [], count: channelCount)
-        var valueDraws = [[Double]](repeating: [], count: channelCount)
-        var generator = SeededGenerator(seed: seed)
 
         // Aggregate once when the model does not need per-journey timestamps: replicates then
         // only reweight the distinct paths.
         let (base, mapping): (PathSet, [Int32]?) = model.needsTimestamps
             ? (paths, nil) : { let a = paths.aggregatedWithMapping(); return (a.paths, a.mapping) }()
-        var conversions = [Double](repeating: 0, count: base.count)
-        var values = [Double](repeating: 0, count: base.count)
-        var nulls = [Double](repeating: 0, count: base.count)
 
-        if let units = paths.units, paths.unitCount > 0 {
-            let unitCount = paths.unitCount
-            var multiplicity = [Double](repeating: 0, count: unitCount)
-            for _ in 0..<replicates {
-                for u in 0..<unitCount { multiplicity[u] = 0 }
-                for _ in 0..<unitCount { multiplicity[generator.nextInt(below: unitCount)] += 1 }
-                for k in 0..<base.count {
-                    conversions[k] = 0
-                    values[k] = 0
-                    nulls[k] = 0
-                }
-                for p in 0..<paths.count {
-                    let m = multiplicity[Int(units[p])]
-                    guard m > 0 else { continue }
-                    let target = mapping.map { Int($0[p]) } ?? p
-                    conversions[target] += m * paths.conversions[p]
-                    values[target] += m * paths.values[p]
-                    nulls[target] += m * paths.nulls[p]
-                }
-                try record(model, base.reweighted(conversions: conversions, values: values, nulls: nulls))
-            }
-        } else {
-            // Journeys as units: category 2p is "a conversion along path p", 2p+1 "a null along p".
-            var cumulative: [Double] = []
+        // Journeys as units: category 2p is "a conversion along path p", 2p+1 "a null along p".
+        var cumulative: [Double] = []
+        var journeys = 0
+        if paths.units == nil || paths.unitCount == 0 {
             cumulative.reserveCapacity(2 * base.count)
             var total = 0.0
             for p in 0..<base.count {
@@ -66,55 +48,139 @@ public struct Bootstrap: Sendable {
                 total += base.nulls[p].rounded()
                 cumulative.append(total)
             }
-            let journeys = Int(total)
+            journeys = Int(total)
             guard journeys > 0 else { throw AttributionError.noJourneys }
-            for _ in 0..<replicates {
-                for k in 0..<base.count {
-                    conversions[k] = 0
-                    values[k] = 0
-                    nulls[k] = 0
-                }
-                for _ in 0..<journeys {
-                    let draw = Double(generator.nextInt(below: journeys))
-                    var low = 0, high = cumulative.count - 1
-                    while low < high {
-                        let mid = (low + high) / 2
-                        if cumulative[mid] > draw { high = mid } else { low = mid + 1 }
-                    }
-                    let p = low / 2
-                    if low % 2 == 0 {
-                        conversions[p] += 1
-                        let c = base.conversions[p]
-                        values[p] += c > 0 ? base.values[p] / c : 0
-                    } else {
-                        nulls[p] += 1
-                    }
-                }
-                try record(model, base.reweighted(conversions: conversions, values: values, nulls: nulls))
-            }
         }
 
-        func record(_ model: some AttributionModel, _ sample: PathSet) throws {
-            let credit: (conversions: [Double], values: [Double])
+        let draws = DrawTable(replicates: replicates, channels: channelCount)
+        let workers = max(1, min(threads, replicates))
+        let failures = FailureSlots(count: workers)
+        let (replicates, seed, table, journeyCount) = (replicates, seed, cumulative, journeys)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let lower = replicates * worker / workers, upper = replicates * (worker + 1) / workers
+            var stream = SeededGenerator(seed: seed)
+            for _ in 0..<lower { stream.jump() }
+            var conversions = [Double](repeating: 0, count: base.count)
+            var values = [Double](repeating: 0, count: base.count)
+            var nulls = [Double](repeating: 0, count: base.count)
+            var multiplicity = [Double](repeating: 0, count: paths.unitCount)
             do {
-                credit = try model.credits(sample)
-            } catch AttributionError.noJourneys {
-                credit = ([Double](repeating: 0, count: channelCount), [Double](repeating: 0, count: channelCount))
-            }
-            for c in 0..<channelCount {
-                conversionDraws[c].append(c < credit.conversions.count ? credit.conversions[c] : 0)
-                valueDraws[c].append(c < credit.values.count ? credit.values[c] : 0)
+                for r in lower..<upper {
+                    var generator = stream
+                    stream.jump()
+                    for k in 0..<base.count {
+                        conversions[k] = 0
+                        values[k] = 0
+                        nulls[k] = 0
+                    }
+                    if let units = paths.units, paths.unitCount > 0 {
+                        let unitCount = paths.unitCount
+                        for u in 0..<unitCount { multiplicity[u] = 0 }
+                        for _ in 0..<unitCount { multiplicity[generator.nextInt(below: unitCount)] += 1 }
+                        for p in 0..<paths.count {
+                            let m = multiplicity[Int(units[p])]
+                            guard m > 0 else { continue }
+                            let target = mapping.map { Int($0[p]) } ?? p
+                            conversions[target] += m * paths.conversions[p]
+                            values[target] += m * paths.values[p]
+                            nulls[target] += m * paths.nulls[p]
+                        }
+                    } else {
+                        for _ in 0..<journeyCount {
+                            let draw = Double(generator.nextInt(below: journeyCount))
+                            var low = 0, high = table.count - 1
+                            while low < high {
+                                let mid = (low + high) / 2
+                                if table[mid] > draw { high = mid } else { low = mid + 1 }
+                            }
+                            let p = low / 2
+                            if low % 2 == 0 {
+                                conversions[p] += 1
+                                let c = base.conversions[p]
+                                values[p] += c > 0 ? base.values[p] / c : 0
+                            } else {
+                                nulls[p] += 1
+                            }
+                        }
+                    }
+                    let sample = base.reweighted(conversions: conversions, values: values, nulls: nulls)
+                    let credit: (conversions: [Double], values: [Double])
+                    do {
+                        credit = try model.credits(sample)
+                    } catch AttributionError.noJourneys {
+                        credit = ([Double](repeating: 0, count: channelCount), [Double](repeating: 0, count: channelCount))
+                    }
+                    draws.record(replicate: r, conversions: credit.conversions, values: credit.values)
+                }
+            } catch {
+                failures[worker] = error
             }
         }
+        if let failure = failures.first { throw failure }
 
         let tail = (1 - level) / 2
         for k in result.channels.indices {
             guard let id = paths.channels.id(of: result.channels[k].channel) else { continue }
-            result.channels[k].conversionsCI = Self.percentiles(conversionDraws[Int(id)], tail)
-            result.channels[k].valueCI = Self.percentiles(valueDraws[Int(id)], tail)
+            result.channels[k].conversionsCI = Self.percentiles(draws.conversions(channel: Int(id)), tail)
+            result.channels[k].valueCI = Self.percentiles(draws.values(channel: Int(id)), tail)
         }
         result.bootstrap = BootstrapSummary(
             replicates: replicates, seed: seed, level: level, resampled: paths.units == nil ? "journeys" : "units")
+    }
+
+    /// Credits per replicate and channel; replicate r's row is written by the one task that
+    /// runs it, so the rows need no lock.
+    private final class DrawTable: @unchecked Sendable {
+        let channels: Int
+        private let conversionCells: UnsafeMutableBufferPointer<Double>
+        private let valueCells: UnsafeMutableBufferPointer<Double>
+        let replicates: Int
+
+        init(replicates: Int, channels: Int) {
+            self.replicates = replicates
+            self.channels = channels
+            conversionCells = .allocate(capacity: max(1, replicates * channels))
+            conversionCells.initialize(repeating: 0)
+            valueCells = .allocate(capacity: max(1, replicates * channels))
+            valueCells.initialize(repeating: 0)
+        }
+
+        deinit {
+            conversionCells.deallocate()
+            valueCells.deallocate()
+        }
+
+        func record(replicate r: Int, conversions: [Double], values: [Double]) {
+            for c in 0..<channels {
+                conversionCells[r * channels + c] = c < conversions.count ? conversions[c] : 0
+                valueCells[r * channels + c] = c < values.count ? values[c] : 0
+            }
+        }
+
+        func conversions(channel c: Int) -> [Double] { (0..<replicates).map { conversionCells[$0 * channels + c] } }
+        func values(channel c: Int) -> [Double] { (0..<replicates).map { valueCells[$0 * channels + c] } }
+    }
+
+    /// The first error of each worker, read after all have finished.
+    private final class FailureSlots: @unchecked Sendable {
+        private let errors: UnsafeMutableBufferPointer<(any Error)?>
+
+        init(count: Int) {
+            errors = .allocate(capacity: count)
+            errors.initialize(repeating: nil)
+        }
+
+        deinit {
+            errors.deinitialize()
+            errors.deallocate()
+        }
+
+        subscript(worker: Int) -> (any Error)? {
+            get { errors[worker] }
+            set { errors[worker] = newValue }
+        }
+
+        var first: (any Error)? { errors.lazy.compactMap { $0 }.first }
     }
 
     /// The `tail` and `1 − tail` sample quantiles (linear interpolation, Hyndman & Fan type 7).

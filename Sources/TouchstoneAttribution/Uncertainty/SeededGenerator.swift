@@ -33,6 +33,26 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         return result
     }
 
+    /// Advances the state by 2¹²⁸ draws (the authors' jump polynomial): 2¹²⁸ non-overlapping
+    /// streams from one seed, so parallel work can take one stream per task and give the same
+    /// numbers whichever thread runs the task.
+    public mutating func jump() {
+        let polynomial: [UInt64] = [0x180E_C6D3_3CFD_0ABA, 0xD5A6_1266_F0C9_392C, 0xA958_2618_E03F_C9AA, 0x39AB_DC45_29B1_661C]
+        var t0: UInt64 = 0, t1: UInt64 = 0, t2: UInt64 = 0, t3: UInt64 = 0
+        for word in polynomial {
+            for bit in 0..<64 {
+                if word & (1 << UInt64(bit)) != 0 {
+                    t0 ^= s0
+                    t1 ^= s1
+                    t2 ^= s2
+                    t3 ^= s3
+                }
+                _ = next()
+            }
+        }
+        (s0, s1, s2, s3) = (t0, t1, t2, t3)
+    }
+
     /// A uniform double in [0, 1) with 53 random bits.
     public mutating func nextUniform() -> Double {
         Double(next() >> 11) * 0x1.0p-53
