@@ -57,9 +57,20 @@ public enum BinaryRunner {
     }
 }
 
-/// A fresh temporary directory, removed by the caller with `FileManager.removeItem`.
-public func temporaryDirectory() throws -> URL {
+/// One directory per test process under the system's temporary directory, removed when the
+/// process exits: helpers that hand a path back cannot own its cleanup, and the suite must not
+/// leave thousands of directories behind on a developer's machine.
+private let scratchRoot: URL = {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("touchstone-tests-\(UUID().uuidString)")
+    try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    atexit { try? FileManager.default.removeItem(at: scratchRoot) }
+    return url
+}()
+
+/// A fresh temporary directory inside the process's scratch directory (removed at exit; a
+/// caller may remove it earlier with `FileManager.removeItem`).
+public func temporaryDirectory() throws -> URL {
+    let url = scratchRoot.appendingPathComponent(UUID().uuidString)
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }

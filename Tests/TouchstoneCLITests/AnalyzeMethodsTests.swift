@@ -8,8 +8,7 @@ import TouchstoneTestSupport
 @Suite("touchstone analyze: Bayesian, sequential, CUPED, ratio, bootstrap methods")
 struct AnalyzeMethodsTests {
     private func temporary(_ name: String, _ content: String) throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("touchstone-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try temporaryDirectory()
         let url = directory.appendingPathComponent(name)
         try Data(content.utf8).write(to: url)
         return url

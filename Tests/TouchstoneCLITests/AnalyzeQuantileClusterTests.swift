@@ -9,8 +9,7 @@ import TouchstoneTestSupport
 @Suite("touchstone analyze: quantile metrics, Fieller intervals, clusters")
 struct AnalyzeQuantileClusterTests {
     private func temporary(_ name: String, _ content: String) throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("touchstone-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try temporaryDirectory()
         let url = directory.appendingPathComponent(name)
         try Data(content.utf8).write(to: url)
         return url

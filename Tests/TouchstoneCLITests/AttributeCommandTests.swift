@@ -33,9 +33,7 @@ enum AttributionCLI {
     }
 
     static func temporaryDirectory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("touchstone-cli-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
+        try TouchstoneTestSupport.temporaryDirectory().path
     }
 }
 

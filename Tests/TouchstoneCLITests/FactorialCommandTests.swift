@@ -19,8 +19,7 @@ struct FactorialCommandTests {
         """
 
     private func file(_ content: String) throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("touchstone-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try temporaryDirectory()
         let url = directory.appendingPathComponent("arms.csv")
         try Data(content.utf8).write(to: url)
         return url
