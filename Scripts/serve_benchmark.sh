@@ -243,7 +243,7 @@ echo "  ratio touchstone / peer (requests/s, medians): $(awk -v a="$(wrk_median 
 echo "ingest ($clients client processes, POSTs of $batch JSON Lines rows, $total_rows rows per round, $rounds alternating rounds, medians):"
 for name in touchstone sink; do
     rates=$(for f in "$work"/ingest-"$name"-*.txt; do awk '{printf "%.0f\n", $1 / $2}' "$f"; done)
-    cpu=$(for f in "$work"/ingest-"$name"-*.txt; do awk '{printf "%.2f\n", $3 / $2}' "$f"; done | median)
+    cpu=$(for f in "$work"/ingest-"$name"-*.txt; do awk '{printf "%.3f\n", $3 / $2}' "$f"; done | median)
     label=$([ "$name" = touchstone ] && echo "touchstone serve POST /v1/exposures (acknowledged after durable commits)" || echo "null sink (the load generator's ceiling)                              ")
     echo "  $label: $(echo "$rates" | median) rows/s (rounds: $(echo "$rates" | tr '\n' ' ')); generator CPU $cpu cores"
 done
