@@ -1,27 +1,37 @@
 #!/usr/bin/env bash
-# Benchmarks of `touchstone serve` on loopback, server and load generator sharing the machine:
+# Benchmarks of `touchstone serve` on loopback, server and load generators sharing the machine:
 #  1. assignment: wrk (Debian `wrk`) on GET /v1/assign with random unit ids — requests/s and
 #     latency percentiles (p50/p90/p99);
-#  2. the peer in the same run: GrowthBook's Python SDK (PyPI `growthbook`) evaluating the same
-#     experiment, from the payload of `touchstone export --growthbook`, behind a minimal Python
-#     HTTP server (ThreadingHTTPServer), measured by the same wrk command;
-#  3. ingest: CLIENTS concurrent Python clients POST distinct JSON Lines batches of BATCH rows
-#     to /v1/exposures; rows/s counts only acknowledged (durably committed) rows.
-#   Scripts/serve_benchmark.sh [SECONDS=10] [CONNECTIONS=32] [CLIENTS=8] [BATCH=5000] [ROWS=1000000]
-# CONFIGURATION=release (default) or debug. Prints a summary on standard output.
+#  2. the peer, alternating with (1) in the same run: GrowthBook's Python SDK (PyPI `growthbook`)
+#     evaluating the same experiment, from the payload of `touchstone export --growthbook`,
+#     behind a minimal Python HTTP server (ThreadingHTTPServer), measured by the same wrk command;
+#  3. ingest: CLIENTS load-generator processes (one keep-alive connection each) POST distinct
+#     JSON Lines batches of BATCH rows to /v1/exposures on a fresh store; rows/s counts only
+#     acknowledged (durably committed, synchronous=FULL) rows. The generator's own ceiling is
+#     measured the same way against a null sink (a Python server that reads each body and
+#     answers {"accepted": N} without storing anything), alternating with (3).
+# Each measurement runs ROUNDS times, alternating touchstone and its peer; medians are reported.
+#   Scripts/serve_benchmark.sh [SECONDS=10] [CONNECTIONS=32] [CLIENTS=4] [BATCH=5000] [ROWS=1000000] [ROUNDS=3]
+# CONFIGURATION=release (default) or debug; TOUCHSTONE_BIN=path skips the build and runs that
+# binary. Prints a summary on standard output.
 set -euo pipefail
 seconds=${1:-10}
 connections=${2:-32}
-clients=${3:-8}
+clients=${3:-4}
 batch=${4:-5000}
 total_rows=${5:-1000000}
+rounds=${6:-3}
 root=$(cd "$(dirname "$0")/.." && pwd)
 configuration=${CONFIGURATION:-release}
 cd "$root"
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 1; }
 python3 -c "import growthbook" 2>/dev/null || { echo "growthbook missing: pip install growthbook" >&2; exit 1; }
-swift build -c "$configuration" --product touchstone >&2
-bin="$(swift build -c "$configuration" --show-bin-path)/touchstone"
+if [ -n "${TOUCHSTONE_BIN:-}" ]; then
+    bin=$TOUCHSTONE_BIN  # an already built binary (its configuration is the caller's word)
+else
+    swift build -c "$configuration" --product touchstone >&2
+    bin="$(swift build -c "$configuration" --show-bin-path)/touchstone"
+fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/touchstone-serve-bench.XXXXXX")
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
@@ -51,12 +61,10 @@ wait_port() {  # file → port printed as "listening on http://127.0.0.1:PORT"
     echo "server did not start: $(cat "$1")" >&2; exit 1
 }
 
-"$bin" serve --config "$work/experiments.yaml" --store "$work/store.db" --port 0 2>"$work/serve.err" &
+# ---- assignment: touchstone and the GrowthBook peer, alternating ----
+"$bin" serve --config "$work/experiments.yaml" --store "$work/assign.db" --port 0 2>"$work/serve.err" &
 pids+=($!)
 port=$(wait_port "$work/serve.err")
-curl -s "http://127.0.0.1:$port/v1/assign?unit=user-1&experiment=bench" > "$work/check.json"
-echo "touchstone answer: $(cat "$work/check.json")" >&2
-wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/assign.lua" "http://127.0.0.1:$port" > "$work/wrk-touchstone.txt"
 
 "$bin" export --growthbook --config "$work/experiments.yaml" --quiet > "$work/payload.json"
 cat > "$work/peer.py" <<'PY'
@@ -90,47 +98,153 @@ PY
 python3 "$work/peer.py" "$work/payload.json" 2>"$work/peer.err" &
 pids+=($!)
 peer_port=$(wait_port "$work/peer.err")
+
+# Both answer the same variants (a wrong peer would make the comparison meaningless).
+for unit in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+    ours=$(curl -s "http://127.0.0.1:$port/v1/assign?unit=user-$unit&experiment=bench" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["variant"])')
+    theirs=$(curl -s "http://127.0.0.1:$peer_port/v1/assign?unit=user-$unit&experiment=bench" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["variant"])')
+    [ "$ours" = "$theirs" ] || { echo "user-$unit: touchstone $ours, GrowthBook SDK $theirs" >&2; exit 1; }
+done
+echo "touchstone answer: $(curl -s "http://127.0.0.1:$port/v1/assign?unit=user-1&experiment=bench")" >&2
 echo "peer answer: $(curl -s "http://127.0.0.1:$peer_port/v1/assign?unit=user-1&experiment=bench")" >&2
-wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/assign.lua" "http://127.0.0.1:$peer_port" > "$work/wrk-peer.txt"
-kill "${pids[1]}" 2>/dev/null || true
 
-python3 - "$port" "$clients" "$batch" "$total_rows" > "$work/ingest.txt" <<'PY'
-import http.client, json, sys, threading, time
-port, clients, batch, total = map(int, sys.argv[1:])
-batches = []
-for b in range(total // batch):
-    lines = [f'{{"unit_id":"bench-{b}-{i}","experiment":"bench","variant":"{("control","red","blue")[i % 3]}","timestamp":{1772323200 + i}}}'
-             for i in range(batch)]
-    batches.append(("\n".join(lines) + "\n").encode())
-accepted = [0] * clients
-def worker(k):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    for body in batches[k::clients]:
-        conn.request("POST", "/v1/exposures", body=body, headers={"Content-Type": "application/x-ndjson"})
-        response = conn.getresponse()
-        reply = response.read()
-        assert response.status == 200, reply
-        accepted[k] += json.loads(reply)["accepted"]
-    conn.close()
-t0 = time.time()
-threads = [threading.Thread(target=worker, args=(k,)) for k in range(clients)]
-for t in threads: t.start()
-for t in threads: t.join()
-elapsed = time.time() - t0
-print(f"ingest: {sum(accepted)} rows acknowledged in {len(batches)} POSTs of {batch} rows from {clients} clients "
-      f"in {elapsed:.2f} s = {sum(accepted) / elapsed:,.0f} rows/s (durable commits, synchronous=FULL)")
-PY
-stats=$(curl -s "http://127.0.0.1:$port/" | sed -n 's/.* \([0-9]*\) batches in \([0-9]*\) commits.*/\1 batches in \2 commits/p')
-
-summary() {  # name file
-    local rps p50 p90 p99
-    rps=$(awk '/Requests\/sec/ {print $2}' "$2")
-    p50=$(awk '$1=="50%" {print $2}' "$2"); p90=$(awk '$1=="90%" {print $2}' "$2"); p99=$(awk '$1=="99%" {print $2}' "$2")
-    echo "$1: $rps requests/s, latency p50 $p50, p90 $p90, p99 $p99 (wrk -t2 -c$connections -d${seconds}s)"
+wrk_run() {  # port output
+    wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/assign.lua" "http://127.0.0.1:$1" > "$2"
+    if grep -q "Non-2xx\|Socket errors" "$2"; then echo "errors in $2:" >&2; grep "Non-2xx\|Socket errors" "$2" >&2; fi
 }
-echo "machine: $(nproc) cores, $(uname -r); configuration: $configuration"
-summary "touchstone serve   GET /v1/assign" "$work/wrk-touchstone.txt"
-summary "GrowthBook Python SDK peer      " "$work/wrk-peer.txt"
-grep -h "Non-2xx\|Socket errors" "$work/wrk-touchstone.txt" "$work/wrk-peer.txt" || true
-cat "$work/ingest.txt"
-echo "group commit: $stats"
+for round in $(seq 1 "$rounds"); do
+    wrk_run "$port" "$work/wrk-touchstone-$round.txt"
+    wrk_run "$peer_port" "$work/wrk-peer-$round.txt"
+done
+kill "${pids[0]}" "${pids[1]}" 2>/dev/null || true
+wait "${pids[0]}" "${pids[1]}" 2>/dev/null || true
+pids=()
+
+# ---- ingest: touchstone (fresh store per round) and the null sink, alternating ----
+cat > "$work/sink.py" <<'PY'
+import socket, sys, threading
+# Reads each POST in full and answers {"accepted": lines}: the load generator's ceiling.
+def serve(conn):
+    buffer = b""
+    with conn:
+        while True:
+            while b"\r\n\r\n" not in buffer:
+                chunk = conn.recv(1 << 20)
+                if not chunk: return
+                buffer += chunk
+            head, _, buffer = buffer.partition(b"\r\n\r\n")
+            length = next(int(l.split(b":")[1]) for l in head.split(b"\r\n") if l.lower().startswith(b"content-length:"))
+            parts = [buffer]; have = len(buffer)
+            while have < length:
+                chunk = conn.recv(min(1 << 20, length - have))
+                if not chunk: return
+                parts.append(chunk); have += len(chunk)
+            body = b"".join(parts)
+            body, buffer = body[:length], body[length:]
+            reply = b'{"accepted":%d}\n' % body.count(b"\n")
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(reply), reply))
+listener = socket.socket(); listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+listener.bind(("127.0.0.1", 0)); listener.listen(64)
+print(f"listening on http://127.0.0.1:{listener.getsockname()[1]}", file=sys.stderr, flush=True)
+while True:
+    conn, _ = listener.accept()
+    threading.Thread(target=serve, args=(conn,), daemon=True).start()
+PY
+cat > "$work/ingest.py" <<'PY'
+import json, multiprocessing as mp, os, socket, sys, time
+# CLIENTS processes, one keep-alive connection each, send pre-built requests (headers + body)
+# with sendall and read each answer before the next: only acknowledged rows count.
+port, clients, batch, total, tag = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+variants = ("control", "red", "blue")
+requests = []
+for b in range(total // batch):
+    body = "".join(f'{{"unit_id":"{tag}-{b}-{i}","experiment":"bench","variant":"{variants[i % 3]}","timestamp":{1772323200 + i}}}\n'
+                   for i in range(batch)).encode()
+    requests.append(b"POST /v1/exposures HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-ndjson\r\n"
+                    b"Content-Length: %d\r\n\r\n" % len(body) + body)
+
+def worker(k, start, results):
+    conn = socket.create_connection(("127.0.0.1", port))
+    conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    buffer = b""
+    accepted = 0
+    start.wait()
+    cpu0 = time.process_time()
+    for request in requests[k::clients]:
+        conn.sendall(request)
+        while True:
+            head_end = buffer.find(b"\r\n\r\n")
+            if head_end >= 0:
+                head = buffer[:head_end]
+                length = next(int(l.split(b":")[1]) for l in head.split(b"\r\n") if l.lower().startswith(b"content-length:"))
+                if len(buffer) >= head_end + 4 + length: break
+            chunk = conn.recv(65536)
+            if not chunk: raise SystemExit("connection closed")
+            buffer += chunk
+        status = head.split(b" ")[1]
+        reply, buffer = buffer[head_end + 4:head_end + 4 + length], buffer[head_end + 4 + length:]
+        if status != b"200": raise SystemExit(f"HTTP {status.decode()}: {reply.decode()}")
+        accepted += json.loads(reply)["accepted"]
+    results.put((accepted, time.process_time() - cpu0))
+    conn.close()
+
+start, results = mp.Event(), mp.Queue()
+workers = [mp.Process(target=worker, args=(k, start, results)) for k in range(clients)]
+for w in workers: w.start()
+time.sleep(0.5)  # let every worker connect
+t0 = time.time()
+start.set()
+outcome = [results.get() for _ in workers]
+elapsed = time.time() - t0
+for w in workers: w.join()
+rows = sum(a for a, _ in outcome)
+cpu = sum(c for _, c in outcome)
+assert rows == len(requests) * batch, (rows, len(requests) * batch)
+print(f"{rows} {elapsed:.3f} {cpu:.3f} {len(requests)}")
+PY
+python3 "$work/sink.py" 2>"$work/sink.err" &
+pids+=($!)
+sink_port=$(wait_port "$work/sink.err")
+for round in $(seq 1 "$rounds"); do
+    store="$work/ingest-$round.db"
+    "$bin" serve --config "$work/experiments.yaml" --store "$store" --port 0 2>"$work/serve-ingest.err" &
+    server=$!
+    ingest_port=$(wait_port "$work/serve-ingest.err")
+    python3 "$work/ingest.py" "$ingest_port" "$clients" "$batch" "$total_rows" "r$round" > "$work/ingest-touchstone-$round.txt"
+    curl -s "http://127.0.0.1:$ingest_port/" | sed -n 's/.* \([0-9]*\) batches in \([0-9]*\) commits.*/\1 batches in \2 commits/p' > "$work/commits-$round.txt"
+    kill "$server"; wait "$server" 2>/dev/null || true
+    stored=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM exposures').fetchone()[0])" "$store")
+    [ "$stored" = "$total_rows" ] || { echo "round $round: $stored rows stored, $total_rows expected" >&2; exit 1; }
+    rm -f "$store" "$store-wal" "$store-shm"
+    python3 "$work/ingest.py" "$sink_port" "$clients" "$batch" "$total_rows" "s$round" > "$work/ingest-sink-$round.txt"
+done
+
+median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+ms() {  # wrk latency (e.g. 812.00us, 1.23ms, 2.1s) → milliseconds
+    awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000} printf "%.3f\n", v}'
+}
+wrk_median() {  # name field → median over rounds
+    for f in "$work"/wrk-"$1"-*.txt; do
+        case "$2" in
+            rps) awk '/Requests\/sec/ {print $2}' "$f" ;;
+            *) awk -v p="$2%" '$1==p {print $2}' "$f" | ms ;;
+        esac
+    done | median
+}
+echo "machine: $(nproc) cores, $(uname -r), load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); configuration: $configuration"
+echo "assignment (wrk -t2 -c$connections -d${seconds}s, random unit ids, $rounds alternating rounds, medians):"
+for name in touchstone peer; do
+    label=$([ "$name" = touchstone ] && echo "touchstone serve GET /v1/assign" || echo "GrowthBook Python SDK peer     ")
+    printf '  %s: %s requests/s, latency p50 %s ms, p90 %s ms, p99 %s ms  (rounds: %s)\n' "$label" \
+        "$(wrk_median "$name" rps)" "$(wrk_median "$name" 50)" "$(wrk_median "$name" 90)" "$(wrk_median "$name" 99)" \
+        "$(for f in "$work"/wrk-"$name"-*.txt; do awk '/Requests\/sec/ {printf "%d ", $2}' "$f"; done)"
+done
+echo "  ratio touchstone / peer (requests/s, medians): $(awk -v a="$(wrk_median touchstone rps)" -v b="$(wrk_median peer rps)" 'BEGIN {printf "%.1f", a / b}')"
+echo "ingest ($clients client processes, POSTs of $batch JSON Lines rows, $total_rows rows per round, $rounds alternating rounds, medians):"
+for name in touchstone sink; do
+    rates=$(for f in "$work"/ingest-"$name"-*.txt; do awk '{printf "%.0f\n", $1 / $2}' "$f"; done)
+    cpu=$(for f in "$work"/ingest-"$name"-*.txt; do awk '{printf "%.3f\n", $3 / $2}' "$f"; done | median)
+    label=$([ "$name" = touchstone ] && echo "touchstone serve POST /v1/exposures (acknowledged after durable commits)" || echo "null sink (the load generator's ceiling)                              ")
+    echo "  $label: $(echo "$rates" | median) rows/s (rounds: $(echo "$rates" | tr '\n' ' ')); generator CPU $cpu cores"
+done
+echo "  group commit: $(cat "$work"/commits-*.txt | tr '\n' ';' | sed 's/;$//; s/;/; /g')"

@@ -5,18 +5,23 @@
 # restarted, the unacknowledged batches are sent again, and the store must equal (every table,
 # row for row) the store of one clean ingest of all batches.
 #   Scripts/serve_crash_safety.sh [TRIALS=50] [CLIENTS=8] [BATCHES_PER_CLIENT=30] [ROWS_PER_BATCH=400]
-# Uses the debug build (CONFIGURATION=release for the release binary). Exit 0 when every trial
-# passed. Not part of `swift test` (a few minutes).
+# Uses the release build (CONFIGURATION=debug for the debug binary; TOUCHSTONE_BIN=path skips the
+# build and runs that binary). Exit 0 when every trial passed. Not part of `swift test` (a few
+# minutes).
 set -euo pipefail
 trials=${1:-50}
 clients=${2:-8}
 batches=${3:-30}
 rows=${4:-400}
 root=$(cd "$(dirname "$0")/.." && pwd)
-configuration=${CONFIGURATION:-debug}
+configuration=${CONFIGURATION:-release}
 cd "$root"
-swift build -c "$configuration" --product touchstone >&2
-bin="$(swift build -c "$configuration" --show-bin-path)/touchstone"
+if [ -n "${TOUCHSTONE_BIN:-}" ]; then
+    bin=$TOUCHSTONE_BIN
+else
+    swift build -c "$configuration" --product touchstone >&2
+    bin="$(swift build -c "$configuration" --show-bin-path)/touchstone"
+fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/touchstone-serve-crash.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cat > "$work/experiments.yaml" <<'YAML'
@@ -124,6 +129,7 @@ print(f"clean ingest: {len(batches)} batches, {total_rows} rows from {clients} c
 
 failures = 0
 acked_total = 0
+started = time.time()
 for trial in range(1, trials + 1):
     store = os.path.join(work, "trial.db")
     for suffix in ("", "-wal", "-shm"):
@@ -132,7 +138,8 @@ for trial in range(1, trials + 1):
     acked = set()
     sender = threading.Thread(target=send_all, args=(port, list(range(len(batches))), acked))
     sender.start()
-    time.sleep(rng.uniform(0.05, clean_seconds * 0.9))
+    kill_after = rng.uniform(0.05, max(0.06, clean_seconds * 0.9))
+    time.sleep(kill_after)
     proc.kill()
     proc.wait()
     sender.join()
@@ -156,9 +163,10 @@ for trial in range(1, trials + 1):
     equal = dump(store) == clean
     ok = integrity == "ok" and missing == 0 and equal
     failures += 0 if ok else 1
-    print(f"trial {trial}: {len(acked)}/{len(batches)} batches acknowledged before SIGKILL, integrity {integrity}, "
+    print(f"trial {trial}: SIGKILL after {kill_after:.2f}s, {len(acked)}/{len(batches)} batches acknowledged before it, integrity {integrity}, "
           f"acknowledged rows missing {missing}, re-sent {len(resend)}, equal to clean ingest: {equal}"
           + ("" if ok else "  FAILED"), file=sys.stderr)
-print(f"{trials - failures}/{trials} trials passed; {acked_total} acknowledged batches checked in all", file=sys.stderr)
+print(f"{trials - failures}/{trials} trials passed; {acked_total} acknowledged batches checked in all "
+      f"({time.time() - started:.0f}s)", file=sys.stderr)
 sys.exit(1 if failures else 0)
 PY

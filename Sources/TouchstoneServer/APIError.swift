@@ -47,6 +47,11 @@ enum JSONResponse {
             body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
     }
 
+    /// A body already ending in a newline.
+    static func json(buffer: ByteBuffer) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: buffer))
+    }
+
     static func html(_ text: String) -> Response {
         Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }

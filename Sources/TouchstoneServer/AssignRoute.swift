@@ -1,13 +1,13 @@
 import Foundation
+import NIOCore
 import TouchstoneExperiment
-import TouchstoneReport
 
 /// `GET /v1/assign?unit=ID[&experiment=KEY][&ATTR=VALUE...]`: the records `touchstone assign
 /// --format json` prints for that unit — every experiment of the config, or the one named —
 /// evaluated now. Parameters other than `unit` and `experiment` are the unit's attributes for
 /// targeting and for experiments whose `unit:` is another attribute.
 enum AssignRoute {
-    static func respond(query: String?, config: LiveConfig.Snapshot, at date: Date = Date()) throws -> String {
+    static func respond(query: String?, config: LiveConfig.Snapshot, at date: Date = Date()) throws -> ByteBuffer {
         let parameters = try QueryString(query)
         guard let unit = parameters["unit"], !unit.isEmpty else {
             throw APIError.badRequest("give the unit id: /v1/assign?unit=ID")
@@ -27,8 +27,11 @@ enum AssignRoute {
             indices = [index]
         }
         let assignments = indices.map { index in
-            (unit: unit, assignment: config.assigner.assign(experimentAt: index, unitId: unit, attributes: attributes, at: date))
+            config.assigner.assign(experimentAt: index, unitId: unit, attributes: attributes, at: date)
         }
-        return try AssignmentReport.json(assignments).text
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(128 * assignments.count)
+        AssignAnswer.write(unit: unit, assignments: assignments, into: &buffer)
+        return buffer
     }
 }

@@ -95,7 +95,7 @@ public final class TouchstoneServer: Sendable {
 
         router.get("/healthz") { _, _ in JSONResponse.json("{\"status\":\"ok\"}") }
         router.get("/v1/assign") { request, _ in
-            JSONResponse.json(try AssignRoute.respond(query: request.uri.query, config: live.snapshot))
+            JSONResponse.json(buffer: try AssignRoute.respond(query: request.uri.query, config: live.snapshot))
         }
         router.post("/v1/exposures") { request, _ in
             let body = try await request.body.collect(upTo: maximumBody)

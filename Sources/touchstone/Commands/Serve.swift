@@ -46,6 +46,8 @@ struct Serve: ParsableCommand {
     }
 
     func run() throws {
+        // Before any task exists: requests then run on the event loops without thread hops.
+        TouchstoneServer.runConcurrencyOnEventLoops()
         var settings = ServerSettings(configPath: config, storePath: store)
         settings.host = host
         settings.port = port
