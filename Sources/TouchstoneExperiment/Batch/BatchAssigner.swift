@@ -13,17 +13,75 @@ import Foundation
 ///                                 unitId: String(decoding: bytes, as: UTF8.self), at: date)
 /// ```
 /// (variant, reason and bucket; the tests check this on many ids and configs).
-public struct BatchAssigner: Sendable {
+///
+/// The per-unit state (seeds, salts, bucket ranges, layer slices, holdout shares) is copied into
+/// memory owned by the assigner and read through plain pointers, so assigning a unit touches no
+/// reference count: on several cores, shared reference counts bounce between caches and cost
+/// more than the hash.
+public struct BatchAssigner: @unchecked Sendable {
+    /// One salted hash, without references (``SaltedHash`` holds its salt as a `String`).
+    @usableFromInline struct Hash {
+        @usableFromInline let algorithm: HashAlgorithm
+        @usableFromInline let seed: UInt64
+        @usableFromInline let saltPrefix: FNV1a
+        /// The salt's UTF-16 code units (GrowthBook v1 hashes `id + salt`).
+        @usableFromInline let saltUnits: UnsafePointer<UInt16>
+        @usableFromInline let saltCount: Int
+
+        /// ``SaltedHash/bucket(utf8:)``.
+        @inlinable
+        func bucket(_ bytes: UnsafeRawBufferPointer) -> Double {
+            switch algorithm {
+            case .touchstone:
+                return Double(XXH64.hash(bytes, seed: seed) >> 11) * 0x1p-53
+            case .growthbookV1:
+                var hasher = FNV1a()
+                hasher.combine(utf8: bytes)
+                for index in 0..<saltCount { hasher.combine(saltUnits[index]) }
+                return Double(hasher.state % 1000) / 1000
+            case .growthbookV2:
+                var inner = saltPrefix
+                inner.combine(utf8: bytes)
+                var outer = FNV1a()
+                outer.combineDecimal(inner.state)
+                return Double(outer.state % 10000) / 10000
+            }
+        }
+    }
+
     /// One experiment, prepared.
-    @usableFromInline struct Slot: Sendable {
-        @usableFromInline let hash: SaltedHash
-        @usableFromInline let ranges: BucketRanges
-        @usableFromInline let layer: LayerAllocation?
-        @usableFromInline let holdouts: [Holdout]
-        /// Forced ids: compared as `String`s (canonical equivalence), as ``Assigner`` does.
-        @usableFromInline let forced: [String: Int]
+    @usableFromInline struct Slot {
+        @usableFromInline let hash: Hash
+        /// ``BucketRanges`` `starts` and `ends`.
+        @usableFromInline let starts: UnsafePointer<Double>
+        @usableFromInline let ends: UnsafePointer<Double>
+        @usableFromInline let variantCount: Int
         /// `inactive` or `not targeted` when the experiment turns away every unforced unit.
         @usableFromInline let fixedReason: Assignment.Reason?
+        @usableFromInline let hasForced: Bool
+        @usableFromInline let layer: Hash?
+        @usableFromInline let layerLower: Double
+        @usableFromInline let layerUpper: Double
+        @usableFromInline let holdouts: UnsafePointer<Hash>
+        @usableFromInline let holdoutShares: UnsafePointer<Double>
+        @usableFromInline let holdoutCount: Int
+    }
+
+    /// Owns the memory the slots point into.
+    @usableFromInline final class Storage: @unchecked Sendable {
+        var allocations: [UnsafeMutableRawPointer] = []
+
+        func copy<T>(_ values: [T]) -> UnsafePointer<T> {
+            let memory = UnsafeMutablePointer<T>.allocate(capacity: max(values.count, 1))
+            memory.initialize(from: values, count: values.count)
+            allocations.append(UnsafeMutableRawPointer(memory))
+            return UnsafePointer(memory)
+        }
+
+        deinit {
+            // Everything stored is trivial (numbers, pointers): no deinitialisation needed.
+            for memory in allocations { memory.deallocate() }
+        }
     }
 
     /// The outcome for one unit in one experiment.
@@ -42,14 +100,25 @@ public struct BatchAssigner: Sendable {
 
     /// The experiments assigned, in output order.
     public let experiments: [Experiment]
-    @usableFromInline let slots: [Slot]
+    @usableFromInline let storage: Storage
+    @usableFromInline let slots: UnsafePointer<Slot>
+    /// Forced ids per slot: compared as `String`s (canonical equivalence), as ``Assigner`` does.
+    @usableFromInline let forced: [[String: Int]]
 
     /// Prepares the experiments at `indices` of `config` for evaluation at `date`.
     public init(config: ExperimentConfig, experiments indices: [Int], at date: Date) {
         let assigner = Assigner(config: config)
+        let storage = Storage()
+        func prepare(_ hash: SaltedHash) -> Hash {
+            let units = Array(hash.salt.utf16)
+            return Hash(
+                algorithm: hash.algorithm, seed: hash.seed, saltPrefix: hash.saltPrefix,
+                saltUnits: storage.copy(units), saltCount: units.count)
+        }
         let none: [String: String] = [:]
         experiments = indices.map { config.experiments[$0] }
-        slots = indices.map { index in
+        forced = experiments.map(\.forced)
+        slots = storage.copy(indices.map { index in
             let experiment = config.experiments[index]
             var fixed: Assignment.Reason?
             if !experiment.isActive(at: date) {
@@ -57,10 +126,17 @@ public struct BatchAssigner: Sendable {
             } else if let targeting = experiment.targeting, !targeting.matches(none) {
                 fixed = .notTargeted
             }
+            let holdouts = assigner.holdoutsByExperiment[index]
             return Slot(
-                hash: experiment.hash, ranges: experiment.ranges, layer: experiment.layer,
-                holdouts: assigner.holdoutsByExperiment[index], forced: experiment.forced, fixedReason: fixed)
-        }
+                hash: prepare(experiment.hash), starts: storage.copy(experiment.ranges.starts),
+                ends: storage.copy(experiment.ranges.ends), variantCount: min(experiment.ranges.starts.count, experiment.ranges.ends.count),
+                fixedReason: fixed, hasForced: !experiment.forced.isEmpty,
+                layer: experiment.layer.map { prepare($0.hash) }, layerLower: experiment.layer?.lower ?? 0,
+                layerUpper: experiment.layer?.upper ?? 1,
+                holdouts: storage.copy(holdouts.map { prepare($0.hash) }), holdoutShares: storage.copy(holdouts.map(\.share)),
+                holdoutCount: holdouts.count)
+        })
+        self.storage = storage
     }
 
     /// The outcome of the id `id` (valid UTF-8, not empty) in experiment `slot` (an index into
@@ -68,15 +144,23 @@ public struct BatchAssigner: Sendable {
     @inlinable
     public func assign(slot: Int, id: UnsafeRawBufferPointer) -> Outcome {
         let prepared = slots[slot]
-        let bucket = prepared.hash.bucket(utf8: id)
-        if !prepared.forced.isEmpty, let variant = prepared.forced[String(decoding: id, as: UTF8.self)] {
+        let bucket = prepared.hash.bucket(id)
+        if prepared.hasForced, let variant = forced[slot][String(decoding: id, as: UTF8.self)] {
             return Outcome(variant, .forced, bucket)
         }
         if let reason = prepared.fixedReason { return Outcome(nil, reason, bucket) }
-        for holdout in prepared.holdouts where holdout.holds(utf8: id) { return Outcome(nil, .holdout, bucket) }
-        if let layer = prepared.layer, !layer.contains(utf8: id) { return Outcome(nil, .excludedByLayer, bucket) }
-        guard let variant = prepared.ranges.variant(for: bucket) else { return Outcome(nil, .coverage, bucket) }
-        return Outcome(variant, .enrolled, bucket)
+        for index in 0..<prepared.holdoutCount where prepared.holdouts[index].bucket(id) < prepared.holdoutShares[index] {
+            return Outcome(nil, .holdout, bucket)
+        }
+        if let layer = prepared.layer {
+            let position = layer.bucket(id)
+            if !(position >= prepared.layerLower && position < prepared.layerUpper) { return Outcome(nil, .excludedByLayer, bucket) }
+        }
+        // BucketRanges.variant(for:): the first range holding the bucket.
+        for variant in 0..<prepared.variantCount where bucket >= prepared.starts[variant] && bucket < prepared.ends[variant] {
+            return Outcome(variant, .enrolled, bucket)
+        }
+        return Outcome(nil, .coverage, bucket)
     }
 }
 
@@ -84,32 +168,39 @@ public struct BatchAssigner: Sendable {
 /// different cores; ``EnrolmentSummary/init(_:)`` turns them into the summary `assign` prints.
 public struct AssignmentTally: Sendable, Hashable {
     /// Per experiment: units per variant, then units per ``Assignment/Reason`` (in `allCases`
-    /// order) for the units in no variant.
-    @usableFromInline var counts: [[Int]]
-    @usableFromInline let variantCounts: [Int]
+    /// order) for the units in no variant; experiment k starts at `offsets[k]`.
+    @usableFromInline var counts: [Int]
+    @usableFromInline let offsets: [Int]
+    /// Where experiment k's reason counts start.
+    @usableFromInline let reasonOffsets: [Int]
     let experiments: [Experiment]
     let date: Date
 
     public init(_ assigner: BatchAssigner, at date: Date) {
         experiments = assigner.experiments
-        variantCounts = assigner.experiments.map(\.variants.count)
-        counts = variantCounts.map { Array(repeating: 0, count: $0 + Assignment.Reason.allCases.count) }
+        var offsets: [Int] = [], reasonOffsets: [Int] = [], total = 0
+        for experiment in experiments {
+            offsets.append(total)
+            reasonOffsets.append(total + experiment.variants.count)
+            total += experiment.variants.count + Assignment.Reason.allCases.count
+        }
+        self.offsets = offsets
+        self.reasonOffsets = reasonOffsets
+        counts = Array(repeating: 0, count: total)
         self.date = date
     }
 
     @inlinable
     public mutating func add(slot: Int, _ outcome: BatchAssigner.Outcome) {
         if let variant = outcome.variantIndex {
-            counts[slot][variant] += 1
+            counts[offsets[slot] + variant] += 1
         } else {
-            counts[slot][variantCounts[slot] + outcome.reason.ordinal] += 1
+            counts[reasonOffsets[slot] + outcome.reason.ordinal] += 1
         }
     }
 
     public mutating func merge(_ other: AssignmentTally) {
-        for slot in counts.indices {
-            for index in counts[slot].indices { counts[slot][index] += other.counts[slot][index] }
-        }
+        for index in counts.indices { counts[index] += other.counts[index] }
     }
 
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.counts == rhs.counts && lhs.date == rhs.date }
@@ -138,8 +229,8 @@ extension EnrolmentSummary {
     public init(_ tally: AssignmentTally) {
         let reasons = Assignment.Reason.allCases
         entries = tally.experiments.enumerated().map { slot, experiment in
-            let variants = tally.variantCounts[slot]
-            let counts = tally.counts[slot]
+            let variants = experiment.variants.count
+            let counts = Array(tally.counts[tally.offsets[slot]..<(tally.offsets[slot] + variants + reasons.count)])
             var byReason: [Assignment.Reason: Int] = [:]
             for (ordinal, reason) in reasons.enumerated() where counts[variants + ordinal] > 0 {
                 byReason[reason] = counts[variants + ordinal]
