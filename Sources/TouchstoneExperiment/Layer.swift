@@ -24,6 +24,13 @@ public struct LayerAllocation: Sendable, Hashable {
         let bucket = hash.bucket(id)
         return bucket >= lower && bucket < upper
     }
+
+    /// ``contains(_:)`` for an id given as valid UTF-8 bytes.
+    @inlinable
+    public func contains(utf8 bytes: UnsafeRawBufferPointer) -> Bool {
+        let bucket = hash.bucket(utf8: bytes)
+        return bucket >= lower && bucket < upper
+    }
 }
 
 /// A holdout: a share of all units kept out of every experiment it applies to.
@@ -46,5 +53,11 @@ public struct Holdout: Sendable, Hashable {
 
     public func holds(_ id: some StringProtocol) -> Bool {
         hash.bucket(id) < share
+    }
+
+    /// ``holds(_:)`` for an id given as valid UTF-8 bytes.
+    @inlinable
+    public func holds(utf8 bytes: UnsafeRawBufferPointer) -> Bool {
+        hash.bucket(utf8: bytes) < share
     }
 }

@@ -7,10 +7,15 @@ import Foundation
 /// is not the one given, and two different malformed ids would hash alike.
 public enum UnitIdList {
     public static func read(path: String) throws -> [String] {
+        try parse(contents(path: path), name: path)
+    }
+
+    /// The bytes of the id file at `path` (for readers that scan them without `String`s).
+    public static func contents(path: String) throws -> Data {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DataError(file: path, message: "cannot read the file (missing or unreadable)")
         }
-        return try parse(data, name: path)
+        return data
     }
 
     /// Parses ids from `data`; `name` names the source in errors (`file:line: …`).

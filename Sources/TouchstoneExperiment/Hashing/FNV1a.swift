@@ -35,6 +35,22 @@ public struct FNV1a: Sendable, Hashable {
         for unit in string.utf16 { combine(unit) }
     }
 
+    /// Feeds the UTF-16 code units of the UTF-8 text in `bytes`, as ``combine(_:)-(StringProtocol)``
+    /// would for the same text. ASCII is read in place; anything else is decoded through `String`,
+    /// so non-ASCII and malformed bytes hash exactly as `String(decoding:as:)` reads them.
+    @inlinable
+    public mutating func combine(utf8 bytes: UnsafeRawBufferPointer) {
+        var current = state
+        for byte in bytes {
+            if byte >= 0x80 {
+                combine(String(decoding: bytes, as: UTF8.self))
+                return
+            }
+            current = (current ^ UInt32(byte)) &* 16_777_619
+        }
+        setState(current)
+    }
+
     /// Feeds the decimal digits of `value`, as JavaScript's `String(n)` writes an unsigned integer.
     @inlinable
     public mutating func combineDecimal(_ value: UInt32) {

@@ -62,4 +62,26 @@ public struct SaltedHash: Sendable, Hashable {
             return Double(outer.state % 10000) / 10000
         }
     }
+
+    /// The bucket of the id whose UTF-8 bytes are `bytes`: for valid UTF-8, equal to
+    /// ``bucket(_:)`` of `String(decoding: bytes, as: UTF8.self)`, without building the string
+    /// (batch assignment hashes ids straight from the input buffer, validated beforehand).
+    @inlinable
+    public func bucket(utf8 bytes: UnsafeRawBufferPointer) -> Double {
+        switch algorithm {
+        case .touchstone:
+            return Double(XXH64.hash(bytes, seed: seed) >> 11) * 0x1p-53
+        case .growthbookV1:
+            var hasher = FNV1a()
+            hasher.combine(utf8: bytes)
+            hasher.combine(salt)
+            return Double(hasher.state % 1000) / 1000
+        case .growthbookV2:
+            var inner = saltPrefix
+            inner.combine(utf8: bytes)
+            var outer = FNV1a()
+            outer.combineDecimal(inner.state)
+            return Double(outer.state % 10000) / 10000
+        }
+    }
 }

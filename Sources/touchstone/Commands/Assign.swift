@@ -11,7 +11,8 @@ struct Assign: ParsableCommand {
         discussion: """
             Prints CSV unit_id,experiment,variant (variant empty when the unit is not enrolled);
             --format table adds the reason for people; --format json adds the unit's bucket in
-            [0, 1) and the reason.
+            [0, 1) and the reason. Without --attributes, CSV and JSON are written from the raw
+            bytes of the ids on every core (millions of ids a second).
             Examples:
               touchstone assign --config experiments.yaml --ids users.txt
               cat users.txt | touchstone assign --config experiments.yaml --experiment onboarding_channels --format json
@@ -54,6 +55,11 @@ struct Assign: ParsableCommand {
             }
             indices = [index]
         }
+        let date = at.flatMap(Timestamp.parse).map { Date(timeIntervalSince1970: Double($0.microseconds) / 1_000_000) } ?? Date()
+        if attributes == nil, let format = AssignFastPath.format(output.format) {
+            try AssignFastPath.run(self, config: parsed, experiments: indices, at: date, format: format)
+            return
+        }
         let table = try attributes.map { try UnitAttributes.read(path: $0) }
         let units: [String]
         if let ids, ids != "-" {
@@ -63,7 +69,6 @@ struct Assign: ParsableCommand {
         } else {
             units = try UnitIdList.parse(FileHandle.standardInput.readDataToEndOfFile())
         }
-        let date = at.flatMap(Timestamp.parse).map { Date(timeIntervalSince1970: Double($0.microseconds) / 1_000_000) } ?? Date()
         let empty: [String: String] = [:]
         var assignments: [(unit: String, assignment: Assignment)] = []
         assignments.reserveCapacity(units.count * indices.count)
