@@ -7,11 +7,16 @@ import TouchstoneReport
 /// `touchstone journeys`: descriptive journey discovery (observational).
 struct Journeys: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Common paths and how they convert: by length, by number of channels, channel and product mix (observational).",
+        abstract: "Common paths and how they convert: time to conversion, path lengths, channel-to-channel transitions, channel and product mix (observational).",
         discussion: """
             Examples:
               touchstone journeys --touchpoints Datasets/journeys/touchpoints.csv --top 10
               touchstone journeys --touchpoints Datasets/journeys/touchpoints.csv --format markdown --output journeys.md
+              touchstone journeys --touchpoints Datasets/journeys/touchpoints.csv --lookback 30d --format html --output journeys.html
+
+            Time to conversion is in days from a converting journey's first touch (inside the lookback window) to the \
+            conversion; its quantiles are numpy's default (linear, type 7). Transitions count steps from (start) through \
+            each touch to (conversion) or (null), repeated touches included.
             """)
 
     @Option(name: .long, help: "Aggregated paths (ChannelAttribution layout).")
@@ -32,7 +37,7 @@ struct Journeys: ParsableCommand {
     @Option(name: .customLong("out-of-product"), help: "Comma-separated out-of-product channels.")
     var outOfProduct: String = "email,push,sms"
 
-    @OptionGroup var output: FormattedOutput<TabularFormats>
+    @OptionGroup var output: FormattedOutput<AllFormats>
 
     func validate() throws {
         guard (paths == nil) != (touchpoints == nil) else { throw ValidationError("give exactly one of --paths or --touchpoints") }
@@ -51,6 +56,8 @@ struct Journeys: ParsableCommand {
         let report = JourneyReport(paths: data, options: options)
         if output.format == .json {
             try output.emit(try JourneysReport.json(report))
+        } else if output.format == .html {
+            try output.emit(JourneysReport.html(report))
         } else {
             try output.emit(JourneysReport.text(report, style: output.style))
         }
