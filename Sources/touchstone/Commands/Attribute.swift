@@ -34,6 +34,9 @@ struct Attribute: ParsableCommand {
     @Option(name: .long, help: "Drop touches older than this before a conversion (30d, 12h, …; touchpoint logs).")
     var lookback: String?
 
+    @Option(name: .customLong("view-lookback"), help: "Drop view touches (type column = view) older than this before a conversion; clicks keep --lookback (1d, 12h, …).")
+    var viewLookback: String?
+
     @Option(name: .long, help: "Bootstrap replicates for percentile intervals (0: none).")
     var bootstrap: Int = 0
 
@@ -85,6 +88,10 @@ struct Attribute: ParsableCommand {
             throw ValidationError("--permutations must be between 1 and 10000000 (got \(permutations))")
         }
         if let lookback, TimeSpan.parse(lookback) == nil { throw ValidationError(TimeSpan.rejection(of: lookback, flag: "--lookback")) }
+        if let viewLookback, TimeSpan.parse(viewLookback) == nil {
+            throw ValidationError(TimeSpan.rejection(of: viewLookback, flag: "--view-lookback"))
+        }
+        if viewLookback != nil, paths != nil { throw ValidationError("--view-lookback needs --touchpoints (aggregated paths have no times or types)") }
         if lookback != nil, paths != nil { throw ValidationError("--lookback needs --touchpoints (aggregated paths have no times)") }
         guard TimeSpan.parse(halfLife) != nil else { throw ValidationError(TimeSpan.rejection(of: halfLife, flag: "--half-life")) }
         guard ["simplified", "exact", "sampled"].contains(shapleyMethod) else { throw ValidationError("--shapley must be simplified, exact or sampled") }
@@ -123,7 +130,7 @@ struct Attribute: ParsableCommand {
 
     func run() throws {
         var data = try touchpoints.map {
-            try TouchpointReader.read(path: $0, options: .init(lookback: lookback.flatMap(TimeSpan.parse)))
+            try TouchpointReader.read(path: $0, options: .init(lookback: lookback.flatMap(TimeSpan.parse), viewLookback: viewLookback.flatMap(TimeSpan.parse)))
         } ?? PathFileReader.read(path: paths ?? "")
         if collapseChannels { data = data.collapsingRepeatedChannels() }
         var results = try request().run(data)

@@ -28,6 +28,9 @@ struct Journeys: ParsableCommand {
     @Option(name: .long, help: "Drop touches older than this before a conversion (30d, 12h, …).")
     var lookback: String?
 
+    @Option(name: .customLong("view-lookback"), help: "Drop view touches (type column = view) older than this before a conversion; clicks keep --lookback (1d, 12h, …).")
+    var viewLookback: String?
+
     @Option(name: .long, help: "How many of the most common paths to list.")
     var top: Int = 20
 
@@ -43,11 +46,15 @@ struct Journeys: ParsableCommand {
         guard (paths == nil) != (touchpoints == nil) else { throw ValidationError("give exactly one of --paths or --touchpoints") }
         guard top > 0 else { throw ValidationError("--top must be positive") }
         if let lookback, TimeSpan.parse(lookback) == nil { throw ValidationError(TimeSpan.rejection(of: lookback, flag: "--lookback")) }
+        if let viewLookback, TimeSpan.parse(viewLookback) == nil {
+            throw ValidationError(TimeSpan.rejection(of: viewLookback, flag: "--view-lookback"))
+        }
+        if viewLookback != nil, paths != nil { throw ValidationError("--view-lookback needs --touchpoints (aggregated paths have no times or types)") }
     }
 
     func run() throws {
         let data = try touchpoints.map {
-            try TouchpointReader.read(path: $0, options: .init(lookback: lookback.flatMap(TimeSpan.parse)))
+            try TouchpointReader.read(path: $0, options: .init(lookback: lookback.flatMap(TimeSpan.parse), viewLookback: viewLookback.flatMap(TimeSpan.parse)))
         } ?? PathFileReader.read(path: paths ?? "")
         var options = JourneyReport.Options()
         options.top = top
