@@ -17,6 +17,11 @@ struct Attribute: ParsableCommand {
               touchstone attribute --touchpoints Datasets/journeys/touchpoints.csv --model markov --order 2 \\
                   --lookback 30d --bootstrap 200 --seed 7 --format json --output credit.json
               touchstone report credit.json --format html --output credit.html
+              touchstone attribute --touchpoints Datasets/journeys/touchpoints.csv --model markov --order auto
+
+            --order auto scores orders 1-4 by how well each predicts whether held-out journeys convert (5-fold, \
+            seeded by --seed) and takes the smallest within one standard error of the best; JSON reports "order" and \
+            "orderSelection". Channel rows are sorted by credit, largest first.
             """)
 
     @Option(name: .long, help: "Aggregated paths (path;total_conversions;total_conversion_value;total_null).")
@@ -28,8 +33,8 @@ struct Attribute: ParsableCommand {
     @Option(name: .long, help: "first|last|last-non-direct|linear|time-decay|position|custom|markov|shapley|all")
     var model: String = "markov"
 
-    @Option(name: .long, help: "Markov order, 1 to 4.")
-    var order: Int = 1
+    @Option(name: .long, help: "Markov order, 1 to 4, or auto (chosen on held-out journeys, seeded by --seed).")
+    var order: String = "1"
 
     @Option(name: .long, help: "Drop touches older than this before a conversion (30d, 12h, …; touchpoint logs).")
     var lookback: String?
@@ -80,7 +85,9 @@ struct Attribute: ParsableCommand {
         guard AttributionRequest.modelNames.contains(model) else {
             throw ValidationError("--model must be one of: \(AttributionRequest.modelNames.joined(separator: ", "))")
         }
-        guard (1...4).contains(order) else { throw ValidationError("--order must be 1 to 4") }
+        guard order == "auto" || Int(order).map({ (1...4).contains($0) }) == true else {
+            throw ValidationError("--order must be 1 to 4 or auto (got '\(order)')")
+        }
         guard bootstrap == 0 || (2...1_000_000).contains(bootstrap) else {
             throw ValidationError("--bootstrap must be 0 (off) or between 2 and 1000000 replicates (got \(bootstrap))")
         }
@@ -99,7 +106,11 @@ struct Attribute: ParsableCommand {
 
     func request() throws -> AttributionRequest {
         var request = AttributionRequest(model: model)
-        request.order = order
+        if order == "auto" {
+            request.orderSelection = MarkovOrderSelection(seed: seed)
+        } else {
+            request.order = Int(order) ?? 1
+        }
         request.directChannels = Set(directChannels)
         guard let halfLifeSpan = TimeSpan.parse(halfLife) else {
             throw ValidationError(TimeSpan.rejection(of: halfLife, flag: "--half-life"))
