@@ -178,6 +178,7 @@ public enum TouchpointReader {
         }
         set.unattributedConversions = unattributed
         set.unattributedValue = unattributedValue
+        if let first = times.min(), let last = times.max() { set.period = first...last }
         return set
     }
 

@@ -71,7 +71,8 @@ extension AttributionReport {
                     NumberFormatting.significant(c.factor, digits: 4), NumberFormatting.significant(c.calibratedConversions, digits: 6), c.basis,
                 ])
             }
-            document.section("Calibration of \(result.model) by measured lift", "<p class=\"note\">\(e(calibration.note))</p>\n" + rows.render())
+            let warnings = (calibration.warnings ?? []).map { "<div class=\"banner warn\" role=\"note\"><strong>Check:</strong> \(e($0))</div>\n" }.joined()
+            document.section("Calibration of \(result.model) by measured lift", warnings + "<p class=\"note\">\(e(calibration.note))</p>\n" + rows.render())
         }
         if let settings = first?.settings, !settings.isEmpty {
             let items = settings.keys.sorted().map { "\($0) = \(settings[$0] ?? "")" }.joined(separator: "; ")

@@ -75,7 +75,7 @@ struct Attribute: ParsableCommand {
     @Option(name: .long, help: "Permutations for --shapley sampled.")
     var permutations: Int = 1000
 
-    @Option(name: .long, help: "Experiment results (JSON) to calibrate the credit against measured incrementality.")
+    @Option(name: .long, help: "Experiment results (JSON) to calibrate the credit against measured incrementality; channels it names must be in the data, and its \"period\" must overlap the log's (warning when partial or absent).")
     var calibration: String?
 
     @OptionGroup var output: OutputOptions
@@ -150,7 +150,14 @@ struct Attribute: ParsableCommand {
                 throw InputFailure("--calibration: cannot read \(calibration)")
             }
             let measurements = try Calibration.measurements(json: json, reach: data.reach(), source: calibration)
-            for k in results.indices { results[k].calibration = Calibration.calibrate(results[k], by: measurements) }
+            let warnings = try CalibrationCheck.check(
+                measurements, channels: data.channels.names, attributionPeriod: data.period,
+                experimentPeriod: CalibrationCheck.experimentPeriod(json: json, source: calibration), source: calibration)
+            for warning in warnings { output.note("warning: \(warning)") }
+            for k in results.indices {
+                results[k].calibration = Calibration.calibrate(results[k], by: measurements)
+                if !warnings.isEmpty { results[k].calibration?.warnings = warnings }
+            }
         }
         if data.unattributedConversions > 0 {
             output.note("note: \(Int(data.unattributedConversions)) conversions had no touch in the lookback window and are not attributed")
