@@ -27,7 +27,7 @@ struct Attribute: ParsableCommand {
     @Option(name: .long, help: "Aggregated paths (path;total_conversions;total_conversion_value;total_null).")
     var paths: String?
 
-    @Option(name: .long, help: "Touchpoint log, CSV or JSON Lines (unit_id,timestamp,channel,conversion,value).")
+    @Option(name: .long, help: "Touchpoint log, CSV or JSON Lines (unit_id,timestamp,channel,conversion,value; optional type: click or view).")
     var touchpoints: String?
 
     @Option(name: .long, help: "first|last|last-non-direct|linear|time-decay|position|custom|markov|shapley|all")

@@ -22,7 +22,7 @@ struct Journeys: ParsableCommand {
     @Option(name: .long, help: "Aggregated paths (ChannelAttribution layout).")
     var paths: String?
 
-    @Option(name: .long, help: "Touchpoint log (unit_id,timestamp,channel,conversion,value).")
+    @Option(name: .long, help: "Touchpoint log (unit_id,timestamp,channel,conversion,value; optional type: click or view).")
     var touchpoints: String?
 
     @Option(name: .long, help: "Drop touches older than this before a conversion (30d, 12h, …).")
