@@ -9,6 +9,7 @@ public enum AttributionReport {
     /// followed by any calibration.
     public static func text(_ results: [AttributionResult], style: TextTable.Style) -> String {
         var parts = results.count == 1 ? [render(results[0], style: style)] : [comparison(results, style: style)]
+        if style != .csv, let line = orderSelectionLine(results) { parts.append(line) }
         for result in results { if let report = result.calibration { parts.append(render(report, style: style)) } }
         let text = parts.joined(separator: "\n\n") + "\n"
         return style == .csv ? text : TerminalText.sanitizeReport(text, allowingColor: false)
@@ -64,13 +65,10 @@ public enum AttributionReport {
         }
     }
 
-    /// Several models side by side: conversions credited per channel and model.
+    /// Several models side by side: conversions credited per channel and model, channels by
+    /// mean credit across the models (``AttributionResult/channelOrder(_:)``).
     static func comparison(_ results: [AttributionResult], style: TextTable.Style) -> String {
-        var channels: [String] = []
-        var seen: Set<String> = []
-        for result in results {
-            for credit in result.channels where seen.insert(credit.channel).inserted { channels.append(credit.channel) }
-        }
+        let channels = AttributionResult.channelOrder(results)
         let credits = results.map { result in
             Dictionary(result.channels.map { ($0.channel, $0.conversions) }, uniquingKeysWith: { first, _ in first })
         }

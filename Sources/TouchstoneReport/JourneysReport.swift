@@ -33,7 +33,8 @@ public enum JourneysReport {
         var parts: [String] = []
         if !csv {
             let summary = "Journeys: \(count(report.journeys)), conversions: \(count(report.conversions)), "
-                + "conversion rate \(rate(report.conversionRate))\nNote: \(AnalysisReport.name(report.note))"
+                + "conversion rate \(rate(report.conversionRate))\n" + timeToConversionLine(report)
+                + "\nNote: \(AnalysisReport.name(report.note))"
             parts.append(style == .markdown ? "## Journeys\n\n" + summary : summary)
         }
         parts += [
@@ -43,7 +44,54 @@ public enum JourneysReport {
             section("Channel mix", mix),
             groups("Product mix", csv ? "product_mix" : "product mix", report.productMix),
         ]
+        if let transitions = transitionTable(report, csv: csv, count: count) {
+            parts.append(section(csv ? "Transitions" : "Transitions (journeys stepping from row to column)", transitions))
+        }
         let text = parts.joined(separator: "\n\n") + "\n"
         return csv ? text : TerminalText.sanitizeReport(text, allowingColor: false)
+    }
+
+    /// One line: the quantiles of days from first touch to conversion.
+    static func timeToConversionLine(_ report: JourneyReport) -> String {
+        guard let t = report.timeToConversion else {
+            return "Time to conversion: not available (no converting journey with touch times; aggregated paths carry none)"
+        }
+        func days(_ x: Double) -> String { NumberFormatting.significant(x, digits: 3) }
+        return "Time to conversion (days from first touch): p25 \(days(t.p25)), median \(days(t.p50)), "
+            + "p75 \(days(t.p75)), p90 \(days(t.p90))"
+    }
+
+    /// The transition counts as a matrix (rows: from, columns: to), or long form in CSV.
+    static func transitionTable(_ report: JourneyReport, csv: Bool, count: (Double) -> String) -> TextTable? {
+        guard !report.transitions.isEmpty else { return nil }
+        if csv {
+            var table = TextTable(["from", "to", "count"])
+            for step in report.transitions { table.append([step.from, step.to, count(step.count)]) }
+            return table
+        }
+        let (rows, columns, counts) = transitionMatrix(report)
+        var table = TextTable(["from / to"] + columns)
+        for (r, row) in rows.enumerated() {
+            table.append([row] + counts[r].map { $0 > 0 ? count($0) : "·" })
+        }
+        return table
+    }
+
+    /// The transitions as a dense matrix: rows `(start)` then channels, columns the same
+    /// channels then `(conversion)`, `(null)`, so the diagonal is a channel repeating.
+    static func transitionMatrix(_ report: JourneyReport) -> (rows: [String], columns: [String], counts: [[Double]]) {
+        var rows: [String] = [], seen: [String] = []
+        for step in report.transitions {
+            if !rows.contains(step.from) { rows.append(step.from) }
+            if !seen.contains(step.to) { seen.append(step.to) }
+        }
+        let ends = [JourneyStatistics.conversion, JourneyStatistics.null]
+        let columns = rows.filter { $0 != JourneyStatistics.start && seen.contains($0) }
+            + seen.filter { !rows.contains($0) && !ends.contains($0) } + ends.filter { seen.contains($0) }
+        var counts = rows.map { _ in [Double](repeating: 0, count: columns.count) }
+        for step in report.transitions {
+            if let r = rows.firstIndex(of: step.from), let c = columns.firstIndex(of: step.to) { counts[r][c] = step.count }
+        }
+        return (rows, columns, counts)
     }
 }

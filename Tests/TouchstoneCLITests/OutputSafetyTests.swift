@@ -211,7 +211,7 @@ struct OutputSafetyTests {
     // MARK: - Formats
 
     @Test("--format lists and accepts only the command's formats", arguments: [
-        ("design", false), ("exposures", false), ("journeys", false), ("assign", false), ("analyze", true),
+        ("design", false), ("exposures", false), ("journeys", true), ("assign", false), ("analyze", true),
         ("attribute", true), ("report", true),
     ])
     func formatHelp(_ command: String, _ html: Bool) throws {

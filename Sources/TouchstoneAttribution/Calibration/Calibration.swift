@@ -34,6 +34,8 @@ public struct CalibrationReport: Sendable, Codable, Equatable {
     public var pooledFactor: Double
     public var channels: [CalibratedCredit]
     public var note: String
+    /// What ``CalibrationCheck`` found doubtful (partial period overlap, no dates to check).
+    public var warnings: [String]?
 }
 
 /// Calibration of observational attribution by experimental lift.

@@ -33,6 +33,13 @@ public struct JourneyReport: Sendable, Codable, Equatable {
     public var channelMix: [ChannelMix]
     /// Journeys grouped as `in-product only`, `out-of-product only`, `both` or `neither`.
     public var productMix: [Group]
+    /// Days from first touch to conversion (``JourneyStatistics/TimeToConversion``); absent
+    /// from the JSON when no journey converted or the input has no times (aggregated paths).
+    public var timeToConversion: JourneyStatistics.TimeToConversion?
+    public var timeToConversionHistogram: [JourneyStatistics.Bin]
+    public var pathLength: [JourneyStatistics.PathLength]
+    /// Channel-to-channel step counts (``JourneyStatistics/Transition``).
+    public var transitions: [JourneyStatistics.Transition]
 
     public struct Options: Sendable {
         public var top = 20
@@ -122,6 +129,11 @@ public struct JourneyReport: Sendable, Codable, Equatable {
         productMix = ["in-product only", "out-of-product only", "both", "neither"].compactMap { key in
             mix[key].map { group(key, $0) }
         }
+        let statistics = JourneyStatistics(paths: paths)
+        timeToConversion = statistics.timeToConversion
+        timeToConversionHistogram = statistics.timeToConversionHistogram
+        pathLength = statistics.pathLength
+        transitions = statistics.transitions
         journeys = totalJourneys
         conversions = totalConversions
         conversionRate = totalJourneys > 0 ? totalConversions / totalJourneys : 0

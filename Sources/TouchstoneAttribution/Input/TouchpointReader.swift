@@ -14,6 +14,14 @@ import TouchstoneTime
 /// form a non-converting ("null") journey, as ChannelAttribution's `total_null` counts them.
 /// A conversion with no touch inside its window cannot be credited to any channel; it is
 /// counted in ``PathSet/unattributedConversions``.
+///
+/// Views and clicks: an optional column `type` marks each touch `click` or `view` (any letter
+/// case). With ``Options/viewLookback`` a view is kept only when end − touch lies in
+/// [0, viewLookback), while clicks keep ``Options/lookback`` — the separate engaged-view and
+/// click windows of GA4 and the ad platforms (a view is weaker evidence, so it expires sooner).
+/// Without `viewLookback`, views follow `lookback` like clicks. Any other `type` value, or an
+/// empty one on a row with a channel, is an error naming its file, line and column; a
+/// conversion-only row (no channel) may leave it empty.
 public enum TouchpointReader {
     public struct Columns: Sendable {
         public var unit = "unit_id"
@@ -21,14 +29,22 @@ public enum TouchpointReader {
         public var channel = "channel"
         public var conversion = "conversion"
         public var value = "value"
+        /// Optional: `click` or `view`.
+        public var type = "type"
         public init() {}
     }
 
     public struct Options: Sendable {
         /// Touches `lookback` or more before the conversion are ignored (`nil`: keep all).
         public var lookback: TimeSpan?
+        /// View touches `viewLookback` or more before the conversion are ignored (`nil`: views
+        /// follow ``lookback``). Needs the `type` column.
+        public var viewLookback: TimeSpan?
         public var columns = Columns()
-        public init(lookback: TimeSpan? = nil) { self.lookback = lookback }
+        public init(lookback: TimeSpan? = nil, viewLookback: TimeSpan? = nil) {
+            self.lookback = lookback
+            self.viewLookback = viewLookback
+        }
     }
 
     public static func read(path: String, options: Options = Options()) throws -> PathSet {
@@ -44,6 +60,11 @@ public enum TouchpointReader {
         let channelColumn = try reader.columnIndex(c.channel)
         let conversionColumn = try reader.columnIndex(c.conversion)
         let valueColumn = reader.optionalColumnIndex(c.value)
+        let typeColumn = reader.optionalColumnIndex(c.type)
+        if options.viewLookback != nil, typeColumn == nil {
+            throw AttributionError.invalidOption(
+                "--view-lookback needs a '\(c.type)' column (click or view) in the touchpoint log")
+        }
 
         var channels = ChannelTable()
         var unitIndex: [String: Int32] = [:]
@@ -51,6 +72,7 @@ public enum TouchpointReader {
         var currentUnit: Int32 = -1
         var units: [Int32] = [], times: [Int64] = [], touchChannel: [Int32] = []
         var converts: [Double] = [], values: [Double] = []
+        var views: [Bool] = []
         var ordered = true
         try reader.forEachRow { row in
             let same = row.withBytes(unitColumn) { bytes in
@@ -85,6 +107,9 @@ public enum TouchpointReader {
             if channel < 0, conversion == 0 {
                 throw row.error(channelColumn, "a row needs a channel, a conversion, or both")
             }
+            if let typeColumn {
+                views.append(try Self.isView(row, typeColumn, hasChannel: channel >= 0, name: c.type))
+            }
             units.append(currentUnit)
             times.append(time)
             touchChannel.append(channel)
@@ -107,7 +132,7 @@ public enum TouchpointReader {
         set.ages = []
         set.units = []
         set.unitCount = unitIndex.count
-        var pending: [Int32] = [], pendingTimes: [Int64] = []
+        var pending: [Int32] = [], pendingTimes: [Int64] = [], pendingViews: [Bool] = []
         var path: [Int32] = [], ages: [Double] = []
         var unattributed = 0.0, unattributedValue = 0.0
 
@@ -116,12 +141,14 @@ public enum TouchpointReader {
             ages.removeAll(keepingCapacity: true)
             for (k, id) in pending.enumerated() {
                 let age = end - pendingTimes[k]
-                if let lookback = options.lookback, !lookback.contains(elapsed: age) { continue }
+                let window = pendingViews[k] ? options.viewLookback ?? options.lookback : options.lookback
+                if let window, !window.contains(elapsed: age) { continue }
                 path.append(id)
                 ages.append(Double(age) / 1_000_000)
             }
             pending.removeAll(keepingCapacity: true)
             pendingTimes.removeAll(keepingCapacity: true)
+            pendingViews.removeAll(keepingCapacity: true)
             if path.isEmpty {
                 unattributed += conversions
                 unattributedValue += value
@@ -138,6 +165,7 @@ public enum TouchpointReader {
             if touchChannel[row] >= 0 {
                 pending.append(touchChannel[row])
                 pendingTimes.append(times[row])
+                pendingViews.append(views.isEmpty ? false : views[row])
             }
             if converts[row] > 0 {
                 close(unit: unit, at: times[row], conversions: converts[row], value: values[row])
@@ -150,6 +178,28 @@ public enum TouchpointReader {
         }
         set.unattributedConversions = unattributed
         set.unattributedValue = unattributedValue
+        if let first = times.min(), let last = times.max() { set.period = first...last }
         return set
+    }
+
+    /// Whether a row's `type` cell says `view` (`click` otherwise); anything else is an error.
+    private static func isView(_ row: borrowing CSVRow, _ column: Int, hasChannel: Bool, name: String) throws -> Bool {
+        let kind = row.withBytes(column) { bytes -> Int in
+            var lower = 0, upper = bytes.count
+            while lower < upper, bytes[lower] == UInt8(ascii: " ") { lower += 1 }
+            while upper > lower, bytes[upper - 1] == UInt8(ascii: " ") { upper -= 1 }
+            let word = bytes[lower..<upper].map { $0 | 0x20 }  // ASCII lower case
+            if word.isEmpty { return 0 }
+            if word.elementsEqual("click".utf8) { return 1 }
+            if word.elementsEqual("view".utf8) { return 2 }
+            return -1
+        }
+        switch kind {
+        case 1: return false
+        case 2: return true
+        case 0 where !hasChannel: return false
+        case 0: throw row.error(column, "empty \(name): a touch must be 'click' or 'view'")
+        default: throw row.error(column, "unknown \(name) '\(row.string(column))': use 'click' or 'view'")
+        }
     }
 }

@@ -16,6 +16,8 @@ public struct AttributionRequest: Sendable {
     public var includeNullPaths = true
     public var shapley: ShapleyModel.Method = .simplified
     public var bootstrap: Bootstrap?
+    /// Choose the Markov order on held-out journeys instead of using ``order`` (`--order auto`).
+    public var orderSelection: MarkovOrderSelection?
 
     public static let modelNames = [
         "first", "last", "last-non-direct", "linear", "time-decay", "position", "custom", "markov", "shapley", "all",
@@ -55,13 +57,17 @@ public struct AttributionRequest: Sendable {
         }
     }
 
-    /// Runs the requested models on `paths` (with bootstrap intervals when configured).
+    /// Runs the requested models on `paths` (with bootstrap intervals when configured); channel
+    /// rows come sorted by credit (``AttributionResult/sortedByCredit()``).
     public func run(_ paths: PathSet) throws -> [AttributionResult] {
         guard paths.count > 0 else { throw AttributionError.noJourneys }
-        return try models(hasTimestamps: paths.ages != nil).map { model in
+        let (request, selection) = try resolvingOrder(on: paths)
+        var results = try request.models(hasTimestamps: paths.ages != nil).map { model in
             var result = try model.attribute(paths)
             if let bootstrap { try bootstrap.addIntervals(to: &result, model: model, paths: paths) }
-            return result
+            return result.sortedByCredit()
         }
+        Self.record(selection, in: &results)
+        return results
     }
 }

@@ -38,6 +38,10 @@ public struct AttributionResult: Sendable, Codable, Equatable {
     public var bootstrap: BootstrapSummary?
     /// Attributed credit next to experiment-measured incrementality (`--calibration`).
     public var calibration: CalibrationReport?
+    /// Markov with `--order auto`: the order chosen and every candidate's held-out score
+    /// (``MarkovOrderSelection``).
+    public var order: Int?
+    public var orderSelection: [MarkovOrderSelection.Score]?
 
     public init(model: String, totalConversions: Double, totalValue: Double, channels: [ChannelCredit]) {
         self.model = model

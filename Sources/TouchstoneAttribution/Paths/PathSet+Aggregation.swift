@@ -61,6 +61,7 @@ extension PathSet {
         result.unattributedConversions = unattributedConversions
         result.unattributedValue = unattributedValue
         result.unitCount = unitCount
+        result.period = period
         var buffer: [Int32] = []
         var ageBuffer: [Double] = []
         for i in 0..<count {

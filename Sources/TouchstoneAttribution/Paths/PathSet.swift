@@ -26,6 +26,9 @@ public struct PathSet: Sendable {
     /// Conversions whose lookback window held no touch: they cannot be attributed to a channel.
     public internal(set) var unattributedConversions: Double
     public internal(set) var unattributedValue: Double
+    /// Touchpoint logs: the first and last timestamp of any row (microseconds), the period the
+    /// attribution describes; `nil` for aggregated paths.
+    public internal(set) var period: ClosedRange<Int64>?
 
     /// An empty set over `channels`.
     public init(channels: ChannelTable = ChannelTable()) {
@@ -40,6 +43,7 @@ public struct PathSet: Sendable {
         unitCount = 0
         unattributedConversions = 0
         unattributedValue = 0
+        period = nil
     }
 
     /// Builds a set from channel-name paths (convenient for tests and small inputs).

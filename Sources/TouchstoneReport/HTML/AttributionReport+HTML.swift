@@ -18,8 +18,7 @@ extension AttributionReport {
         if let unattributed = first?.unattributedConversions, unattributed > 0 {
             document.append("<div class=\"banner warn\" role=\"note\"><strong>Note:</strong> \(e(NumberFormatting.significant(unattributed, digits: 8))) conversions had no touch in the lookback window and are credited to no channel.</div>")
         }
-        var channels: [String] = []
-        for result in results { for c in result.channels where !channels.contains(c.channel) { channels.append(c.channel) } }
+        let channels = AttributionResult.channelOrder(results)
         var chart = BarChart(
             title: "Conversions credited per channel by model", axisLabel: "conversions credited",
             valueFormat: { NumberFormatting.significant($0, digits: 4) })
@@ -50,6 +49,7 @@ extension AttributionReport {
             })
         }
         document.section("Table", table.render())
+        if let line = orderSelectionLine(results) { document.append("<p class=\"note\">\(e(line))</p>") }
         let markov = results.filter { $0.channels.contains { $0.removalEffect != nil } }
         for result in markov {
             var effects = HTMLTable(["channel", "removal effect", "value removal effect"])
@@ -71,7 +71,8 @@ extension AttributionReport {
                     NumberFormatting.significant(c.factor, digits: 4), NumberFormatting.significant(c.calibratedConversions, digits: 6), c.basis,
                 ])
             }
-            document.section("Calibration of \(result.model) by measured lift", "<p class=\"note\">\(e(calibration.note))</p>\n" + rows.render())
+            let warnings = (calibration.warnings ?? []).map { "<div class=\"banner warn\" role=\"note\"><strong>Check:</strong> \(e($0))</div>\n" }.joined()
+            document.section("Calibration of \(result.model) by measured lift", warnings + "<p class=\"note\">\(e(calibration.note))</p>\n" + rows.render())
         }
         if let settings = first?.settings, !settings.isEmpty {
             let items = settings.keys.sorted().map { "\($0) = \(settings[$0] ?? "")" }.joined(separator: "; ")

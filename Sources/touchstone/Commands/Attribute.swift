@@ -17,22 +17,30 @@ struct Attribute: ParsableCommand {
               touchstone attribute --touchpoints Datasets/journeys/touchpoints.csv --model markov --order 2 \\
                   --lookback 30d --bootstrap 200 --seed 7 --format json --output credit.json
               touchstone report credit.json --format html --output credit.html
+              touchstone attribute --touchpoints Datasets/journeys/touchpoints.csv --model markov --order auto
+
+            --order auto scores orders 1-4 by how well each predicts whether held-out journeys convert (5-fold, \
+            seeded by --seed) and takes the smallest within one standard error of the best; JSON reports "order" and \
+            "orderSelection". Channel rows are sorted by credit, largest first.
             """)
 
     @Option(name: .long, help: "Aggregated paths (path;total_conversions;total_conversion_value;total_null).")
     var paths: String?
 
-    @Option(name: .long, help: "Touchpoint log, CSV or JSON Lines (unit_id,timestamp,channel,conversion,value).")
+    @Option(name: .long, help: "Touchpoint log, CSV or JSON Lines (unit_id,timestamp,channel,conversion,value; optional type: click or view).")
     var touchpoints: String?
 
     @Option(name: .long, help: "first|last|last-non-direct|linear|time-decay|position|custom|markov|shapley|all")
     var model: String = "markov"
 
-    @Option(name: .long, help: "Markov order, 1 to 4.")
-    var order: Int = 1
+    @Option(name: .long, help: "Markov order, 1 to 4, or auto (chosen on held-out journeys, seeded by --seed).")
+    var order: String = "1"
 
     @Option(name: .long, help: "Drop touches older than this before a conversion (30d, 12h, …; touchpoint logs).")
     var lookback: String?
+
+    @Option(name: .customLong("view-lookback"), help: "Drop view touches (type column = view) older than this before a conversion; clicks keep --lookback (1d, 12h, …).")
+    var viewLookback: String?
 
     @Option(name: .long, help: "Bootstrap replicates for percentile intervals (0: none).")
     var bootstrap: Int = 0
@@ -67,7 +75,7 @@ struct Attribute: ParsableCommand {
     @Option(name: .long, help: "Permutations for --shapley sampled.")
     var permutations: Int = 1000
 
-    @Option(name: .long, help: "Experiment results (JSON) to calibrate the credit against measured incrementality.")
+    @Option(name: .long, help: "Experiment results (JSON) to calibrate the credit against measured incrementality; channels it names must be in the data, and its \"period\" must overlap the log's (warning when partial or absent).")
     var calibration: String?
 
     @OptionGroup var output: OutputOptions
@@ -77,7 +85,9 @@ struct Attribute: ParsableCommand {
         guard AttributionRequest.modelNames.contains(model) else {
             throw ValidationError("--model must be one of: \(AttributionRequest.modelNames.joined(separator: ", "))")
         }
-        guard (1...4).contains(order) else { throw ValidationError("--order must be 1 to 4") }
+        guard order == "auto" || Int(order).map({ (1...4).contains($0) }) == true else {
+            throw ValidationError("--order must be 1 to 4 or auto (got '\(order)')")
+        }
         guard bootstrap == 0 || (2...1_000_000).contains(bootstrap) else {
             throw ValidationError("--bootstrap must be 0 (off) or between 2 and 1000000 replicates (got \(bootstrap))")
         }
@@ -85,6 +95,10 @@ struct Attribute: ParsableCommand {
             throw ValidationError("--permutations must be between 1 and 10000000 (got \(permutations))")
         }
         if let lookback, TimeSpan.parse(lookback) == nil { throw ValidationError(TimeSpan.rejection(of: lookback, flag: "--lookback")) }
+        if let viewLookback, TimeSpan.parse(viewLookback) == nil {
+            throw ValidationError(TimeSpan.rejection(of: viewLookback, flag: "--view-lookback"))
+        }
+        if viewLookback != nil, paths != nil { throw ValidationError("--view-lookback needs --touchpoints (aggregated paths have no times or types)") }
         if lookback != nil, paths != nil { throw ValidationError("--lookback needs --touchpoints (aggregated paths have no times)") }
         guard TimeSpan.parse(halfLife) != nil else { throw ValidationError(TimeSpan.rejection(of: halfLife, flag: "--half-life")) }
         guard ["simplified", "exact", "sampled"].contains(shapleyMethod) else { throw ValidationError("--shapley must be simplified, exact or sampled") }
@@ -92,7 +106,11 @@ struct Attribute: ParsableCommand {
 
     func request() throws -> AttributionRequest {
         var request = AttributionRequest(model: model)
-        request.order = order
+        if order == "auto" {
+            request.orderSelection = MarkovOrderSelection(seed: seed)
+        } else {
+            request.order = Int(order) ?? 1
+        }
         request.directChannels = Set(directChannels)
         guard let halfLifeSpan = TimeSpan.parse(halfLife) else {
             throw ValidationError(TimeSpan.rejection(of: halfLife, flag: "--half-life"))
@@ -123,7 +141,7 @@ struct Attribute: ParsableCommand {
 
     func run() throws {
         var data = try touchpoints.map {
-            try TouchpointReader.read(path: $0, options: .init(lookback: lookback.flatMap(TimeSpan.parse)))
+            try TouchpointReader.read(path: $0, options: .init(lookback: lookback.flatMap(TimeSpan.parse), viewLookback: viewLookback.flatMap(TimeSpan.parse)))
         } ?? PathFileReader.read(path: paths ?? "")
         if collapseChannels { data = data.collapsingRepeatedChannels() }
         var results = try request().run(data)
@@ -132,7 +150,14 @@ struct Attribute: ParsableCommand {
                 throw InputFailure("--calibration: cannot read \(calibration)")
             }
             let measurements = try Calibration.measurements(json: json, reach: data.reach(), source: calibration)
-            for k in results.indices { results[k].calibration = Calibration.calibrate(results[k], by: measurements) }
+            let warnings = try CalibrationCheck.check(
+                measurements, channels: data.channels.names, attributionPeriod: data.period,
+                experimentPeriod: CalibrationCheck.experimentPeriod(json: json, source: calibration), source: calibration)
+            for warning in warnings { output.note("warning: \(warning)") }
+            for k in results.indices {
+                results[k].calibration = Calibration.calibrate(results[k], by: measurements)
+                if !warnings.isEmpty { results[k].calibration?.warnings = warnings }
+            }
         }
         if data.unattributedConversions > 0 {
             output.note("note: \(Int(data.unattributedConversions)) conversions had no touch in the lookback window and are not attributed")

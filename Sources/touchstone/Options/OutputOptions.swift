@@ -19,12 +19,12 @@ extension FormatSet {
     static var defaultFormat: OutputFormat { .table }
 }
 
-/// `analyze`, `attribute`, `report`.
+/// `analyze`, `attribute`, `journeys`, `report`.
 enum AllFormats: FormatSet {
     static let formats: [OutputFormat] = [.table, .json, .csv, .markdown, .html]
 }
 
-/// `design`, `assign`, `exposures`, `journeys`: no HTML page.
+/// `design`, `assign`, `exposures`: no HTML page.
 enum TabularFormats: FormatSet {
     static let formats: [OutputFormat] = [.table, .json, .csv, .markdown]
 }
