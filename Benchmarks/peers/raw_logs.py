@@ -20,8 +20,17 @@ With `--by country` every engine also splits the units by the exposure log's `co
 With `--events-format jsonl` every engine reads the event log as JSON Lines (`events.jsonl`,
 written once from the CSV by DuckDB's JSON writer): DuckDB with `read_json`, pandas with
 `read_json(lines=True)`.
+With `--events-format quoted` both logs are read as real exports write them: every field quoted
+and timestamps in ISO 8601 (`"u42","2026-03-01T12:34:56Z",…`; `exposures-quoted.csv` and
+`events-quoted.csv`, written once from the plain CSVs by DuckDB with `FORCE_QUOTE *`, the other
+fields' bytes unchanged): DuckDB reads the timestamps as `TIMESTAMPTZ`, pandas parses them with
+`to_datetime(format="ISO8601")`. Several formats may be given (`--events-format csv quoted`):
+they are measured in the same run, alternating.
+`--repeats N` runs every (format, engine) N times, alternating, and reports the median wall time
+(and the median peak memory), as the noisy shared machine needs.
 
-Run from the repository root after `swift build -c release --product touchstone`.
+Run from the repository root after `swift build -c release --product touchstone` (or point
+TOUCHSTONE_BINARY at another build).
 """
 import argparse
 import json
@@ -36,36 +45,59 @@ WINDOW = 14 * 86400
 EXPERIMENT = "onboarding_channels"
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
-BINARY = os.path.join(ROOT, ".build", "release", "touchstone")
+# TOUCHSTONE_BINARY measures another build (say, main's, for a before/after).
+BINARY = os.environ.get("TOUCHSTONE_BINARY") or os.path.join(ROOT, ".build", "release", "touchstone")
 
 
 # ----------------------------------------------------------------------------- peers
 def events_path(directory, events_format):
-    return os.path.join(directory, "events.jsonl" if events_format == "jsonl" else "events.csv")
+    name = {"jsonl": "events.jsonl", "quoted": "events-quoted.csv"}.get(events_format, "events.csv")
+    return os.path.join(directory, name)
+
+
+def exposures_path(directory, events_format):
+    return os.path.join(directory, "exposures-quoted.csv" if events_format == "quoted" else "exposures.csv")
+
+
+def write_quoted(directory):
+    """Every field quoted (FORCE_QUOTE *) and epoch seconds as ISO 8601 UTC, other bytes as they are."""
+    import duckdb
+    for name, columns in [("exposures", ["unit_id", "experiment", "variant", "timestamp", "country"]),
+                          ("events", ["unit_id", "timestamp", "event", "value"])]:
+        types = ", ".join(f"'{c}': '{'BIGINT' if c == 'timestamp' else 'VARCHAR'}'" for c in columns)
+        select = ", ".join(
+            "strftime(to_timestamp(\"timestamp\") AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS \"timestamp\""
+            if c == "timestamp" else c for c in columns)
+        duckdb.sql(f"""COPY (SELECT {select} FROM read_csv('{os.path.join(directory, name + ".csv")}', header = true,
+            columns = {{{types}}})) TO '{os.path.join(directory, name + "-quoted.csv")}' (HEADER, FORCE_QUOTE *)""")
 
 
 def duckdb_stats(directory, by, events_format):
     import duckdb
     con = duckdb.connect()
     con.execute(f"SET threads TO {os.cpu_count()}")
-    exposures = os.path.join(directory, "exposures.csv")
+    exposures = exposures_path(directory, events_format)
     events = events_path(directory, events_format)
     reader = "read_json" if events_format == "jsonl" else "read_csv"
     options = "format = 'newline_delimited'" if events_format == "jsonl" else "header = true"
+    # ISO 8601 text is read as TIMESTAMPTZ and compared as epoch seconds, like the epoch logs.
+    iso = events_format == "quoted"
+    time_type = "TIMESTAMPTZ" if iso else "BIGINT"
+    ts = 'epoch("timestamp")::BIGINT' if iso else '"timestamp"'
     rows = con.execute(f"""
         WITH e AS (
-            SELECT unit_id, variant, "timestamp" AS ts, {by or "''"} AS segment
+            SELECT unit_id, variant, {ts} AS ts, {by or "''"} AS segment
             FROM read_csv('{exposures}', header = true,
-                 columns = {{'unit_id': 'VARCHAR', 'experiment': 'VARCHAR', 'variant': 'VARCHAR', 'timestamp': 'BIGINT',
+                 columns = {{'unit_id': 'VARCHAR', 'experiment': 'VARCHAR', 'variant': 'VARCHAR', 'timestamp': '{time_type}',
                              'country': 'VARCHAR'}})
             WHERE experiment = '{EXPERIMENT}'),
         u AS (SELECT unit_id, arg_min(variant, ts) AS variant, min(ts) AS t0, count(DISTINCT variant) AS nv,
                      arg_min(segment, ts) AS segment
               FROM e GROUP BY unit_id),
         ok AS (SELECT unit_id, variant, t0, segment FROM u WHERE nv = 1),
-        ev AS (SELECT unit_id, "timestamp" AS ts, event, value
+        ev AS (SELECT unit_id, {ts} AS ts, event, value
                FROM {reader}('{events}', {options},
-                    columns = {{'unit_id': 'VARCHAR', 'timestamp': 'BIGINT', 'event': 'VARCHAR', 'value': 'DOUBLE'}})),
+                    columns = {{'unit_id': 'VARCHAR', 'timestamp': '{time_type}', 'event': 'VARCHAR', 'value': 'DOUBLE'}})),
         m AS (SELECT ok.unit_id,
                 max(CASE WHEN ev.event = 'purchase' AND ev.ts - ok.t0 >= 0 AND ev.ts - ok.t0 < {WINDOW} THEN 1 ELSE 0 END) AS purchase,
                 sum(CASE WHEN ev.event = 'purchase' AND ev.ts - ok.t0 >= 0 AND ev.ts - ok.t0 < {WINDOW} THEN ev.value ELSE 0 END) AS revenue,
@@ -86,22 +118,31 @@ def duckdb_stats(directory, by, events_format):
 
 def pandas_stats(directory, by, events_format):
     import pandas as pd
-    e = pd.read_csv(os.path.join(directory, "exposures.csv"),
-                    dtype={"unit_id": "string", "experiment": "string", "variant": "string", "timestamp": "int64",
-                           "country": "string"})
+    iso = events_format == "quoted"
+
+    def seconds(frame):
+        # ISO 8601 text to epoch seconds (the quoted logs' timestamps are whole seconds).
+        if iso:
+            frame["timestamp"] = pd.to_datetime(frame["timestamp"], format="ISO8601", utc=True).astype("int64") // 10**9
+        return frame
+
+    time_type = "string" if iso else "int64"
+    e = seconds(pd.read_csv(exposures_path(directory, events_format),
+                            dtype={"unit_id": "string", "experiment": "string", "variant": "string", "timestamp": time_type,
+                                   "country": "string"}))
     e = e[e["experiment"] == EXPERIMENT]
     nv = e.groupby("unit_id")["variant"].nunique()
     first = e.sort_values("timestamp", kind="stable").groupby("unit_id").first()
     first = first[nv.reindex(first.index) == 1]
     units = first[["variant", "timestamp"]].rename(columns={"timestamp": "t0"})
     units["segment"] = first[by] if by else ""
-    types = {"unit_id": "string", "timestamp": "int64", "event": "string", "value": "float64"}
+    types = {"unit_id": "string", "timestamp": time_type, "event": "string", "value": "float64"}
     if events_format == "jsonl":
         # keep_default_dates=False: pandas would otherwise turn a column named "timestamp" into dates.
         ev = pd.read_json(events_path(directory, events_format), lines=True, dtype=types,
                           convert_dates=False, keep_default_dates=False)
     else:
-        ev = pd.read_csv(events_path(directory, events_format), dtype=types)
+        ev = seconds(pd.read_csv(events_path(directory, events_format), dtype=types))
     ev = ev.join(units["t0"], on="unit_id", how="inner")
     d = ev["timestamp"] - ev["t0"]
     ev = ev[(d >= 0) & (d < WINDOW)]
@@ -120,7 +161,7 @@ def pandas_stats(directory, by, events_format):
 
 def touchstone_stats(directory, by, events_format):
     result = subprocess.run(
-        [BINARY, "analyze", "--exposures", os.path.join(directory, "exposures.csv"),
+        [BINARY, "analyze", "--exposures", exposures_path(directory, events_format),
          "--events", events_path(directory, events_format), "--experiment", EXPERIMENT, "--control", "control",
          "--metric", "purchase", "--metric", "purchase:sum", "--metric", "session:count",
          "--correction", "none", "--format", "json", "--quiet"] + (["--by", by] if by else []),
@@ -219,13 +260,22 @@ def measured(mode, directory, by, events_format):
         return elapsed, peak_kb / 1024, json.load(f)
 
 
+def median(values):
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--units", type=int, nargs="+", default=[1_000_000])
     parser.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(), "touchstone-peers"))
     parser.add_argument("--skip-pandas-above", type=int, default=100_000_000)
     parser.add_argument("--by", choices=["country"], help="also split by the exposure log's country column")
-    parser.add_argument("--events-format", choices=["csv", "jsonl"], default="csv")
+    parser.add_argument("--events-format", choices=["csv", "jsonl", "quoted"], nargs="+", default=["csv"])
+    parser.add_argument("--engines", choices=["touchstone", "duckdb", "pandas"], nargs="+",
+                        default=["touchstone", "duckdb", "pandas"])
+    parser.add_argument("--repeats", type=int, default=1, help="alternating runs per (format, engine); medians reported")
     parser.add_argument("--run", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
@@ -238,44 +288,56 @@ def main():
 
     import duckdb
     import pandas
+    formats = args.events_format
     print(f"machine: {os.cpu_count()} cores; duckdb {duckdb.__version__}, pandas {pandas.__version__}"
-          + (f"; split by {args.by}" if args.by else "") + f"; events as {args.events_format}")
+          + (f"; split by {args.by}" if args.by else "") + f"; logs as {', '.join(formats)}"
+          + f"; median of {args.repeats} alternating run(s)")
     rows = []
     for units in args.units:
         directory = os.path.join(args.workdir, f"u{units}")
         os.makedirs(directory, exist_ok=True)
         exposures = os.path.join(directory, "exposures.csv")
-        fresh = os.path.exists(os.path.join(directory, "truth.json")) and "country" in open(exposures).readline()
+        fresh = (os.path.exists(os.path.join(directory, "truth.json")) and os.path.exists(exposures)
+                 and "country" in open(exposures).readline())
         if not fresh:
             subprocess.run([BINARY, "simulate", "experiment", "--units", str(units), "--seed", "1", "--out", directory],
                            check=True)
-        events = events_path(directory, args.events_format)
-        if args.events_format == "jsonl" and (not fresh or not os.path.exists(events)):
+        events = events_path(directory, "jsonl")
+        if "jsonl" in formats and (not fresh or not os.path.exists(events)):
             # One JSON object per line; an empty value becomes null, which every engine reads as missing.
             duckdb.sql(f"""COPY (SELECT * FROM read_csv('{os.path.join(directory, "events.csv")}', header = true,
                 columns = {{'unit_id': 'VARCHAR', 'timestamp': 'BIGINT', 'event': 'VARCHAR', 'value': 'DOUBLE'}}))
                 TO '{events}' (FORMAT JSON)""")
-        size = sum(os.path.getsize(os.path.join(directory, f)) for f in ["exposures.csv", os.path.basename(events)])
-        results = {}
-        for mode in ["touchstone", "duckdb", "pandas"]:
-            if mode == "pandas" and units > args.skip_pandas_above:
-                continue
-            results[mode] = measured(mode, directory, args.by, args.events_format)
-        problems = []
-        for mode in results:
-            if mode != "touchstone":
-                problems += check_agreement(mode, results["touchstone"][2], results[mode][2])
-        base = results["touchstone"][0]
-        for mode, (seconds, peak, _) in results.items():
-            rows.append((units, size / 1e6, mode, seconds, seconds / base, peak))
-        print(f"{units:,} units ({size / 1e6:,.0f} MB of logs): "
-              + ("all engines agree (counts exact, means/variances/p-values to 1e-9)" if not problems
-                 else "DISAGREEMENT:\n  " + "\n  ".join(problems[:20])))
+        if "quoted" in formats and (not fresh or not os.path.exists(events_path(directory, "quoted"))):
+            write_quoted(directory)
+        engines = [m for m in args.engines if not (m == "pandas" and units > args.skip_pandas_above)]
+        runs = {}
+        for _ in range(args.repeats):
+            for events_format in formats:
+                for mode in engines:
+                    runs.setdefault((events_format, mode), []).append(measured(mode, directory, args.by, events_format))
+        for events_format in formats:
+            size = sum(os.path.getsize(p) for p in [exposures_path(directory, events_format),
+                                                    events_path(directory, events_format)])
+            problems = []
+            results = {mode: runs[(events_format, mode)] for mode in engines}
+            for mode in results:
+                if mode != "touchstone" and "touchstone" in results:
+                    problems += check_agreement(mode, results["touchstone"][-1][2], results[mode][-1][2])
+            timed = {mode: (median([r[0] for r in rs]), median([r[1] for r in rs])) for mode, rs in results.items()}
+            base = timed.get("touchstone", next(iter(timed.values())))[0]
+            for mode, (seconds, peak) in timed.items():
+                rows.append((units, events_format, size / 1e6, mode, seconds, seconds / base, size / 1e6 / seconds, peak,
+                             [r[0] for r in results[mode]]))
+            print(f"{units:,} units, {events_format} ({size / 1e6:,.0f} MB of logs): "
+                  + ("all engines agree (counts exact, means/variances/p-values to 1e-9)" if not problems
+                     else "DISAGREEMENT:\n  " + "\n  ".join(problems[:20])))
     print()
-    print("| units | log MB | engine | wall s | × Touchstone | peak MB |")
-    print("|---:|---:|---|---:|---:|---:|")
-    for units, size, mode, seconds, ratio, peak in rows:
-        print(f"| {units:,} | {size:,.0f} | {mode} | {seconds:.2f} | {ratio:.2f} | {peak:,.0f} |")
+    print("| units | logs | log MB | engine | wall s (median) | × Touchstone | MB/s | peak MB | runs s |")
+    print("|---:|---|---:|---|---:|---:|---:|---:|---|")
+    for units, events_format, size, mode, seconds, ratio, rate, peak, each in rows:
+        print(f"| {units:,} | {events_format} | {size:,.0f} | {mode} | {seconds:.2f} | {ratio:.2f} | {rate:,.0f} | {peak:,.0f} | "
+              + " ".join(f"{t:.2f}" for t in each) + " |")
 
 
 if __name__ == "__main__":

@@ -18,13 +18,15 @@ struct TimestampParser {
     }
 
     /// Microseconds since the epoch, range-checked; `nil` with ``failure`` set otherwise.
+    /// `fixedLayout: false` reads ISO 8601 with the general grammar only (for tests that check
+    /// the ``fixedLayout()`` shortcut against it).
     @inline(__always)
-    mutating func parse() -> Int64? {
+    mutating func parse(fixedLayout useFixedLayout: Bool = true) -> Int64? {
         while index < end, Self.isBlank(bytes[index]) { index += 1 }
         while end > index, Self.isBlank(bytes[end - 1]) { end -= 1 }
         guard index < end else { return fail(.empty) }
         // A date has its first '-' after four digits; epoch seconds never do.
-        let micros = end - index > 4 && bytes[index + 4] == UInt8(ascii: "-") ? iso() : epoch()
+        let micros = end - index > 4 && bytes[index + 4] == UInt8(ascii: "-") ? iso(fixedLayout: useFixedLayout) : epoch()
         guard let micros else { return nil }
         guard Timestamp.validMicroseconds.contains(micros) else { return fail(.outOfRange) }
         return micros
@@ -118,7 +120,8 @@ struct TimestampParser {
 
     // MARK: - ISO 8601
 
-    mutating func iso() -> Int64? {
+    mutating func iso(fixedLayout useFixedLayout: Bool = true) -> Int64? {
+        if useFixedLayout, let micros = fixedLayout() { return micros }
         let year = digits(4)
         guard year >= 0, accept(UInt8(ascii: "-")) else { return fail(.malformed) }
         let month = digits(2)

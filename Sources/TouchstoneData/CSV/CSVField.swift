@@ -7,8 +7,12 @@ struct CSVField {
     enum Kind: UInt8 {
         /// Bytes used as they are: an unquoted CSV field, a JSON number or `true`/`false`.
         case plain
-        /// A quoted CSV field: `""` stands for `"`.
+        /// A quoted CSV field holding at least one `""`, which stands for `"`: unescaped into a
+        /// copy when read.
         case quoted
+        /// A quoted CSV field without `""`: its bytes between the quotes are its text, handed out
+        /// in place like a plain field's (the common case in fully quoted exports).
+        case quotedVerbatim
         /// A JSON string without escapes; its value starts at the quote before `start`.
         case jsonString
         /// A JSON string with escapes (already checked when the line was scanned).
@@ -31,7 +35,7 @@ struct CSVField {
 
     /// `true` for an empty field; a quoted CSV field `""` counts as text, as it always has.
     var isBlank: Bool {
-        end == start && kind != .quoted
+        end == start && kind != .quoted && kind != .quotedVerbatim
     }
 
     func string(in buffer: UnsafeBufferPointer<UInt8>) -> String {
@@ -40,7 +44,7 @@ struct CSVField {
             return String(decoding: raw(buffer), as: UTF8.self).replacingOccurrences(of: "\"\"", with: "\"")
         case .escaped:
             return String(decoding: decoded(buffer).bytes, as: UTF8.self)
-        case .plain, .jsonString, .empty, .missing:
+        case .plain, .quotedVerbatim, .jsonString, .empty, .missing:
             return String(decoding: raw(buffer), as: UTF8.self)
         }
     }
@@ -54,7 +58,7 @@ struct CSVField {
         case .escaped:
             let (bytes, exact) = decoded(buffer)
             return exact ? String(validating: bytes, as: UTF8.self) : nil
-        case .plain, .jsonString, .empty, .missing:
+        case .plain, .quotedVerbatim, .jsonString, .empty, .missing:
             return String(validating: raw(buffer), as: UTF8.self)
         }
     }
@@ -63,13 +67,26 @@ struct CSVField {
     func withBytes<R>(in buffer: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         switch kind {
         case .quoted:
-            let text = Array(string(in: buffer).utf8)
-            return try text.withUnsafeBufferPointer(body)
+            return try unescapedQuotes(buffer).withUnsafeBufferPointer(body)
         case .escaped:
             return try decoded(buffer).bytes.withUnsafeBufferPointer(body)
-        case .plain, .jsonString, .empty, .missing:
+        case .plain, .quotedVerbatim, .jsonString, .empty, .missing:
             return try body(raw(buffer))
         }
+    }
+
+    /// The bytes of a quoted CSV field with each `""` made one `"` (the scanner only lets a
+    /// quote inside the field occur doubled), without a detour through `String`.
+    private func unescapedQuotes(_ buffer: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(end - start)
+        var index = start
+        while index < end {
+            let byte = buffer[index]
+            bytes.append(byte)
+            index += byte == UInt8(ascii: "\"") ? 2 : 1
+        }
+        return bytes
     }
 
     private func raw(_ buffer: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {

@@ -271,13 +271,15 @@ public struct CSVReader: Sendable {
 
     /// Splits the body into at most `count` chunks at line breaks, for parallel parsing.
     ///
-    /// In delimited text a quoted field may contain a line break, so a file with any quote
-    /// character is returned as a single chunk: splitting it safely would need a sequential pass
-    /// anyway. A JSON string cannot hold a raw line break, so JSON Lines always splits.
+    /// In delimited text a quoted field may contain a line break, so a body with any quote
+    /// character is split where the count of quotes before a line break is even
+    /// (``quotedChunks(_:body:)``). A JSON string cannot hold a raw line break, so JSON Lines
+    /// splits at any line break.
     public func chunks(_ count: Int) -> [Chunk] {
         let buffer = storage.buffer
         let body = bodyStart..<buffer.count
-        guard count > 1, body.count > 1 << 20, format == .jsonLines || !containsQuote(body) else { return [Chunk(range: body)] }
+        guard count > 1, body.count > 1 << 20 else { return [Chunk(range: body)] }
+        if format == .delimited, containsQuote(body) { return quotedChunks(count, body: body) }
         var chunks: [Chunk] = []
         var start = body.lowerBound
         for part in 1...count {

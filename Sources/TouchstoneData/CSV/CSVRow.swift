@@ -65,7 +65,7 @@ public struct CSVRow: ~Copyable {
         switch field.kind {
         case .quoted, .escaped:
             value = field.withBytes(in: buffer) { NumberParsing.double($0, 0, $0.count) }
-        case .plain, .jsonString, .empty, .missing:
+        case .plain, .quotedVerbatim, .jsonString, .empty, .missing:
             value = NumberParsing.double(buffer, field.start, field.end)
         }
         guard let value else {

@@ -36,30 +36,19 @@ struct CSVScanner: @unchecked Sendable {
             if index < buffer.count, buffer[index] == quote {
                 let startLine = currentLine
                 let start = index + 1
-                index = start
-                var closed = false
-                while index < buffer.count {
-                    guard index - start <= InputLimits.maximumFieldBytes else {
-                        throw Self.tooLong(name: name, line: startLine, column: fieldCount + 1)
-                    }
-                    let byte = buffer[index]
-                    if byte == quote {
-                        if index + 1 < buffer.count, buffer[index + 1] == quote {
-                            index += 2
-                            continue
-                        }
-                        closed = true
-                        break
-                    }
-                    if byte == newline { currentLine += 1 }
-                    index += 1
+                let scanned = Self.quotedField(buffer, from: start, line: &currentLine)
+                index = scanned.end
+                // The limit applies to the bytes looked at before the closing quote (or the end of input).
+                guard (scanned.closed ? index : index - 1) - start <= InputLimits.maximumFieldBytes else {
+                    throw Self.tooLong(name: name, line: startLine, column: fieldCount + 1)
                 }
-                guard closed else {
+                guard scanned.closed else {
                     throw DataError(
                         file: name, line: startLine, column: fieldCount + 1,
                         message: "unterminated quoted field")
                 }
-                try append(CSVField(start: start, end: index, kind: .quoted), line: startLine, name: name)
+                try append(
+                    CSVField(start: start, end: index, kind: scanned.escaped ? .quoted : .quotedVerbatim), line: startLine, name: name)
                 index += 1
                 guard index < buffer.count else { return (index, currentLine) }
                 let byte = buffer[index]
@@ -97,6 +86,37 @@ struct CSVScanner: @unchecked Sendable {
             if buffer[index] == newline { return (index + 1, currentLine + 1) }
             index += 1
         }
+    }
+
+    /// Finds the closing quote of a quoted field whose text starts at `start`: its offset (or
+    /// the end of input, `closed` false), whether a doubled quote occurs (only then must the
+    /// field be copied to be read), and the line breaks inside, added to `line`.
+    ///
+    /// One tight loop over the bytes: a quoted field without `""` costs what a plain one does.
+    @inline(__always)
+    private static func quotedField(
+        _ buffer: UnsafeBufferPointer<UInt8>, from start: Int, line: inout Int
+    ) -> (end: Int, closed: Bool, escaped: Bool) {
+        let quote = UInt8(ascii: "\""), newline = UInt8(ascii: "\n")
+        guard let base = buffer.baseAddress else { return (start, false, false) }
+        let count = buffer.count
+        var index = start, escaped = false, breaks = 0
+        while index < count {
+            let byte = base[index]
+            if byte == quote {
+                guard index + 1 < count, base[index + 1] == quote else {
+                    line += breaks
+                    return (index, true, escaped)
+                }
+                escaped = true
+                index += 2
+                continue
+            }
+            if byte == newline { breaks += 1 }
+            index += 1
+        }
+        line += breaks
+        return (count, false, escaped)
     }
 
     private static func tooLong(name: String, line: Int, column: Int) -> DataError {
