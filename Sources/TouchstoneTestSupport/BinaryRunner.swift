@@ -74,3 +74,10 @@ public func temporaryDirectory() throws -> URL {
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }
+
+/// A file named `name` holding `content`, in a fresh ``temporaryDirectory()`` (removed at exit).
+public func temporaryFile(_ name: String, _ content: String) throws -> URL {
+    let url = try temporaryDirectory().appendingPathComponent(name)
+    try Data(content.utf8).write(to: url)
+    return url
+}

@@ -8,10 +8,7 @@ import TouchstoneTestSupport
 @Suite("touchstone analyze: Bayesian, sequential, CUPED, ratio, bootstrap methods")
 struct AnalyzeMethodsTests {
     private func temporary(_ name: String, _ content: String) throws -> URL {
-        let directory = try temporaryDirectory()
-        let url = directory.appendingPathComponent(name)
-        try Data(content.utf8).write(to: url)
-        return url
+        try temporaryFile(name, content)
     }
 
     private func json(_ arguments: [String]) throws -> [String: Any] {

@@ -19,10 +19,7 @@ struct FactorialCommandTests {
         """
 
     private func file(_ content: String) throws -> URL {
-        let directory = try temporaryDirectory()
-        let url = directory.appendingPathComponent("arms.csv")
-        try Data(content.utf8).write(to: url)
-        return url
+        try temporaryFile("arms.csv", content)
     }
 
     private func json(_ arguments: [String]) throws -> [String: Any] {
