@@ -15,8 +15,21 @@ static volatile sig_atomic_t installed = 0;
 
 static const int handled[] = { SIGINT, SIGTERM, SIGHUP };
 
+// An armed interruption (``touchstone_interrupt_arm``): the first signal is reported through a
+// pipe instead of ending the process, so a running query can be cancelled on its server first.
+static volatile sig_atomic_t interrupt_fd = -1;
+static volatile sig_atomic_t interrupt_signal = 0;
+
 static void touchstone_cleanup_handler(int signo) {
     int saved = errno;
+    if (interrupt_fd >= 0 && interrupt_signal == 0) {
+        interrupt_signal = signo;
+        unsigned char byte = (unsigned char)signo;
+        ssize_t written = write(interrupt_fd, &byte, 1);
+        (void)written;  // a full pipe already holds a wake-up
+        errno = saved;
+        return;
+    }
     for (int slot = 0; slot < SLOTS; slot++) {
         if (pending[slot]) {
             unlink(pending_path[slot]);
@@ -94,4 +107,23 @@ void touchstone_cleanup_clear(int slot) {
     pending[slot] = 0;
     pthread_mutex_unlock(&slots_lock);
     pthread_sigmask(SIG_SETMASK, &previous, NULL);
+}
+
+int touchstone_interrupt_arm(int fd) {
+    if (touchstone_cleanup_install() != 0) return -1;
+    interrupt_signal = 0;
+    __sync_synchronize();
+    interrupt_fd = fd;
+    return 0;
+}
+
+int touchstone_interrupt_disarm(void) {
+    interrupt_fd = -1;
+    __sync_synchronize();
+    return interrupt_signal;
+}
+
+void touchstone_interrupt_finish(int signo) {
+    interrupt_fd = -1;
+    touchstone_cleanup_handler(signo);
 }

@@ -34,6 +34,12 @@ struct Touchstone: ParsableCommand {
             try RepeatedOptionCheck.check(Array(CommandLine.arguments.dropFirst()), root: Touchstone.self)
             var command = try parseAsRoot()
             try command.run()
+        } catch let stopped as QueryStopped {
+            // Ctrl-C or SIGTERM during a push-down: the query was cancelled on the server first;
+            // say so, then end as the signal would have (a timeout is an ordinary failure).
+            StandardStreams.writeError(TerminalText.sanitize(stopped.message, keepingLineBreaks: true) + "\n")
+            if let signal = stopped.signal { QueryInterruption.terminate(signal: signal) }
+            Foundation.exit(ExitStatus.inputRejected)
         } catch {
             let code = exitCode(for: error)
             // --help, --version and clean exits: ArgumentParser prints and exits 0 itself.

@@ -25,4 +25,19 @@ int touchstone_cleanup_register(const char *path);
 /// Forgets the path registered in `slot` (after the rename, or after removing the file normally).
 void touchstone_cleanup_clear(int slot);
 
+/// Arms an interruption: until ``touchstone_interrupt_disarm``, the first SIGINT, SIGTERM or
+/// SIGHUP does not end the process but writes its number as one byte to `fd` (a pipe's write
+/// end, ideally non-blocking), so another thread can stop work that outlives the process (a
+/// query running on a database server) before the process ends. A second signal takes the usual
+/// path (temporary files removed, default action). Installs the handler if needed. Returns 0, or
+/// -1 with errno set.
+int touchstone_interrupt_arm(int fd);
+
+/// Disarms the interruption; returns the signal that arrived while armed, or 0.
+int touchstone_interrupt_disarm(void);
+
+/// Ends the process as `signo` would have: removes registered temporary files, restores the
+/// default action and raises the signal (so the parent sees "killed by signal N").
+void touchstone_interrupt_finish(int signo);
+
 #endif

@@ -20,9 +20,11 @@ import TouchstoneTime
 ///   NULL or empty → `''` (the rule of ``SegmentedArmTable``). A `segment` column follows
 ///   `variant` and rows are ordered by segment (bytewise), variant, metric.
 ///
-/// Timestamps are integer epoch seconds in both tables; a window that is not a whole number of
-/// seconds becomes the integer bounds that select the same whole-second deltas
-/// (`d ≥ x ⇔ d ≥ ⌈x⌉` and `d < y ⇔ d < ⌈y⌉` for an integer d).
+/// Timestamps are integer epoch seconds in both tables by default; a window that is not a whole
+/// number of seconds becomes the integer bounds that select the same whole-second deltas
+/// (`d ≥ x ⇔ d ≥ ⌈x⌉` and `d < y ⇔ d < ⌈y⌉` for an integer d). With `TIMESTAMP`/`TIMESTAMPTZ`
+/// columns (``SQLTimestampTypes``) the query works in microseconds, sub-second values included,
+/// and the bounds are the in-process pipeline's own.
 ///
 /// **Plan-robust by construction.** The query joins no log to anything: exposure and event rows
 /// are stacked (`UNION ALL`), every row learns its unit's t₀ from a window function partitioned
@@ -49,9 +51,13 @@ public struct AggregationQuery: Sendable {
 
     /// Builds the query. Table names may be schema-qualified; every name is validated by
     /// ``SQLIdentifier`` (hostile names are refused, not escaped) and quoted for the dialect.
+    /// - Parameter timestamps: How each table stores its timestamp column (``SQLTimestampKind``);
+    ///   detected from the catalogue by `analyze --postgres`, declared with `--timestamp-type`.
     public init(
-        dialect: SQLDialect, exposuresTable: String, eventsTable: String, settings: RawLogSettings
+        dialect: SQLDialect, exposuresTable: String, eventsTable: String, settings: RawLogSettings,
+        timestamps: SQLTimestampTypes = .epoch
     ) throws(SQLError) {
+        try timestamps.check(dialect: dialect)
         guard !settings.metrics.isEmpty || !settings.ratios.isEmpty else {
             throw SQLError("no metric requested (use --metric EVENT[:conversion|sum|count|retention:N])")
         }
@@ -88,10 +94,11 @@ public struct AggregationQuery: Sendable {
         let readsValue = metrics.contains { $0.readsValue }
 
         /// The per-unit aggregate of one metric over elapsed times [lower, upper) from t₀, given in
-        /// microseconds and written as the whole-second bounds that select the same integer
-        /// deltas. Exposure rows carry a NULL event, so `l.event = …` keeps event rows only.
+        /// microseconds and written in the query's unit: for epoch columns the whole-second bounds
+        /// that select the same integer deltas, for timestamps the microseconds. Exposure rows carry a NULL event, so `l.event = …` keeps event rows only.
         func unitAggregate(_ metric: MetricDefinition, lower: Int64, upper: Int64) -> String {
-            let low = CivilCalendar.ceilDivide(lower, 1_000_000), high = CivilCalendar.ceilDivide(upper, 1_000_000)
+            let microsecondsPerUnit: Int64 = timestamps.unit == .seconds ? 1_000_000 : 1
+            let low = CivilCalendar.ceilDivide(lower, microsecondsPerUnit), high = CivilCalendar.ceilDivide(upper, microsecondsPerUnit)
             let condition = "l.event = \(binder.bind(.text(metric.event))) AND \(delta) >= \(binder.bind(.integer(low)))"
                 + " AND \(delta) < \(binder.bind(.integer(high)))"
             return switch metric.aggregation {
@@ -185,17 +192,20 @@ public struct AggregationQuery: Sendable {
             orderKey = "\(dialect.bytewise("a.segment")), "
         }
         let value = readsValue ? ", e.\(eValue)" : ""
+        // Both logs in one unit: seconds for epoch columns, microseconds once a table holds timestamps.
+        let exposureTime = timestamps.exposures.expression("x.\(xTime)", dialect: dialect, unit: timestamps.unit)
+        let eventTime = timestamps.events.expression("e.\(eTime)", dialect: dialect, unit: timestamps.unit)
         let exposureValue = readsValue ? ", NULL AS value" : ""
 
         sql = """
             -- Touchstone push-down aggregation (\(dialect.rawValue)): per-arm power sums of \(outputNames.count) metric(s).
             -- Exposure and event rows stacked, t₀ by a window over each unit, one GROUP BY unit: no join of the logs.
             WITH unit_log AS (
-              SELECT x.\(xUnit) AS unit_id, 0 AS kind, x.\(xTime) AS ts, x.\(xVariant) AS variant, NULL AS event\(exposureValue)\(exposureSegment)
+              SELECT x.\(xUnit) AS unit_id, 0 AS kind, \(exposureTime) AS ts, x.\(xVariant) AS variant, NULL AS event\(exposureValue)\(exposureSegment)
               FROM \(exposures) x
               WHERE x.\(xExperiment) = \(binder.bind(.text(experiment)))
               UNION ALL
-              SELECT e.\(eUnit), 1, e.\(eTime), NULL, e.\(eEvent)\(value)\(eventSegment)
+              SELECT e.\(eUnit), 1, \(eventTime), NULL, e.\(eEvent)\(value)\(eventSegment)
               FROM \(events) e
               WHERE e.\(eEvent) IN (\(eventList))
             ),

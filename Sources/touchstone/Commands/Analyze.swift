@@ -291,9 +291,7 @@ struct Analyze: ParsableCommand {
             var request = try request()
             try request.prepare()
             if let postgres {
-                let query = try pushDown.query(dialect: .postgres, settings: request.rawLogSettings())
-                let rows = try PostgresRunner.query(url: postgres, sql: query.sql, parameters: query.parameters)
-                request.source = .pushedDown(sums: try PushDown.powerSums(rows: rows, segmented: query.isSegmented), origin: "PostgreSQL")
+                request.source = .pushedDown(sums: try pushDown.runPostgres(url: postgres, settings: request.rawLogSettings()), origin: "PostgreSQL")
             }
             return try request.analyze(request.armTables(observer: observer), observer: observer)
         }

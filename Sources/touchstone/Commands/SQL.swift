@@ -61,7 +61,7 @@ struct SQL: ParsableCommand {
 
     func run() throws {
         let query = try query()
-        var text = ""
+        var text = try tables.timeout().map { "SET statement_timeout = \($0.milliseconds);\n" } ?? ""
         for (index, value) in query.parameters.enumerated() {
             text += "-- \(dialect.placeholder(index + 1, value: value)) = \(dialect.commentLiteral(value))\n"
         }

@@ -1,14 +1,15 @@
 import ArgumentParser
 import TouchstoneAnalysis
 import TouchstoneData
+import TouchstonePostgres
 import TouchstoneTime
 
 /// Where the logs live in a SQL engine, for `analyze --postgres` and `sql`.
 struct PushDownOptions: ParsableArguments {
-    @Option(help: "Push-down: table of exposures (unit_id, experiment, variant, timestamp as epoch seconds); schema.table allowed.")
+    @Option(help: "Push-down: table of exposures (unit_id, experiment, variant, timestamp); schema.table allowed.")
     var exposuresTable: String?
 
-    @Option(help: "Push-down: table of events (unit_id, timestamp as epoch seconds, event, value); schema.table allowed.")
+    @Option(help: "Push-down: table of events (unit_id, timestamp, event, value); schema.table allowed.")
     var eventsTable: String?
 
     @Option(help: "Push-down: the exposures table's columns UNIT,EXPERIMENT,VARIANT,TIMESTAMP.")
@@ -17,7 +18,55 @@ struct PushDownOptions: ParsableArguments {
     @Option(help: "Push-down: the events table's columns UNIT,TIMESTAMP,EVENT,VALUE.")
     var eventColumns = "unit_id,timestamp,event,value"
 
-    var isUsed: Bool { exposuresTable != nil || eventsTable != nil }
+    @Option(help: ArgumentHelp(
+        "Push-down: how both tables store timestamps: epoch (integer seconds), timestamp (without time zone, read as UTC) or timestamptz (Spark: TIMESTAMP). --postgres detects it from the catalogue and refuses a mismatch; sql assumes epoch.",
+        valueName: "epoch|timestamp|timestamptz"))
+    var timestampType: SQLTimestampKind?
+
+    @Option(help: ArgumentHelp(
+        "Push-down: stop the query on the server after this long, e.g. 30s, 10m (PostgreSQL statement_timeout; `sql --dialect postgres` prints the SET).",
+        valueName: "duration"))
+    var statementTimeout: String?
+
+    var isUsed: Bool { exposuresTable != nil || eventsTable != nil || timestampType != nil || statementTimeout != nil }
+
+    /// `--statement-timeout` in PostgreSQL's milliseconds (rounded up: a limit is never shortened).
+    func timeout() throws -> PostgresPushDown.StatementTimeout? {
+        guard let statementTimeout else { return nil }
+        guard let span = TimeSpan.parse(statementTimeout) else {
+            throw ValidationError(TimeSpan.rejection(of: statementTimeout, flag: "--statement-timeout"))
+        }
+        let milliseconds = CivilCalendar.ceilDivide(span.microseconds, 1_000)
+        guard milliseconds <= Int64(Int32.max) else {
+            throw ValidationError("--statement-timeout \(statementTimeout): at most \(Int32.max / 86_400_000) days (PostgreSQL's limit)")
+        }
+        return .init(milliseconds: milliseconds, label: statementTimeout)
+    }
+
+    /// Runs the push-down on PostgreSQL: timestamp kinds detected from the catalogue (checked
+    /// against `--timestamp-type`), the query stopped on the server on Ctrl-C, SIGTERM or
+    /// `--statement-timeout`. Returns the per-arm power sums.
+    func runPostgres(url: String, settings: RawLogSettings) throws -> [PowerSums] {
+        var built: AggregationQuery?
+        let x = try columns(exposureColumns, flag: "--exposure-columns", expected: "UNIT,EXPERIMENT,VARIANT,TIMESTAMP")
+        let e = try columns(eventColumns, flag: "--event-columns", expected: "UNIT,TIMESTAMP,EVENT,VALUE")
+        guard let exposuresTable, let eventsTable else {
+            throw ValidationError("push-down needs --exposures-table TABLE and --events-table TABLE")
+        }
+        // Names are validated before anything reaches the server.
+        _ = try query(dialect: .postgres, settings: settings)
+        let rows = try PostgresPushDown.run(
+            url: url,
+            exposures: .init(table: exposuresTable, column: x[3], flag: "--exposures-table"),
+            events: .init(table: eventsTable, column: e[1], flag: "--events-table"),
+            declared: timestampType, statementTimeout: try timeout()
+        ) { types in
+            let query = try self.query(dialect: .postgres, settings: settings, timestamps: types)
+            built = query
+            return (query.sql, query.parameters)
+        }
+        return try PushDown.powerSums(rows: rows, segmented: built?.isSegmented ?? false)
+    }
 
     /// The aggregation query for metrics written as on the command line (`touchstone sql`); the
     /// metrics are parsed as `analyze` parses them.
@@ -37,7 +86,7 @@ struct PushDownOptions: ParsableArguments {
 
     /// The aggregation query for `settings`; table and column names are validated here (hostile
     /// ones refused with a clear error).
-    func query(dialect: SQLDialect, settings requested: RawLogSettings) throws -> AggregationQuery {
+    func query(dialect: SQLDialect, settings requested: RawLogSettings, timestamps: SQLTimestampTypes? = nil) throws -> AggregationQuery {
         guard let exposuresTable, let eventsTable else {
             throw ValidationError("push-down needs --exposures-table TABLE and --events-table TABLE")
         }
@@ -48,8 +97,13 @@ struct PushDownOptions: ParsableArguments {
         let e = try columns(eventColumns, flag: "--event-columns", expected: "UNIT,TIMESTAMP,EVENT,VALUE")
         (settings.eventColumns.unit, settings.eventColumns.timestamp) = (e[0], e[1])
         (settings.eventColumns.event, settings.eventColumns.value) = (e[2], e[3])
+        if statementTimeout != nil, dialect != .postgres {
+            throw ValidationError("--statement-timeout applies to PostgreSQL (--postgres, or sql --dialect postgres)")
+        }
         do {
-            return try AggregationQuery(dialect: dialect, exposuresTable: exposuresTable, eventsTable: eventsTable, settings: settings)
+            return try AggregationQuery(
+                dialect: dialect, exposuresTable: exposuresTable, eventsTable: eventsTable, settings: settings,
+                timestamps: timestamps ?? SQLTimestampTypes(timestampType ?? .epoch))
         } catch {
             throw ValidationError(error.message)
         }
@@ -61,3 +115,5 @@ struct PushDownOptions: ParsableArguments {
         return parts
     }
 }
+
+extension SQLTimestampKind: ExpressibleByArgument {}
