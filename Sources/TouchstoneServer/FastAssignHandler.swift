@@ -5,6 +5,7 @@ import Darwin
 #endif
 import HTTPTypes
 import NIOCore
+import NIOHTTP1
 import NIOHTTPTypes
 
 /// Answers `GET /v1/assign` on the connection's event loop, inside the channel pipeline, and
@@ -52,9 +53,21 @@ final class FastAssignHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// A shutdown request (`ChannelShouldQuiesceEvent`) that arrived while answering.
     private var deferredQuiesce: Any?
     private var date = HTTPDateCache()
+    /// The context of NIO's HTTP/1 response encoder, the first handler of the pipeline: an
+    /// answer written through it reaches the socket as it is. Held only while both are in the
+    /// pipeline (`handlerRemoved` runs for every handler when the channel closes).
+    private var encoder: ChannelHandlerContext?
 
     init(live: LiveConfig) {
         self.live = live
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        encoder = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        encoder = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -112,20 +125,38 @@ final class FastAssignHandler: ChannelDuplexHandler, RemovableChannelHandler {
             status = .internalServerError
             body = ByteBuffer(string: JSONResponse.errorText("\(error)"))
         }
-        let head = HTTPResponse(
-            status: status,
-            headerFields: [
-                .contentType: "application/json; charset=utf-8", .contentLength: String(body.readableBytes),
-                .date: date.now(), .server: "touchstone",
-            ])
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.write(wrapOutboundOut(.body(body)), promise: nil)
+        if let encoder {
+            // The whole response as one buffer, written below the HTTP codecs: no HTTPFields,
+            // no conversion to NIO's head type, one `write` instead of a `writev` of head and
+            // body. The encoder has nothing of ours queued — a router response still owed means
+            // this request went to the router — so the bytes leave in request order.
+            var response = encoder.channel.allocator.buffer(capacity: 160 + body.readableBytes)
+            response.writeStaticString("HTTP/1.1 ")
+            response.writeString(String(status.code))
+            response.writeStaticString(" ")
+            response.writeString(status.reasonPhrase)
+            response.writeStaticString("\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ")
+            response.writeString(String(body.readableBytes))
+            response.writeStaticString("\r\nDate: ")
+            response.writeString(date.now())
+            response.writeStaticString("\r\nServer: touchstone\r\n\r\n")
+            var body = body
+            response.writeBuffer(&body)
+            encoder.writeAndFlush(NIOAny(response), promise: nil)
+        } else {
+            let head = HTTPResponse(
+                status: status,
+                headerFields: [
+                    .contentType: "application/json; charset=utf-8", .contentLength: String(body.readableBytes),
+                    .date: date.now(), .server: "touchstone",
+                ])
+            context.write(wrapOutboundOut(.head(head)), promise: nil)
+            context.write(wrapOutboundOut(.body(body)), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
         if close {
             state = .closed
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             context.close(promise: nil)
-        } else {
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }
         if let event = deferredQuiesce {
             deferredQuiesce = nil
