@@ -11,9 +11,14 @@
 #     measured the same way against a null sink (a Python server that reads each body and
 #     answers {"accepted": N} without storing anything), alternating with (3).
 # Each measurement runs ROUNDS times, alternating touchstone and its peer; medians are reported.
+# For assignment the server's CPU time per request is reported too (user+system from
+# /proc/PID/stat over each wrk run, divided by the requests answered): the figure that does not
+# depend on how busy the machine is.
 #   Scripts/serve_benchmark.sh [SECONDS=10] [CONNECTIONS=32] [CLIENTS=4] [BATCH=5000] [ROWS=1000000] [ROUNDS=3]
 # CONFIGURATION=release (default) or debug; TOUCHSTONE_BIN=path skips the build and runs that
-# binary. Prints a summary on standard output.
+# binary. BASELINE_BIN=path adds a second touchstone binary (e.g. main's, for a before/after) to
+# the assignment rounds: touchstone, baseline, peer in turn. WRK_THREADS (default 2) sets wrk -t.
+# ASSIGN_ONLY=1 skips the ingest part. Prints a summary on standard output.
 set -euo pipefail
 seconds=${1:-10}
 connections=${2:-32}
@@ -21,6 +26,8 @@ clients=${3:-4}
 batch=${4:-5000}
 total_rows=${5:-1000000}
 rounds=${6:-3}
+wrk_threads=${WRK_THREADS:-2}
+baseline=${BASELINE_BIN:-}
 root=$(cd "$(dirname "$0")/.." && pwd)
 configuration=${CONFIGURATION:-release}
 cd "$root"
@@ -98,6 +105,17 @@ PY
 python3 "$work/peer.py" "$work/payload.json" 2>"$work/peer.err" &
 pids+=($!)
 peer_port=$(wait_port "$work/peer.err")
+names="touchstone"
+declare -A ports=([touchstone]=$port [peer]=$peer_port) server_pids=([touchstone]=${pids[0]})
+if [ -n "$baseline" ]; then
+    "$baseline" serve --config "$work/experiments.yaml" --store "$work/assign-baseline.db" --port 0 2>"$work/baseline.err" &
+    pids+=($!)
+    server_pids[baseline]=$!
+    ports[baseline]=$(wait_port "$work/baseline.err")
+    names="touchstone baseline"
+    [ "$(curl -s "http://127.0.0.1:${ports[baseline]}/v1/assign?unit=user-1&experiment=bench")" = \
+      "$(curl -s "http://127.0.0.1:$port/v1/assign?unit=user-1&experiment=bench")" ] || { echo "baseline answers differently" >&2; exit 1; }
+fi
 
 # Both answer the same variants (a wrong peer would make the comparison meaningless).
 for unit in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
@@ -108,19 +126,27 @@ done
 echo "touchstone answer: $(curl -s "http://127.0.0.1:$port/v1/assign?unit=user-1&experiment=bench")" >&2
 echo "peer answer: $(curl -s "http://127.0.0.1:$peer_port/v1/assign?unit=user-1&experiment=bench")" >&2
 
-wrk_run() {  # port output
-    wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/assign.lua" "http://127.0.0.1:$1" > "$2"
-    if grep -q "Non-2xx\|Socket errors" "$2"; then echo "errors in $2:" >&2; grep "Non-2xx\|Socket errors" "$2" >&2; fi
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # user + system, in clock ticks
+wrk_run() {  # name round
+    local output="$work/wrk-$1-$2.txt" pid=${server_pids[$1]:-} before=0
+    [ -n "$pid" ] && before=$(cpu_ticks "$pid")
+    wrk -t"$wrk_threads" -c"$connections" -d"${seconds}s" --latency -s "$work/assign.lua" "http://127.0.0.1:${ports[$1]}" > "$output"
+    if [ -n "$pid" ]; then
+        # µs of server CPU per request answered
+        awk -v ticks=$(( $(cpu_ticks "$pid") - before )) -v hz="$(getconf CLK_TCK)" \
+            '/requests in/ {printf "%.1f\n", ticks / hz * 1e6 / $1}' "$output" > "$work/cpu-$1-$2.txt"
+    fi
+    if grep -q "Non-2xx\|Socket errors" "$output"; then echo "errors in $output:" >&2; grep "Non-2xx\|Socket errors" "$output" >&2; fi
 }
 for round in $(seq 1 "$rounds"); do
-    wrk_run "$port" "$work/wrk-touchstone-$round.txt"
-    wrk_run "$peer_port" "$work/wrk-peer-$round.txt"
+    for name in $names peer; do wrk_run "$name" "$round"; done
 done
-kill "${pids[0]}" "${pids[1]}" 2>/dev/null || true
-wait "${pids[0]}" "${pids[1]}" 2>/dev/null || true
+kill "${pids[@]}" 2>/dev/null || true
+wait "${pids[@]}" 2>/dev/null || true
 pids=()
 
 # ---- ingest: touchstone (fresh store per round) and the null sink, alternating ----
+if [ -z "${ASSIGN_ONLY:-}" ]; then
 cat > "$work/sink.py" <<'PY'
 import socket, sys, threading
 # Reads each POST in full and answers {"accepted": lines}: the load generator's ceiling.
@@ -218,6 +244,7 @@ for round in $(seq 1 "$rounds"); do
     rm -f "$store" "$store-wal" "$store-shm"
     python3 "$work/ingest.py" "$sink_port" "$clients" "$batch" "$total_rows" "s$round" > "$work/ingest-sink-$round.txt"
 done
+fi
 
 median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 ms() {  # wrk latency (e.g. 812.00us, 1.23ms, 2.1s) → milliseconds
@@ -232,14 +259,22 @@ wrk_median() {  # name field → median over rounds
     done | median
 }
 echo "machine: $(nproc) cores, $(uname -r), load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); configuration: $configuration"
-echo "assignment (wrk -t2 -c$connections -d${seconds}s, random unit ids, $rounds alternating rounds, medians):"
-for name in touchstone peer; do
-    label=$([ "$name" = touchstone ] && echo "touchstone serve GET /v1/assign" || echo "GrowthBook Python SDK peer     ")
-    printf '  %s: %s requests/s, latency p50 %s ms, p90 %s ms, p99 %s ms  (rounds: %s)\n' "$label" \
-        "$(wrk_median "$name" rps)" "$(wrk_median "$name" 50)" "$(wrk_median "$name" 90)" "$(wrk_median "$name" 99)" \
+echo "assignment (wrk -t$wrk_threads -c$connections -d${seconds}s, random unit ids, $rounds alternating rounds, medians):"
+for name in $names peer; do
+    case $name in
+        touchstone) label="touchstone serve GET /v1/assign" ;;
+        baseline)   label="baseline ($baseline)" ;;
+        *)          label="GrowthBook Python SDK peer     " ;;
+    esac
+    cpu=""
+    [ -f "$work/cpu-$name-1.txt" ] && cpu=", server CPU $(cat "$work"/cpu-"$name"-*.txt | median) µs/request"
+    printf '  %s: %s requests/s, latency p50 %s ms, p90 %s ms, p99 %s ms%s  (rounds: %s)\n' "$label" \
+        "$(wrk_median "$name" rps)" "$(wrk_median "$name" 50)" "$(wrk_median "$name" 90)" "$(wrk_median "$name" 99)" "$cpu" \
         "$(for f in "$work"/wrk-"$name"-*.txt; do awk '/Requests\/sec/ {printf "%d ", $2}' "$f"; done)"
 done
 echo "  ratio touchstone / peer (requests/s, medians): $(awk -v a="$(wrk_median touchstone rps)" -v b="$(wrk_median peer rps)" 'BEGIN {printf "%.1f", a / b}')"
+[ -n "$baseline" ] && echo "  ratio touchstone / baseline (requests/s, medians): $(awk -v a="$(wrk_median touchstone rps)" -v b="$(wrk_median baseline rps)" 'BEGIN {printf "%.2f", a / b}')"
+[ -n "${ASSIGN_ONLY:-}" ] && exit 0
 echo "ingest ($clients client processes, POSTs of $batch JSON Lines rows, $total_rows rows per round, $rounds alternating rounds, medians):"
 for name in touchstone sink; do
     rates=$(for f in "$work"/ingest-"$name"-*.txt; do awk '{printf "%.0f\n", $1 / $2}' "$f"; done)

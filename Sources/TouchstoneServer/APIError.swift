@@ -57,7 +57,12 @@ enum JSONResponse {
     }
 
     static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
-        json("{\"error\":\(JSONText.string(message))}", status: status)
+        json(errorText(message), status: status)
+    }
+
+    /// `{"error":"…"}` and a newline: the body of every error, whichever path answers it.
+    static func errorText(_ message: String) -> String {
+        "{\"error\":\(JSONText.string(message))}\n"
     }
 }
 

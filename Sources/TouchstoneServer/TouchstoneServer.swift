@@ -49,8 +49,12 @@ public final class TouchstoneServer: Sendable {
     ) async throws {
         var logger = Logger(label: "touchstone.serve")
         logger.logLevel = .notice
+        let live = self.live
+        let fastAssign = settings.answersAssignOnEventLoop
         let app = Application(
             router: makeRouter(),
+            // One handler per connection (the closure runs for each).
+            server: .http1(configuration: .init(additionalChannelHandlers: fastAssign ? [FastAssignHandler(live: live)] : [])),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "touchstone"),
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
