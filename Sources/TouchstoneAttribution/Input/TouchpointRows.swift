@@ -69,36 +69,83 @@ struct TouchpointRows {
 
     /// Numbers the chunks' units and channels in file order, rewrites each chunk's ids to those
     /// numbers (in parallel) and joins the columns.
+    ///
+    /// A unit's number is the rank of its first appearance, so it is found from where each
+    /// chunk's units first occur: every unit of chunk k is looked up in the tables of chunks
+    /// 0..<k (read only, so in parallel); one that none holds is new and takes the next number,
+    /// in the chunk's order of first appearance, and one that an earlier chunk holds takes that
+    /// chunk's number for it. No table of all units is built.
     private mutating func merge(_ parsed: inout [Chunk], slots: WorkerSlots<Chunk>) throws {
-        guard var first = parsed.first else { return }
-        // The first chunk's units are the file's first units, in the same order.
-        var index = first.unitIndex
-        first.unitIndex = UnitIndex(expectedCount: 0)
-        parsed[0] = first
-        var unitMaps: [[Int32]] = [[]], channelMaps: [[Int32]] = []
+        guard let first = parsed.first else { return }
+        var channelMaps: [[Int32]] = []
+        for chunk in parsed {
+            var channelMap: [Int32] = []
+            channelMap.reserveCapacity(chunk.channelNames.count)
+            for n in 0..<chunk.channelNames.count {
+                channelMap.append(chunk.channelNames.withBytes(n) { channels.intern(bytes: $0) })
+            }
+            channelMaps.append(channelMap)
+        }
+
+        // Lookups of the later chunks' units, in pieces spread over the threads. Each result
+        // is the earlier chunk and its local number (packed as chunk << 32 | unit), or −1.
+        let tables = parsed.map(\.unitIndex)
+        let names = parsed.map(\.unitNames)
+        var pieces: [(chunk: Int, units: Range<Int>)] = []
+        for k in parsed.indices.dropFirst() {
+            for lower in stride(from: 0, to: names[k].count, by: 1 << 16) {
+                pieces.append((k, lower..<min(lower + (1 << 16), names[k].count)))
+            }
+        }
+        let seen = WorkerSlots<[Int64]>(count: pieces.count)
+        let workers = max(1, min(parsed.count, pieces.count))
+        let work = pieces
+        Parallel.run(workers) { worker in
+            for p in stride(from: worker, to: work.count, by: workers) {
+                let (k, units) = work[p]
+                var found = [Int64](repeating: -1, count: units.count)
+                for u in units {
+                    found[u - units.lowerBound] = names[k].withBytes(u) { bytes in
+                        let hash = UnitIndex.hash(bytes)
+                        for j in 0..<k {
+                            if let slot = tables[j].find(bytes, hash: hash) { return Int64(j) << 32 | Int64(tables[j].unit(at: slot)) }
+                        }
+                        return -1
+                    }
+                }
+                seen[p] = found
+            }
+        }
+
+        // Numbering, in file order; with it, whether the rows are ordered across chunks.
+        var unitMaps: [[Int32]] = [Array(0..<Int32(truncatingIfNeeded: first.unitNames.count))]
+        var next = first.unitNames.count
         var ordered = first.ordered
         // The unit and time of the last row so far, to see whether the next chunk continues it.
         var lastUnit: Int32 = first.units.last ?? -1
         var lastTime: Int64 = first.times.last ?? .min
-        for k in parsed.indices {
-            var channelMap: [Int32] = []
-            channelMap.reserveCapacity(parsed[k].channelNames.count)
-            for n in 0..<parsed[k].channelNames.count {
-                channelMap.append(parsed[k].channelNames.withBytes(n) { channels.intern(bytes: $0) })
-            }
-            channelMaps.append(channelMap)
-            guard k > 0 else { continue }
+        var piece = 0
+        for k in parsed.indices.dropFirst() {
             let chunk = parsed[k]
             ordered = ordered && chunk.ordered
-            var unitMap: [Int32] = []
-            unitMap.reserveCapacity(chunk.unitNames.count)
-            for u in 0..<chunk.unitNames.count {
-                let (slot, inserted) = chunk.unitNames.withBytes(u) { index.insert($0, hash: UnitIndex.hash($0), time: 0) }
-                let global = Int32(truncatingIfNeeded: index.unit(at: slot))
-                unitMap.append(global)
-                // Local unit 0 is on the chunk's first row: known, it either continues the
-                // previous row's unit or starts a second run of a unit seen earlier.
-                if !inserted, !(u == 0 && global == lastUnit) { ordered = false }
+            var unitMap = [Int32](repeating: 0, count: chunk.unitNames.count)
+            while piece < pieces.count, pieces[piece].chunk == k {
+                let units = pieces[piece].units
+                let found = seen[piece] ?? []
+                for u in units {
+                    let earlier = found[u - units.lowerBound]
+                    if earlier < 0 {
+                        unitMap[u] = Int32(truncatingIfNeeded: next)
+                        next += 1
+                    } else {
+                        let global = unitMaps[Int(earlier >> 32)][Int(earlier & 0xFFFF_FFFF)]
+                        unitMap[u] = global
+                        // Local unit 0 is on the chunk's first row: known, it either continues
+                        // the previous row's unit or starts a second run of a unit seen earlier.
+                        if !(u == 0 && global == lastUnit) { ordered = false }
+                    }
+                }
+                piece += 1
             }
             if let firstTime = chunk.times.first {
                 if unitMap[0] == lastUnit, firstTime < lastTime { ordered = false }
@@ -107,11 +154,11 @@ struct TouchpointRows {
             }
             unitMaps.append(unitMap)
         }
-        guard index.count <= Int(Int32.max) else {
+        guard next <= Int(Int32.max) else {
             throw AttributionError.invalidOption("more than \(Int32.max) units in the touchpoint log")
         }
         self.ordered = ordered
-        unitCount = index.count
+        unitCount = next
 
         // Rewrite ids in place, one chunk per worker; each takes its chunk out of its slot so
         // the arrays are not shared (no copy on write).
