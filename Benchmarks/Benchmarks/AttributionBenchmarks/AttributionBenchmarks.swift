@@ -16,10 +16,21 @@ private let paths: PathSet? = {
 let benchmarks: @Sendable () -> Void = {
     let configuration = Benchmark.Configuration(metrics: [.wallClock, .mallocCountTotal], maxDuration: .seconds(3))
 
-    Benchmark("touchpoint log to paths: 100k units", configuration: configuration) { benchmark in
-        let generated = try JourneySimulator(units: 100_000, seed: 42).generate()
-        benchmark.startMeasurement()
-        blackHole(try TouchpointReader.read(CSVReader(bytes: generated.csv, name: "simulated")))
+    // Parsing is split into chunks on every core (the rows are the same on any number of
+    // threads): one thread against all of them, in the same run. 12 MB of CSV, as written by
+    // `touchstone simulate journeys`, and the same rows fully quoted as exports write them.
+    let log = (try? JourneySimulator(units: 100_000, seed: 42).generate().csv) ?? []
+    let quoted = quoteEveryField(log)
+    for (format, bytes) in [("csv", log), ("quoted csv", quoted)] {
+        for threads in Set([1, ProcessInfo.processInfo.activeProcessorCount]).sorted() {
+            Benchmark("touchpoint log to paths: 100k units, \(format), \(threads) thread(s)", configuration: configuration) { benchmark in
+                var options = TouchpointReader.Options()
+                options.threads = threads
+                for _ in benchmark.scaledIterations {
+                    blackHole(try TouchpointReader.read(CSVReader(bytes: bytes, name: "simulated"), options: options))
+                }
+            }
+        }
     }
 
     for (name, model) in [("first touch", HeuristicModel.firstTouch), ("linear", .linear), ("position", .positionBased(first: 0.4, last: 0.4))] {
@@ -29,10 +40,13 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // Removal systems solved on one thread and on every core (identical effects).
     for order in 1...3 {
-        Benchmark("markov order \(order), exact: 100k units", configuration: configuration) { benchmark in
-            guard let paths else { return }
-            for _ in benchmark.scaledIterations { blackHole(try MarkovModel(order: order).attribute(paths)) }
+        for threads in Set([1, ProcessInfo.processInfo.activeProcessorCount]).sorted() {
+            Benchmark("markov order \(order), exact: 100k units, \(threads) thread(s)", configuration: configuration) { benchmark in
+                guard let paths else { return }
+                for _ in benchmark.scaledIterations { blackHole(try MarkovModel(order: order, threads: threads).attribute(paths)) }
+            }
         }
     }
 
@@ -57,4 +71,13 @@ let benchmarks: @Sendable () -> Void = {
         guard let paths else { return }
         for _ in benchmark.scaledIterations { blackHole(try ShapleyModel().attribute(paths)) }
     }
+}
+
+/// `bytes` (a CSV without quotes) with every field quoted, as database exports write it.
+private func quoteEveryField(_ bytes: [UInt8]) -> [UInt8] {
+    let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+    let quoted = lines.map { line in
+        line.isEmpty ? "" : line.split(separator: ",", omittingEmptySubsequences: false).map { "\"\($0)\"" }.joined(separator: ",")
+    }
+    return Array(quoted.joined(separator: "\n").utf8)
 }

@@ -1,3 +1,4 @@
+import Foundation
 import TouchstoneData
 import TouchstoneTime
 
@@ -22,6 +23,9 @@ import TouchstoneTime
 /// Without `viewLookback`, views follow `lookback` like clicks. Any other `type` value, or an
 /// empty one on a row with a channel, is an error naming its file, line and column; a
 /// conversion-only row (no channel) may leave it empty.
+///
+/// The log is parsed on every core (``TouchpointRows``, the raw-log pipeline's chunked byte
+/// parsing); unit ids are compared as bytes, so ids that differ in their bytes are two units.
 public enum TouchpointReader {
     public struct Columns: Sendable {
         public var unit = "unit_id"
@@ -41,6 +45,8 @@ public enum TouchpointReader {
         /// follow ``lookback``). Needs the `type` column.
         public var viewLookback: TimeSpan?
         public var columns = Columns()
+        /// Threads the log is parsed on (the journeys do not depend on it).
+        public var threads = ProcessInfo.processInfo.activeProcessorCount
         public init(lookback: TimeSpan? = nil, viewLookback: TimeSpan? = nil) {
             self.lookback = lookback
             self.viewLookback = viewLookback
@@ -54,68 +60,12 @@ public enum TouchpointReader {
     /// - Complexity: O(rows) when the log is grouped by unit and sorted by time (as logs
     ///   usually are, and as `touchstone simulate journeys` writes them); O(rows log rows) otherwise.
     public static func read(_ reader: CSVReader, options: Options = Options()) throws -> PathSet {
-        let c = options.columns
-        let unitColumn = try reader.columnIndex(c.unit)
-        let timeColumn = try reader.columnIndex(c.timestamp)
-        let channelColumn = try reader.columnIndex(c.channel)
-        let conversionColumn = try reader.columnIndex(c.conversion)
-        let valueColumn = reader.optionalColumnIndex(c.value)
-        let typeColumn = reader.optionalColumnIndex(c.type)
-        if options.viewLookback != nil, typeColumn == nil {
-            throw AttributionError.invalidOption(
-                "--view-lookback needs a '\(c.type)' column (click or view) in the touchpoint log")
-        }
-
-        var channels = ChannelTable()
-        var unitIndex: [String: Int32] = [:]
-        var previousUnit: [UInt8] = []
-        var currentUnit: Int32 = -1
-        var units: [Int32] = [], times: [Int64] = [], touchChannel: [Int32] = []
-        var converts: [Double] = [], values: [Double] = []
-        var views: [Bool] = []
-        var ordered = true
-        try reader.forEachRow { row in
-            let same = row.withBytes(unitColumn) { bytes in
-                bytes.count == previousUnit.count && bytes.elementsEqual(previousUnit)
-            }
-            if !same || currentUnit < 0 {
-                let name = row.string(unitColumn)
-                guard !name.isEmpty else { throw row.error(unitColumn, "empty unit id") }
-                previousUnit = Array(name.utf8)
-                if let known = unitIndex[name] {
-                    currentUnit = known
-                    ordered = false
-                } else {
-                    currentUnit = Int32(unitIndex.count)
-                    unitIndex[name] = currentUnit
-                }
-            }
-            guard let time = row.withBytes(timeColumn, { Timestamp.parse($0)?.microseconds }) else {
-                throw row.error(timeColumn, Timestamp.rejection(of: row.string(timeColumn)))
-            }
-            if ordered, let last = times.last, units.last == currentUnit, time < last { ordered = false }
-            let channel: Int32 = row.isEmpty(channelColumn)
-                ? -1 : row.withBytes(channelColumn) { bytes in
-                    var lower = 0, upper = bytes.count
-                    while lower < upper, bytes[lower] == UInt8(ascii: " ") { lower += 1 }
-                    while upper > lower, bytes[upper - 1] == UInt8(ascii: " ") { upper -= 1 }
-                    return upper > lower ? channels.intern(bytes: UnsafeBufferPointer(rebasing: bytes[lower..<upper])) : -1
-                }
-            let conversion = try row.double(conversionColumn, column: c.conversion)
-            guard conversion >= 0 else { throw row.error(conversionColumn, "conversion must be 0 or a positive count") }
-            let value = try valueColumn.map { try row.double($0, column: c.value) } ?? 0
-            if channel < 0, conversion == 0 {
-                throw row.error(channelColumn, "a row needs a channel, a conversion, or both")
-            }
-            if let typeColumn {
-                views.append(try Self.isView(row, typeColumn, hasChannel: channel >= 0, name: c.type))
-            }
-            units.append(currentUnit)
-            times.append(time)
-            touchChannel.append(channel)
-            converts.append(conversion)
-            values.append(conversion > 0 ? value : 0)
-        }
+        // Parsing (in parallel chunks) gives the rows as columns in file order; journeys are built below.
+        let rows = try TouchpointRows(reader, options: options, threads: options.threads)
+        let channels = rows.channels
+        let (units, times, touchChannel) = (rows.units, rows.times, rows.touchChannel)
+        let (converts, values, views) = (rows.conversions, rows.values, rows.views)
+        let ordered = rows.ordered
 
         var order: [Int]? = nil
         if !ordered {
@@ -131,7 +81,7 @@ public enum TouchpointReader {
         var set = PathSet(channels: channels)
         set.ages = []
         set.units = []
-        set.unitCount = unitIndex.count
+        set.unitCount = rows.unitCount
         var pending: [Int32] = [], pendingTimes: [Int64] = [], pendingViews: [Bool] = []
         var path: [Int32] = [], ages: [Double] = []
         var unattributed = 0.0, unattributedValue = 0.0
@@ -180,26 +130,5 @@ public enum TouchpointReader {
         set.unattributedValue = unattributedValue
         if let first = times.min(), let last = times.max() { set.period = first...last }
         return set
-    }
-
-    /// Whether a row's `type` cell says `view` (`click` otherwise); anything else is an error.
-    private static func isView(_ row: borrowing CSVRow, _ column: Int, hasChannel: Bool, name: String) throws -> Bool {
-        let kind = row.withBytes(column) { bytes -> Int in
-            var lower = 0, upper = bytes.count
-            while lower < upper, bytes[lower] == UInt8(ascii: " ") { lower += 1 }
-            while upper > lower, bytes[upper - 1] == UInt8(ascii: " ") { upper -= 1 }
-            let word = bytes[lower..<upper].map { $0 | 0x20 }  // ASCII lower case
-            if word.isEmpty { return 0 }
-            if word.elementsEqual("click".utf8) { return 1 }
-            if word.elementsEqual("view".utf8) { return 2 }
-            return -1
-        }
-        switch kind {
-        case 1: return false
-        case 2: return true
-        case 0 where !hasChannel: return false
-        case 0: throw row.error(column, "empty \(name): a touch must be 'click' or 'view'")
-        default: throw row.error(column, "unknown \(name) '\(row.string(column))': use 'click' or 'view'")
-        }
     }
 }

@@ -18,8 +18,9 @@ extension HeuristicModel: AttributionModel {}
 extension MarkovModel: AttributionModel {
     public var needsTimestamps: Bool { false }
 
+    /// On one thread: the bootstrap calls it from each of its own threads.
     public func credits(_ paths: PathSet) throws -> (conversions: [Double], values: [Double]) {
-        let (effects, valueEffects) = try removalEffects(paths)
+        let (effects, valueEffects) = try removalEffects(paths, threads: 1)
         return Self.credits(effects: effects, valueEffects: valueEffects, paths: paths)
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+import TouchstoneData
 import TouchstoneStats
 
 /// Markov-chain attribution with removal effects computed exactly (Anderl et al. 2016,
@@ -24,6 +26,11 @@ import TouchstoneStats
 /// walk that hits its step cap as neither outcome); since `1 − x⁽ᶜ⁾/x = P(walk visits c | it
 /// converts)`, its estimates converge to these numbers. Small systems are solved by LU
 /// decomposition; large ones (higher orders) by GMRES to a relative residual of 1e-13.
+///
+/// The systems of the removed channels are independent, so ``attribute(_:)`` solves them on
+/// ``threads`` threads; each system is solved exactly as on one thread, so the removal effects
+/// are the same bit for bit whatever the number of threads. ``credits(_:)``, the bootstrap's
+/// inner call, stays on one thread: the bootstrap already spreads its replicates over the cores.
 public struct MarkovModel: Sendable, Equatable {
     public var order: Int
     /// Collapse consecutive repeats of a state (ChannelAttribution: yes).
@@ -32,19 +39,25 @@ public struct MarkovModel: Sendable, Equatable {
     public var includeNullPaths: Bool
     /// Systems up to this many states are solved densely.
     public var denseLimit: Int
+    /// Threads the removal systems of ``attribute(_:)`` are spread over (results do not depend on it).
+    public var threads: Int
 
-    public init(order: Int = 1, collapseRepeatedStates: Bool = true, includeNullPaths: Bool = true, denseLimit: Int = 300) {
+    public init(
+        order: Int = 1, collapseRepeatedStates: Bool = true, includeNullPaths: Bool = true, denseLimit: Int = 300,
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) {
         self.order = order
         self.collapseRepeatedStates = collapseRepeatedStates
         self.includeNullPaths = includeNullPaths
         self.denseLimit = denseLimit
+        self.threads = max(1, threads)
     }
 
     public var name: String { "markov" }
 
     /// Removal effects and credits for every channel of `paths`.
     public func attribute(_ paths: PathSet) throws -> AttributionResult {
-        let (effects, valueEffects) = try removalEffects(paths)
+        let (effects, valueEffects) = try removalEffects(paths, threads: threads)
         let (conversions, values) = Self.credits(effects: effects, valueEffects: valueEffects, paths: paths)
         var result = AttributionResult(model: name, paths: paths, conversions: conversions, values: values)
         for k in result.channels.indices {
@@ -67,8 +80,14 @@ public struct MarkovModel: Sendable, Equatable {
         )
     }
 
-    /// Conversion and value removal effects per channel id.
+    /// Conversion and value removal effects per channel id, on ``threads`` threads.
     public func removalEffects(_ paths: PathSet) throws -> (conversions: [Double], values: [Double]) {
+        try removalEffects(paths, threads: threads)
+    }
+
+    /// Conversion and value removal effects per channel id, the channels' systems solved on up
+    /// to `threads` threads (one system per channel; the same numbers on any number of threads).
+    func removalEffects(_ paths: PathSet, threads: Int) throws -> (conversions: [Double], values: [Double]) {
         let chain = try MarkovChain(
             paths: paths, order: order, collapseRepeatedStates: collapseRepeatedStates, includeNullPaths: includeNullPaths)
         let channelCount = paths.channels.count
@@ -77,19 +96,34 @@ public struct MarkovModel: Sendable, Equatable {
         guard full.conversion > 0 else {
             return ([Double](repeating: 0, count: channelCount), [Double](repeating: 0, count: channelCount))
         }
+        // Channels in some state: removing one of the others changes nothing (effect 0).
+        var present = [Bool](repeating: false, count: channelCount)
+        for s in 1..<chain.stateCount {
+            for id in chain.stateChannels[s] where Int(id) < channelCount { present[Int(id)] = true }
+        }
+        let removable = (0..<channelCount).filter { present[$0] }
+        let outcomes = WorkerSlots<Result<(Double, Double), any Error>>(count: removable.count)
+        let workers = max(1, min(threads, removable.count))
+        // Worker w takes channels w, w + workers, …; every slot is written by one worker only.
+        Parallel.run(workers) { worker in
+            var keep = all
+            for k in stride(from: worker, to: removable.count, by: workers) {
+                let c = Int32(removable[k])
+                for s in 1..<chain.stateCount { keep[s] = !chain.stateChannels[s].contains(c) }
+                outcomes[k] = Result {
+                    let reduced = try solve(chain, keep: keep, guess: full.x)
+                    return (
+                        max(0, 1 - reduced.conversion / full.conversion),
+                        full.value > 0 ? max(0, 1 - reduced.value / full.value) : 0
+                    )
+                }
+            }
+        }
         var effects = [Double](repeating: 0, count: channelCount)
         var valueEffects = [Double](repeating: 0, count: channelCount)
-        var keep = all
-        for c in 0..<channelCount {
-            var removed = false
-            for s in 1..<chain.stateCount {
-                keep[s] = !chain.stateChannels[s].contains(Int32(c))
-                if !keep[s] { removed = true }
-            }
-            guard removed else { continue }
-            let reduced = try solve(chain, keep: keep, guess: full.x)
-            effects[c] = max(0, 1 - reduced.conversion / full.conversion)
-            valueEffects[c] = full.value > 0 ? max(0, 1 - reduced.value / full.value) : 0
+        for (k, c) in removable.enumerated() {
+            guard let outcome = outcomes[k] else { continue }
+            (effects[c], valueEffects[c]) = try outcome.get()
         }
         return (effects, valueEffects)
     }

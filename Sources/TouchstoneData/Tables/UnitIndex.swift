@@ -1,27 +1,32 @@
-/// An open-addressing hash table from unit-id bytes to a dense unit number 0..<count, holding
-/// each unit's first exposure time beside it.
+/// An open-addressing hash table from unit-id bytes to a dense unit number 0..<count (in order
+/// of insertion), holding a time beside each unit (the raw-log pipeline's first exposure).
 ///
-/// Built once from the exposure log and then only read (concurrently) while the event log is
-/// scanned. At ten million units every probe is a cache miss, so a slot carries what a lookup
-/// needs in one 40-byte record: the hash, ids of up to 16 bytes inline (longer ids live in an
-/// arena), the unit number and the first exposure time. Ids are compared byte for byte on
+/// The raw-log pipeline builds it once from the exposure log and then only reads it
+/// (concurrently) while the event log is scanned; the touchpoint parser of attribution keys
+/// units and channels with it, so no `String` is made per row.
+///
+/// At ten million units every probe is a cache miss, so a slot carries what a lookup needs in
+/// one 40-byte record: the hash, ids of up to 16 bytes inline (longer ids live in an arena),
+/// the unit number and the time. Ids are compared byte for byte on
 /// every hash match, so two ids never merge.
-struct UnitIndex: @unchecked Sendable {
-    struct Slot {
-        var hash: UInt64 = 0
+public struct UnitIndex: @unchecked Sendable {
+    /// One entry of the table; `hash` 0 marks an empty slot.
+    public struct Slot: Sendable {
+        public internal(set) var hash: UInt64 = 0
         var low: UInt64 = 0
         var high: UInt64 = 0
-        var unit: UInt32 = 0
+        public internal(set) var unit: UInt32 = 0
         var length: UInt32 = 0
-        var firstTime: Int64 = 0
+        public internal(set) var firstTime: Int64 = 0
     }
 
-    private(set) var slots: [Slot]
+    /// The table itself, for a pass over every unit (the empty slots included).
+    public private(set) var slots: [Slot]
     private var mask: Int
     private var arena: [UInt8] = []
-    private(set) var count = 0
+    public private(set) var count = 0
 
-    init(expectedCount: Int) {
+    public init(expectedCount: Int) {
         var capacity = 1024
         while capacity * 3 < expectedCount * 4 { capacity <<= 1 }
         slots = Array(repeating: Slot(), count: capacity)
@@ -31,7 +36,7 @@ struct UnitIndex: @unchecked Sendable {
     /// FNV-1a over the bytes with a final avalanche (MurmurHash3's fmix64), so that the low
     /// bits used for the slot are well mixed. Never 0, which marks an empty slot.
     @inline(__always)
-    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    public static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes {
             h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
@@ -78,7 +83,7 @@ struct UnitIndex: @unchecked Sendable {
 
     /// The slot holding `bytes`, or `nil` for an id never inserted.
     @inline(__always)
-    func find(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
+    public func find(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
         let packed = Self.pack(bytes)
         var position = Int(truncatingIfNeeded: hash) & mask
         return slots.withUnsafeBufferPointer { table in
@@ -93,7 +98,7 @@ struct UnitIndex: @unchecked Sendable {
 
     /// The slot of `bytes`, inserting the id (as the next unit, first seen at `time`) if new.
     @inline(__always)
-    mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64, time: Int64) -> (slot: Int, inserted: Bool) {
+    public mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64, time: Int64) -> (slot: Int, inserted: Bool) {
         // Linear probing stays short up to a load factor of about 0.75.
         if count * 4 >= slots.count * 3 { grow() }
         let packed = Self.pack(bytes)
@@ -116,9 +121,9 @@ struct UnitIndex: @unchecked Sendable {
         return (position, true)
     }
 
-    @inline(__always) func unit(at slot: Int) -> Int { Int(slots[slot].unit) }
-    @inline(__always) func firstTime(at slot: Int) -> Int64 { slots[slot].firstTime }
-    mutating func setFirstTime(_ time: Int64, at slot: Int) { slots[slot].firstTime = time }
+    @inline(__always) public func unit(at slot: Int) -> Int { Int(slots[slot].unit) }
+    @inline(__always) public func firstTime(at slot: Int) -> Int64 { slots[slot].firstTime }
+    public mutating func setFirstTime(_ time: Int64, at slot: Int) { slots[slot].firstTime = time }
 
     private mutating func grow() {
         let old = slots
