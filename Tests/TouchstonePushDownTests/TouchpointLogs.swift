@@ -33,10 +33,12 @@ struct TouchpointLog {
         return text
     }
 
-    /// `CREATE TABLE` and batched `INSERT`s; valid in SQLite and PostgreSQL.
-    func statements(table: String, batch: Int = 2_000) -> [String] {
+    /// `CREATE TABLE` and batched `INSERT`s; valid in SQLite and PostgreSQL. `channelCollation`
+    /// gives the channel column a collation of its own (PostgreSQL), which the query must not follow.
+    func statements(table: String, batch: Int = 2_000, channelCollation: String? = nil) -> [String] {
+        let collation = channelCollation.map { " COLLATE \"\($0)\"" } ?? ""
         var result = [
-            "CREATE TABLE \(table) (unit_id TEXT, \"timestamp\" BIGINT, channel TEXT, conversion DOUBLE PRECISION, "
+            "CREATE TABLE \(table) (unit_id TEXT, \"timestamp\" BIGINT, channel TEXT\(collation), conversion DOUBLE PRECISION, "
                 + "value DOUBLE PRECISION" + (hasType ? ", type TEXT)" : ")"),
         ]
         func text(_ value: String?) -> String { value.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" } ?? "NULL" }
