@@ -85,7 +85,7 @@ public enum PathFileReader {
         let prefix = PathsQuery.errorPrefix.utf8
         if bytes.count >= prefix.count, bytes.prefix(prefix.count).elementsEqual(prefix) {
             return String(decoding: bytes.dropFirst(prefix.count), as: UTF8.self)
-                + " (found by the paths query in the touchpoint table)"
+                + " (the paths query found them in the touchpoint table)"
         }
         var start = 0
         var index = 0
