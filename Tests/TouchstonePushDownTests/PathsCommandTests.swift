@@ -88,6 +88,7 @@ struct PathsCommandTests {
             (["sql", "--paths", "--touchpoints-table", "touchstone_rows"], "names starting with touchstone_ are the query's own"),
             (["sql", "--paths", "--touchpoints-table", "t", "--touchpoint-columns", "a,b,c"], "expected UNIT,TIMESTAMP,CHANNEL,CONVERSION[,VALUE]"),
             (["sql", "--paths", "--touchpoints-table", "t", "--lookback", "soon"], "--lookback"),
+            (["sql", "--paths", "--touchpoints-table", "t", "--window", "7d"], "--window belong(s) to the experiment query"),
             (["attribute", "--postgres", "postgres://x@127.0.0.1:1/db"], "paths in the warehouse need --touchpoints-table TABLE"),
             (["attribute", "--paths", "p.csv", "--touchpoints-table", "t"], "go with --postgres URL"),
             (["attribute", "--postgres", "postgres://x@127.0.0.1:1/db", "--touchpoints", "t.csv", "--touchpoints-table", "t"],

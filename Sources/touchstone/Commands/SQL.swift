@@ -19,11 +19,11 @@ struct SQL: ParsableCommand {
             `variant`): each unit counts in the segment of its first exposure; analyse the file with
             `touchstone analyze --power-sums FILE --by COL`.
 
-            With --paths the query builds attribution journeys from a touchpoint table instead and returns
-            `path, total_conversions, total_conversion_value, total_null` — the same journeys as
-            `attribute --touchpoints` (lookback, view lookback, ties in time by the same rule); save the result
-            as CSV and run `touchstone attribute --paths FILE`. A row with an empty path counts conversions with
-            no touch in their window; input the CSV reader would refuse comes back as a first row
+            With --paths the query builds attribution journeys from a touchpoint table instead and returns \
+            `path, total_conversions, total_conversion_value, total_null` — the same journeys as \
+            `attribute --touchpoints` (lookback, view lookback, ties in time by the same rule); save the result \
+            as CSV and run `touchstone attribute --paths FILE`. A row with an empty path counts conversions with \
+            no touch in their window; input the CSV reader would refuse comes back as a first row \
             `touchstone error: …`, which `attribute --paths` reports. Example:
               touchstone sql --paths --dialect postgres --touchpoints-table analytics.touchpoints --lookback 30d
             """)
@@ -42,8 +42,10 @@ struct SQL: ParsableCommand {
     @Option(name: .customLong("ratio"), help: "Ratio metric NAME=NUM/DEN over two metrics, e.g. revenue_per_session=purchase:sum/session:count (repeatable).")
     var ratios: [String] = []
 
+    static let defaultWindow = "14d"
+
     @Option(help: "Metric window after first exposure, e.g. 14d, 36h.")
-    var window = "14d"
+    var window = Self.defaultWindow
 
     @Flag(help: "Also compute each metric over the window before exposure (CUPED covariate).")
     var preExposureCovariates = false
@@ -71,6 +73,7 @@ struct SQL: ParsableCommand {
                 ("--exposures-table", tables.exposuresTable != nil), ("--events-table", tables.eventsTable != nil),
                 ("--experiment", experiment != nil), ("--metric", !metrics.isEmpty), ("--ratio", !ratios.isEmpty),
                 ("--pre-exposure-covariates", preExposureCovariates), ("--by", segmentColumn != nil),
+                ("--window", window != Self.defaultWindow),
             ].filter(\.1).map(\.0)
             guard analysis.isEmpty else {
                 throw ValidationError("--paths builds attribution paths from --touchpoints-table; \(analysis.joined(separator: ", ")) belong(s) to the experiment query")
