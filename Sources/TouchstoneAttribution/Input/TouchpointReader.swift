@@ -4,7 +4,7 @@ import TouchstoneTime
 /// Turns a touchpoint log into journeys.
 ///
 /// Input columns `unit_id,timestamp,channel,conversion,value` (names configurable). Each unit's
-/// rows are ordered by time, rows at the same instant by ``TouchpointOrder``'s tie rule (touches
+/// rows are ordered by time, rows at the same instant by `TouchpointOrder`'s tie rule (touches
 /// before conversions, then channel bytewise, …) so that the journeys never depend on file order
 /// and equal those of the SQL query ``PathsQuery``. Touches accumulate until a row with
 /// `conversion` > 0 closes the journey: the conversion is credited to the touches seen so far,

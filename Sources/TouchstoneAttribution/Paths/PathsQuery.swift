@@ -7,7 +7,7 @@ import TouchstoneTime
 /// as the ~10⁵ distinct paths the exact models need.
 ///
 /// It builds exactly the journeys ``TouchpointReader`` builds, rule for rule:
-/// - a unit's rows in the order of ``TouchpointOrder`` (time, then touch-only rows before
+/// - a unit's rows in the order of `TouchpointOrder` (time, then touch-only rows before
 ///   conversion rows, channel bytewise, conversion, value, clicks before views);
 /// - a row's journey number = the conversion rows strictly before it in that order (a running
 ///   `SUM(…) OVER (PARTITION BY unit ORDER BY … ROWS …)` minus the row's own): a conversion row
