@@ -158,7 +158,7 @@ let package = Package(
         .testTarget(
             name: "TouchstonePushDownTests",
             dependencies: [
-                "TouchstoneAnalysis", "TouchstoneData", "TouchstonePostgres", "TouchstoneTestSupport", "TouchstoneTime",
+                "TouchstoneAnalysis", "TouchstoneAttribution", "TouchstoneData", "TouchstonePostgres", "TouchstoneTestSupport", "TouchstoneTime",
             ],
             swiftSettings: strictSettings
         ),

@@ -6,7 +6,7 @@ Writes Tests/TouchstoneAttributionTests/Fixtures/:
 * journey_stats_log.csv -- a touchpoint log built here with a fixed seed: random units on an
   hourly clock (so touches and conversions tie in time), plus hand-made units for the edges:
   a touch exactly one lookback before its conversion (dropped) and one second inside it (kept),
-  touches tied with a conversion before and after it in file order, several conversions per
+  touches tied with a conversion written before and after it, several conversions per
   unit (one with a count of 2 and a channel on the converting row), units that never convert,
   a conversion with no touch in its window, and rows out of time order.
 * journey_stats.json -- for that log (with and without a 7-day lookback) and for the bundled
@@ -14,7 +14,9 @@ Writes Tests/TouchstoneAttributionTests/Fixtures/:
   time-to-conversion quantiles, the path-length table and the transition counts.
 
 Definitions (the package's, see docs/attribution.md):
-* A unit's rows are ordered by time, ties in file order. Each row with conversion > 0 closes
+* A unit's rows are ordered by time; rows at the same instant by (touch-only rows before
+  conversion rows, channel by code point = UTF-8 bytes, conversion, value on conversion rows),
+  never by file order (the tie rule SQL can reproduce). Each row with conversion > 0 closes
   a journey made of the unit's rows since the previous conversion (the converting row's own
   channel included); rows after the last conversion form one non-converting journey whose end
   is its last touch. A touch is kept when end - touch lies in [0, lookback).
@@ -65,7 +67,7 @@ def make_log(path):
         ("edge", at("2026-04-01T00:00:00Z"), "email", 0, 0),
         ("edge", at("2026-04-01T00:00:01Z"), "push", 0, 0),
         ("edge", at("2026-04-08T00:00:00Z"), "", 1, 10),
-        # ties: the touch before the conversion row in file order joins it, the one after starts the next
+        # ties: both touches at the conversion instant join it, whichever side of it they are written on
         ("tie", at("2026-04-02T12:00:00Z"), "search", 0, 0),
         ("tie", at("2026-04-03T12:00:00Z"), "social", 0, 0),
         ("tie", at("2026-04-03T12:00:00Z"), "", 1, 30),
@@ -101,9 +103,12 @@ def journeys(path, lookback_days):
     df["t"] = pd.to_datetime(df["timestamp"], utc=True, format="ISO8601")
     df["channel"] = df["channel"].str.strip()
     df["conversion"] = df["conversion"].astype(float)
-    df["row"] = np.arange(len(df))
-    df = df.sort_values(["unit_id", "t", "row"], kind="mergesort")
+    df["value"] = df["value"].astype(float)
     converting = (df["conversion"] > 0).astype(int)
+    df["converting"] = converting
+    df["tie_value"] = df["value"].where(df["conversion"] > 0, 0.0)
+    df = df.sort_values(["unit_id", "t", "converting", "channel", "conversion", "tie_value"], kind="mergesort")
+    converting = df["converting"]
     # a row belongs to the journey numbered by the conversions strictly before it in its unit
     df["journey"] = converting.groupby(df["unit_id"]).cumsum() - converting
     out = []

@@ -5,7 +5,9 @@ import TouchstoneTime
 /// Turns a touchpoint log into journeys.
 ///
 /// Input columns `unit_id,timestamp,channel,conversion,value` (names configurable). Each unit's
-/// rows are ordered by time (ties keep file order). Touches accumulate until a row with
+/// rows are ordered by time, rows at the same instant by `TouchpointOrder`'s tie rule (touches
+/// before conversions, then channel bytewise, …) so that the journeys never depend on file order
+/// and equal those of the SQL query ``PathsQuery``. Touches accumulate until a row with
 /// `conversion` > 0 closes the journey: the conversion is credited to the touches seen so far,
 /// including a touch on the converting row itself when its `channel` is not empty. A unit may
 /// convert several times; each conversion starts a new journey. With a lookback window L, a touch
@@ -77,6 +79,9 @@ public enum TouchpointReader {
             }
             order = indices
         }
+        order = TouchpointOrder.resolvingTies(
+            order: order, units: units, times: times, channels: touchChannel, names: channels.names,
+            conversions: converts, values: values, views: views)
 
         var set = PathSet(channels: channels)
         set.ages = []

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TouchstoneAttribution
+import TouchstonePostgres
 import TouchstoneReport
 import TouchstoneTime
 
@@ -18,10 +19,15 @@ struct Attribute: ParsableCommand {
                   --lookback 30d --bootstrap 200 --seed 7 --format json --output credit.json
               touchstone report credit.json --format html --output credit.html
               touchstone attribute --touchpoints Datasets/journeys/touchpoints.csv --model markov --order auto
+              touchstone attribute --postgres postgres://me@db/analytics --touchpoints-table web.touchpoints --lookback 30d
 
             --order auto scores orders 1-4 by how well each predicts whether held-out journeys convert (5-fold, \
             seeded by --seed) and takes the smallest within one standard error of the best; JSON reports "order" and \
             "orderSelection". Channel rows are sorted by credit, largest first.
+
+            --postgres URL --touchpoints-table T builds the journeys in the server (the query of \
+            `touchstone sql --paths`, same journeys as --touchpoints) and attributes the aggregated paths it returns; \
+            as with --paths, time-decay needs per-touch times and is not available, and --bootstrap resamples journeys.
             """)
 
     @Option(name: .long, help: "Aggregated paths (path;total_conversions;total_conversion_value;total_null).")
@@ -29,6 +35,11 @@ struct Attribute: ParsableCommand {
 
     @Option(name: .long, help: "Touchpoint log, CSV or JSON Lines (unit_id,timestamp,channel,conversion,value; optional type: click or view).")
     var touchpoints: String?
+
+    @Option(help: "Paths in the warehouse: PostgreSQL URL postgres://USER[:PASSWORD]@HOST[:PORT]/DB; builds the paths of --touchpoints-table in the server.")
+    var postgres: String?
+
+    @OptionGroup var touchpointTable: TouchpointTableOptions
 
     @Option(name: .long, help: "first|last|last-non-direct|linear|time-decay|position|custom|markov|shapley|all")
     var model: String = "markov"
@@ -81,7 +92,14 @@ struct Attribute: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard (paths == nil) != (touchpoints == nil) else { throw ValidationError("give exactly one of --paths or --touchpoints") }
+        guard [paths != nil, touchpoints != nil, postgres != nil].filter({ $0 }).count == 1 else {
+            throw ValidationError("give exactly one of --paths, --touchpoints or --postgres (with --touchpoints-table)")
+        }
+        if postgres != nil {
+            _ = try touchpointTable.query(dialect: .postgres, lookback: lookback, viewLookback: viewLookback)
+        } else if touchpointTable.isUsed {
+            throw ValidationError("--touchpoints-table, --touchpoint-columns and --type-column go with --postgres URL (or `touchstone sql --paths`)")
+        }
         guard AttributionRequest.modelNames.contains(model) else {
             throw ValidationError("--model must be one of: \(AttributionRequest.modelNames.joined(separator: ", "))")
         }
@@ -140,9 +158,20 @@ struct Attribute: ParsableCommand {
     }
 
     func run() throws {
-        var data = try touchpoints.map {
-            try TouchpointReader.read(path: $0, options: .init(lookback: lookback.flatMap(TimeSpan.parse), viewLookback: viewLookback.flatMap(TimeSpan.parse)))
-        } ?? PathFileReader.read(path: paths ?? "")
+        var data: PathSet
+        if let postgres {
+            let query = try touchpointTable.query(dialect: .postgres, lookback: lookback, viewLookback: viewLookback)
+            // Stoppable like `analyze --postgres`: Ctrl-C or SIGTERM cancels the query on the server.
+            let session = try PostgresSession(url: postgres)
+            defer { session.close() }
+            let rows = try PostgresPushDown.stoppableQuery(
+                session: session, sql: query.sql, parameters: query.parameters, statementTimeout: nil)
+            data = try PathFileReader.read(rows: rows)
+        } else {
+            data = try touchpoints.map {
+                try TouchpointReader.read(path: $0, options: .init(lookback: lookback.flatMap(TimeSpan.parse), viewLookback: viewLookback.flatMap(TimeSpan.parse)))
+            } ?? PathFileReader.read(path: paths ?? "")
+        }
         if collapseChannels { data = data.collapsingRepeatedChannels() }
         var results = try request().run(data)
         if let calibration {
