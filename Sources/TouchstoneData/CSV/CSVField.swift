@@ -75,6 +75,14 @@ struct CSVField {
         }
     }
 
+    /// The field's bytes when they can be handed out in place (no unescaping needed), else `nil`.
+    func inPlaceBytes(in buffer: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+        switch kind {
+        case .quoted, .escaped: return nil
+        case .plain, .quotedVerbatim, .jsonString, .empty, .missing: return raw(buffer)
+        }
+    }
+
     /// The bytes of a quoted CSV field with each `""` made one `"` (the scanner only lets a
     /// quote inside the field occur doubled), without a detour through `String`.
     private func unescapedQuotes(_ buffer: UnsafeBufferPointer<UInt8>) -> [UInt8] {

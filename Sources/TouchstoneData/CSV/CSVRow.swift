@@ -99,6 +99,13 @@ public struct CSVRow: ~Copyable {
         return DataError(file: name, line: line, column: field.valueStart - json.lineStart + 1, message: message)
     }
 
+    /// The field's bytes in the input when they need no unescaping (plain and verbatim-quoted
+    /// fields, JSON strings without escapes), valid during the callback; `nil` otherwise.
+    /// Lets hot loops skip ``withBytes(_:_:)``'s closure for the common case.
+    func inPlaceBytes(_ index: Int) -> UnsafeBufferPointer<UInt8>? {
+        field(index).inPlaceBytes(in: buffer)
+    }
+
     /// Calls `body` with the raw bytes of a field (for hashing or interning without a `String`);
     /// quoted CSV fields and escaped JSON strings are unescaped into a temporary copy.
     public func withBytes<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {

@@ -120,7 +120,7 @@ extension ExposureStore {
     /// group commit of `touchstone serve`. Idempotent: exposures merge as ``ExposureState``,
     /// events are a set. On error nothing is written.
     public func commit(exposures: [PostedExposures], events: [PostedEvents]) throws {
-        let upsert = try database.prepare(Self.upsertSQL)
+        let upsert = try Upserts(database)
         let insertEvent = try database.prepare("""
             INSERT INTO events (unit_id, event, at, value, has_value) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING
             """)
