@@ -28,6 +28,31 @@ struct SQLitePushDownTests {
         }
     }
 
+    /// User tables named like the query's former working tables (`metrics`, `arms`, …) were
+    /// silently shadowed by them; with the `touchstone_` prefix they are read, and an unqualified
+    /// table with that prefix is refused instead of being shadowed.
+    @Test func tablesNamedLikeTheQuerysOwnAreReadOrRefused() throws {
+        let logs = try SimulatedLogs(units: 1_500, seed: 21)
+        defer { logs.remove() }
+        let path = logs.directory.appendingPathComponent("named.sqlite").path
+        try SQLiteQuery.execute(database: path, logs.statements(exposuresTable: "arms", eventsTable: "metrics"))
+        let settings = Scenarios.settings(covariates: false)
+        let query = try AggregationQuery(dialect: .sqlite, exposuresTable: "arms", eventsTable: "metrics", settings: settings)
+        let rows = try SQLiteQuery.rows(database: path, sql: query.sql, parameters: query.parameters)
+        expectAgreement(try PushDown.armTable(PushDown.powerSums(rows: rows)), try logs.inProcess(settings))
+        for (exposures, events, flag) in [("touchstone_arms", "metrics", "--exposures-table"), ("arms", "Touchstone_Metrics", "--events-table")] {
+            for dialect in [SQLDialect.sqlite, .postgres, .spark] {
+                let error = #expect(throws: SQLError.self) {
+                    try AggregationQuery(dialect: dialect, exposuresTable: exposures, eventsTable: events, settings: settings)
+                }
+                #expect(error?.message.hasPrefix("\(flag) '") == true)
+                #expect(error?.message.contains("names starting with touchstone_ are the query's own") == true)
+            }
+        }
+        // Qualified, the name is the user's own and is allowed.
+        _ = try AggregationQuery(dialect: .postgres, exposuresTable: "analytics.touchstone_arms", eventsTable: "metrics", settings: settings)
+    }
+
     @Test func sufficientStatisticsFileRoundTrips() throws {
         let logs = try SimulatedLogs(units: 2_000, seed: 9)
         defer { logs.remove() }

@@ -64,8 +64,18 @@ public struct AggregationQuery: Sendable {
         guard let experiment = settings.experiment else {
             throw SQLError("push-down needs --experiment KEY (the exposures table may hold many experiments)")
         }
-        let exposures = dialect.quote(try SQLIdentifier(exposuresTable, what: "--exposures-table"))
-        let events = dialect.quote(try SQLIdentifier(eventsTable, what: "--events-table"))
+        // The query's own relations are prefixed `touchstone_`: an unqualified table named like
+        // one would be shadowed by it (SQL resolves an unqualified name to the CTE first) and the
+        // query would silently read the wrong rows, so such names are refused.
+        func table(_ name: String, _ flag: String) throws(SQLError) -> String {
+            let identifier = try SQLIdentifier(name, what: flag)
+            if identifier.parts.count == 1, identifier.parts[0].lowercased().hasPrefix("touchstone_") {
+                throw SQLError("\(flag) '\(name)': names starting with touchstone_ are the query's own; qualify it (schema.\(name)) or rename it")
+            }
+            return dialect.quote(identifier)
+        }
+        let exposures = try table(exposuresTable, "--exposures-table")
+        let events = try table(eventsTable, "--events-table")
         func column(_ name: String, _ flag: String) throws(SQLError) -> String {
             dialect.quote(try SQLIdentifier(column: name, what: flag))
         }
@@ -200,7 +210,7 @@ public struct AggregationQuery: Sendable {
         sql = """
             -- Touchstone push-down aggregation (\(dialect.rawValue)): per-arm power sums of \(outputNames.count) metric(s).
             -- Exposure and event rows stacked, t₀ by a window over each unit, one GROUP BY unit: no join of the logs.
-            WITH unit_log AS (
+            WITH touchstone_unit_log AS (
               SELECT x.\(xUnit) AS unit_id, 0 AS kind, \(exposureTime) AS ts, x.\(xVariant) AS variant, NULL AS event\(exposureValue)\(exposureSegment)
               FROM \(exposures) x
               WHERE x.\(xExperiment) = \(binder.bind(.text(experiment)))
@@ -209,29 +219,29 @@ public struct AggregationQuery: Sendable {
               FROM \(events) e
               WHERE e.\(eEvent) IN (\(eventList))
             ),
-            timed AS (
+            touchstone_timed AS (
               SELECT l.*, MIN(CASE WHEN l.kind = 0 THEN l.ts END) OVER (PARTITION BY l.unit_id) AS t0
-              FROM unit_log l
+              FROM touchstone_unit_log l
             ),
-            per_unit AS (
+            touchstone_per_unit AS (
               SELECT l.unit_id, MIN(l.variant) AS variant, COUNT(DISTINCT l.variant) AS variants\(unitSegment),
                      \(perUnit.joined(separator: ",\n         "))
-              FROM timed l
+              FROM touchstone_timed l
               GROUP BY l.unit_id
               HAVING MIN(l.kind) = 0
             ),
-            arms AS (
+            touchstone_arms AS (
               SELECT \(armKey)variant, COUNT(*) AS units,
                      \(perArm.joined(separator: ",\n         "))
-              FROM per_unit
+              FROM touchstone_per_unit
               WHERE variants = 1
               GROUP BY \(armKey)variant
             ),
-            metrics AS (
+            touchstone_metrics AS (
               \(metricRows)
             )
             SELECT \(outputs.joined(separator: ",\n       "))
-            FROM arms a CROSS JOIN metrics k
+            FROM touchstone_arms a CROSS JOIN touchstone_metrics k
             ORDER BY \(orderKey)a.variant, k.metric_index
             """
         parameters = binder.values
