@@ -30,7 +30,7 @@ struct PlanRobustnessTests {
             // Comments aside (they may say "join"), the query text.
             let upper = sql.split(separator: "\n").filter { !$0.hasPrefix("--") }.joined(separator: "\n").uppercased()
             #expect(upper.components(separatedBy: " JOIN ").count == 2, "\(dialect) \(name): one join only")
-            #expect(upper.contains("FROM ARMS A CROSS JOIN METRICS K"), "\(dialect) \(name)")
+            #expect(upper.contains("FROM TOUCHSTONE_ARMS A CROSS JOIN TOUCHSTONE_METRICS K"), "\(dialect) \(name)")
             #expect(sql.components(separatedBy: "exposures_log").count == 2, "\(dialect) \(name): exposures read once")
             #expect(sql.components(separatedBy: "events_log").count == 2, "\(dialect) \(name): events read once")
             #expect(upper.contains("UNION ALL") && upper.contains("OVER (PARTITION BY L.UNIT_ID)"), "\(dialect) \(name)")
