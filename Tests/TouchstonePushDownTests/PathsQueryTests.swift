@@ -122,6 +122,18 @@ struct SQLitePathsQueryTests {
         try SQLiteQuery.execute(database: database, ["INSERT INTO touchpoints VALUES ('u', NULL, 'push', 0, 0, 'click')"])
         let rows = try SQLitePaths.rows(database, TouchpointLog(rows: [], hasType: true), lookback: nil, viewLookback: nil)
         #expect(rows.first?[0] == "touchstone error: 1 row(s) with no timestamp (NULL)")
+        // ISO 8601 text and fractions (SQLite would read '2026-03-…' as 2026 and pass every lookback).
+        for bad in ["'2026-03-10T07:44:35Z'", "1772598246.5", "' 1772598246'"] {
+            let database = try SQLitePaths.database(TouchpointLog(rows: [good], hasType: true))
+            try SQLiteQuery.execute(database: database, ["INSERT INTO touchpoints VALUES ('u', \(bad), 'push', 0, 0, 'click')"])
+            let rows = try SQLitePaths.rows(database, TouchpointLog(rows: [], hasType: true), lookback: nil, viewLookback: nil)
+            #expect(rows.first?[0]?.hasPrefix("touchstone error: 1 row(s) whose timestamp is not integer epoch seconds") == true, "\(bad): \(rows.first ?? [])")
+        }
+        // Integer seconds stored as text (what `sqlite3 .import` makes of a CSV) are fine.
+        let textDatabase = try SQLitePaths.database(TouchpointLog(rows: [good], hasType: true))
+        try SQLiteQuery.execute(database: textDatabase, ["INSERT INTO touchpoints VALUES ('v', '1772598246', 'push', 0, 0, 'click')"])
+        let textRows = try SQLitePaths.rows(textDatabase, TouchpointLog(rows: [], hasType: true), lookback: nil, viewLookback: nil)
+        #expect(textRows.first?[0]?.hasPrefix("touchstone error") == false, "\(textRows.first ?? [])")
         // A NULL value on a touch-only row is fine (the value of a touch is never used).
         let touchValue = TouchpointLog(rows: [
             .init(unit: "u", time: t, channel: "email", conversion: 0, value: nil, type: "click"),

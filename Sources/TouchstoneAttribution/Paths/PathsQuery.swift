@@ -168,6 +168,16 @@ public struct PathsQuery: Sendable {
             ("separator", "\(channel) LIKE '%>%'",
              "row(s) with a channel containing '>', the separator of the paths format (a>b would read as two channels)"),
         ]
+        // Timestamps must be integer epoch seconds. PostgreSQL and Spark refuse arithmetic on
+        // text or TIMESTAMP columns themselves, but would quietly use fractional seconds; SQLite
+        // would quietly read ISO 8601 text as its leading number (2026), making every lookback
+        // pass — so both cases are counted and refused.
+        let integral = dialect == .sqlite
+            ? "CAST(CAST(\(time) AS INTEGER) AS TEXT) = CAST(\(time) AS TEXT)"
+            : "\(time) = FLOOR(\(time))"
+        checks.append((
+            "bad_time", "\(time) IS NOT NULL AND NOT (\(integral))",
+            "row(s) whose timestamp is not integer epoch seconds (ISO 8601 text, a fraction or another type: convert the column first)"))
         if let value {
             checks.append(("no_value", "\(conversion) > 0 AND \(value) IS NULL", "conversion row(s) with no value (NULL)"))
         }
