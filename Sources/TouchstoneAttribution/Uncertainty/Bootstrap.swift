@@ -17,6 +17,8 @@ public struct Bootstrap: Sendable {
     public var level: Double
     /// Threads the replicates are spread over (the results do not depend on it).
     public var threads: Int
+    /// Called with 1 after each replicate, from the worker threads (a progress bar's counter).
+    public var progress: (@Sendable (_ replicates: Int) -> Void)?
 
     public init(replicates: Int, seed: UInt64 = 1, level: Double = 0.95, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.replicates = replicates
@@ -65,7 +67,7 @@ public struct Bootstrap: Sendable {
         let draws = DrawTable(replicates: replicates, channels: channelCount)
         let workers = max(1, min(threads, replicates))
         let failures = FailureSlots(count: workers)
-        let (replicates, seed, table, journeyCount) = (replicates, seed, cumulative, journeys)
+        let (replicates, seed, table, journeyCount, progress) = (replicates, seed, cumulative, journeys, progress)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let lower = replicates * worker / workers, upper = replicates * (worker + 1) / workers
             var stream = SeededGenerator(seed: seed)
@@ -112,6 +114,7 @@ public struct Bootstrap: Sendable {
                         credit = ([Double](repeating: 0, count: channelCount), [Double](repeating: 0, count: channelCount))
                     }
                     draws.record(replicate: r, conversions: credit.conversions, values: credit.values)
+                    progress?(1)
                 }
             } catch {
                 failures[worker] = error
