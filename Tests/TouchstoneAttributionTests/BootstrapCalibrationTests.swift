@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TouchstoneAttribution
+@testable import TouchstoneAttribution
 
 @Suite struct BootstrapTests {
     @Test("intervals cover the point estimate, are seeded, and resample units for touchpoint logs")
@@ -109,5 +109,56 @@ import TouchstoneAttribution
         #expect([g.next(), g.next(), g.next()] == [12_719_809_526_506_038_857, 5_464_263_441_022_101_068, 11_651_328_765_363_790_197])
         g.jump()
         #expect(g.next() == 2_332_062_225_012_522_583)
+    }
+}
+
+/// The bootstrap's fast inner loop (flat journey records, chains assembled from a layout) against
+/// the definition written plainly: replicate r draws `unitCount` units from the seed's stream
+/// jumped r times, weights every journey by its unit's count, and re-runs the model.
+@Suite struct BootstrapDefinitionTests {
+    static func plainIntervals(model: some AttributionModel, paths: PathSet, replicates: Int, seed: UInt64) throws
+        -> [[Double]]
+    {
+        let (base, mapping) = paths.aggregatedWithMapping()
+        let units = try #require(paths.units)
+        var draws = [[Double]](repeating: [], count: paths.channels.count)
+        var stream = SeededGenerator(seed: seed)
+        for _ in 0..<replicates {
+            var generator = stream
+            stream.jump()
+            var multiplicity = [Double](repeating: 0, count: paths.unitCount)
+            for _ in 0..<paths.unitCount { multiplicity[generator.nextInt(below: paths.unitCount)] += 1 }
+            var conversions = [Double](repeating: 0, count: base.count)
+            var values = conversions, nulls = conversions
+            for p in 0..<paths.count {
+                let m = multiplicity[Int(units[p])]
+                guard m > 0 else { continue }
+                let target = Int(mapping[p])
+                conversions[target] += m * paths.conversions[p]
+                values[target] += m * paths.values[p]
+                nulls[target] += m * paths.nulls[p]
+            }
+            let credit = try model.credits(base.reweighted(conversions: conversions, values: values, nulls: nulls))
+            for c in draws.indices { draws[c].append(credit.conversions[c]) }
+        }
+        return draws.map { Bootstrap.percentiles($0, (1 - 0.95) / 2) }  // the tail exactly as addIntervals computes it
+    }
+
+    @Test("intervals = the plain definition, bit for bit (Markov orders 1–3, linear)")
+    func sameAsDefinition() throws {
+        let (csv, _) = try JourneySimulator(units: 1500, seed: 5).generate()
+        let paths = try TouchpointReader.read(try .init(bytes: csv, name: "sim.csv"))
+        let models: [any AttributionModel] = [MarkovModel(order: 1), MarkovModel(order: 2), MarkovModel(order: 3), HeuristicModel.linear]
+        for model in models {
+            var result = try model.attribute(paths)
+            try Bootstrap(replicates: 20, seed: 4, threads: 2).addIntervals(to: &result, model: model, paths: paths)
+            let expected = try Self.plainIntervals(model: model, paths: paths, replicates: 20, seed: 4)
+            for channel in result.channels {
+                let id = try #require(paths.channels.id(of: channel.channel))
+                let interval = try #require(channel.conversionsCI)
+                #expect(interval.map(\.bitPattern) == expected[Int(id)].map(\.bitPattern), "\(model.name) \(channel.channel)")
+            }
+            #expect(result.channels.contains { ($0.conversionsCI?[1] ?? 0) > ($0.conversionsCI?[0] ?? 0) })
+        }
     }
 }

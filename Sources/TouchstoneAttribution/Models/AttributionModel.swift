@@ -11,6 +11,22 @@ public protocol AttributionModel: Sendable {
     func attribute(_ paths: PathSet) throws -> AttributionResult
     /// Credit per channel id: conversions and value.
     func credits(_ paths: PathSet) throws -> (conversions: [Double], values: [Double])
+    /// Credits of `base` under many reweightings — the bootstrap's replicates, which keep the
+    /// paths and change only their conversions, values and nulls. A model may prepare work all
+    /// of them share; the default runs ``credits(_:)`` on each reweighted copy.
+    func reweightedCredits(of base: PathSet) throws -> ReweightedCredits
+}
+
+/// Credits per channel id for one reweighting (conversions, values, nulls per path) of a fixed path set.
+public typealias ReweightedCredits =
+    @Sendable (_ conversions: [Double], _ values: [Double], _ nulls: [Double]) throws -> (conversions: [Double], values: [Double])
+
+extension AttributionModel {
+    public func reweightedCredits(of base: PathSet) throws -> ReweightedCredits {
+        { conversions, values, nulls in
+            try credits(base.reweighted(conversions: conversions, values: values, nulls: nulls))
+        }
+    }
 }
 
 extension HeuristicModel: AttributionModel {}
@@ -22,6 +38,21 @@ extension MarkovModel: AttributionModel {
     public func credits(_ paths: PathSet) throws -> (conversions: [Double], values: [Double]) {
         let (effects, valueEffects) = try removalEffects(paths, threads: 1)
         return Self.credits(effects: effects, valueEffects: valueEffects, paths: paths)
+    }
+
+    /// Hashes the paths' windows once (``MarkovChainLayout``); each reweighting then builds its
+    /// chain by array sums — the same chain, bit for bit, as ``credits(_:)`` builds.
+    public func reweightedCredits(of base: PathSet) throws -> ReweightedCredits {
+        let layout = try MarkovChainLayout(paths: base, order: order, collapseRepeatedStates: collapseRepeatedStates)
+        let channelCount = base.channels.count
+        return { conversions, values, nulls in
+            let chain = try layout.chain(
+                conversions: conversions, values: values, nulls: nulls, includeNullPaths: includeNullPaths)
+            let (effects, valueEffects) = try removalEffects(chain, channelCount: channelCount, threads: 1)
+            return Self.credits(
+                effects: effects, valueEffects: valueEffects,
+                total: conversions.reduce(0, +), totalValue: values.reduce(0, +))
+        }
     }
 }
 

@@ -25,6 +25,21 @@ public struct MarkovChain: Sendable {
 
     public var stateCount: Int { stateChannels.count }
 
+    /// A chain from its parts (``MarkovChainLayout`` builds the bootstrap's chains this way).
+    init(
+        stateChannels: [[Int32]], rowStarts: [Int], targets: [Int32], weights: [Double],
+        outWeight: [Double], conversionWeight: [Double], nullWeight: [Double], conversionValue: [Double]
+    ) {
+        self.stateChannels = stateChannels
+        self.rowStarts = rowStarts
+        self.targets = targets
+        self.weights = weights
+        self.outWeight = outWeight
+        self.conversionWeight = conversionWeight
+        self.nullWeight = nullWeight
+        self.conversionValue = conversionValue
+    }
+
     /// Builds the chain of `order` (1…4) over `paths`.
     public init(paths: PathSet, order: Int, collapseRepeatedStates: Bool = true, includeNullPaths: Bool = true) throws {
         guard (1...4).contains(order) else {

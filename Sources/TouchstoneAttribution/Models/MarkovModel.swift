@@ -72,8 +72,11 @@ public struct MarkovModel: Sendable, Equatable {
     }
 
     static func credits(effects: [Double], valueEffects: [Double], paths: PathSet) -> ([Double], [Double]) {
+        credits(effects: effects, valueEffects: valueEffects, total: paths.totalConversions, totalValue: paths.totalValue)
+    }
+
+    static func credits(effects: [Double], valueEffects: [Double], total: Double, totalValue: Double) -> ([Double], [Double]) {
         let sum = effects.reduce(0, +), valueSum = valueEffects.reduce(0, +)
-        let total = paths.totalConversions, totalValue = paths.totalValue
         return (
             effects.map { sum > 0 ? total * $0 / sum : 0 },
             valueEffects.map { valueSum > 0 ? totalValue * $0 / valueSum : 0 }
@@ -90,7 +93,11 @@ public struct MarkovModel: Sendable, Equatable {
     func removalEffects(_ paths: PathSet, threads: Int) throws -> (conversions: [Double], values: [Double]) {
         let chain = try MarkovChain(
             paths: paths, order: order, collapseRepeatedStates: collapseRepeatedStates, includeNullPaths: includeNullPaths)
-        let channelCount = paths.channels.count
+        return try removalEffects(chain, channelCount: paths.channels.count, threads: threads)
+    }
+
+    /// Removal effects from a built chain over `channelCount` channel ids.
+    func removalEffects(_ chain: MarkovChain, channelCount: Int, threads: Int) throws -> (conversions: [Double], values: [Double]) {
         let all = [Bool](repeating: true, count: chain.stateCount)
         let full = try solve(chain, keep: all)
         guard full.conversion > 0 else {

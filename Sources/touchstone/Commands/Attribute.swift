@@ -173,7 +173,19 @@ struct Attribute: ParsableCommand {
             } ?? PathFileReader.read(path: paths ?? "")
         }
         if collapseChannels { data = data.collapsingRepeatedChannels() }
-        var results = try request().run(data)
+        var request = try request()
+        // Replicates of every bootstrapped model, counted on a bar while they run (a terminal only).
+        let bar = try request.bootstrap.flatMap { bootstrap in
+            ProgressBar.make(
+                total: bootstrap.replicates * (try request.models(hasTimestamps: data.ages != nil).count),
+                label: "bootstrap", quiet: output.quiet, items: "replicates")
+        }
+        request.bootstrap?.progress = bar?.handler
+        var results: [AttributionResult]
+        do {
+            defer { bar?.finish() }
+            results = try request.run(data)
+        }
         if let calibration {
             guard let json = FileManager.default.contents(atPath: calibration) else {
                 throw InputFailure("--calibration: cannot read \(calibration)")
