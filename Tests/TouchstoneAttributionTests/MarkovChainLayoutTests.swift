@@ -2,8 +2,10 @@ import Testing
 @testable import TouchstoneAttribution
 import TouchstoneData
 
-/// A chain assembled from a ``MarkovChainLayout`` with new weights is the chain built from the
-/// reweighted paths, field for field and bit for bit, so the bootstrap's shortcut changes no number.
+/// A chain assembled from a ``MarkovChainLayout`` with new weights is the chain the former
+/// builder (``referenceMarkovChain(paths:order:collapseRepeatedStates:includeNullPaths:)``) makes
+/// from the reweighted paths, field for field and bit for bit: neither the bootstrap's shortcut nor
+/// the point estimate, which now goes through the layout too, changes a number.
 @Suite struct MarkovChainLayoutTests {
     static let paths: PathSet? = {
         guard let csv = try? JourneySimulator(units: 3_000, seed: 11).generate().csv,
@@ -47,12 +49,26 @@ import TouchstoneData
                 }
                 for (conversions, values, nulls) in weightings {
                     let reweighted = paths.reweighted(conversions: conversions, values: values, nulls: nulls)
-                    let direct = try MarkovChain(
+                    let direct = try referenceMarkovChain(
                         paths: reweighted, order: order, collapseRepeatedStates: collapse, includeNullPaths: includeNulls)
                     let assembled = try layout.chain(
                         conversions: conversions, values: values, nulls: nulls, includeNullPaths: includeNulls)
                     Self.expectSame(assembled, direct)
                 }
+            }
+        }
+    }
+
+    @Test("MarkovChain(paths:) = the former builder on one path per journey, orders 1–4", arguments: 1...4)
+    func pointEstimateChain(order: Int) throws {
+        let (csv, _) = try JourneySimulator(units: 2_000, seed: 13).generate()
+        let journeys = try TouchpointReader.read(try CSVReader(bytes: csv, name: "simulated"))
+        #expect(journeys.units != nil)
+        for collapse in [true, false] {
+            for includeNulls in [true, false] {
+                Self.expectSame(
+                    try MarkovChain(paths: journeys, order: order, collapseRepeatedStates: collapse, includeNullPaths: includeNulls),
+                    try referenceMarkovChain(paths: journeys, order: order, collapseRepeatedStates: collapse, includeNullPaths: includeNulls))
             }
         }
     }
@@ -88,7 +104,7 @@ import TouchstoneData
         #expect(layout.transitionFrom == [0, 1, 0] && layout.transitionTo == [1, 2, 2])
         Self.expectSame(
             try layout.chain(conversions: paths.conversions, values: paths.values, nulls: paths.nulls, includeNullPaths: true),
-            try MarkovChain(paths: paths, order: 1))
+            try referenceMarkovChain(paths: paths, order: 1))
         #expect(throws: AttributionError.self) {
             try layout.chain(conversions: [0, 0, 3], values: [0, 0, 5], nulls: [0, 0, 1], includeNullPaths: true)
         }
