@@ -53,23 +53,35 @@ public enum PostgresPushDown {
     public static func timestampTypes(
         session: PostgresSession, exposures: TimestampColumn, events: TimestampColumn, declared: SQLTimestampKind?
     ) throws -> SQLTimestampTypes {
-        func column(_ column: TimestampColumn) throws -> SQLTimestampTypes.Column {
-            let name = SQLDialect.postgres.quote(try SQLIdentifier(column.table, what: column.flag))
-            let rows = try session.query(
-                """
-                SELECT a.attname, pg_catalog.format_type(a.atttypid, NULL) FROM pg_catalog.pg_attribute a
-                WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
-                """, parameters: [.text(name)])
-            guard !rows.isEmpty else {
-                throw SQLError("\(column.flag) \(column.table): no such table or view in \(PostgresRunner.redacted(session.url))")
-            }
-            guard let type = rows.first(where: { $0.first == column.column })?.last ?? nil else {
-                let names = rows.compactMap { $0.first ?? nil }.joined(separator: ", ")
-                throw SQLError("\(column.table) has no column '\(column.column)' (columns: \(names))")
-            }
-            return .init(table: column.table, column: column.column, type: type)
+        try SQLTimestampTypes.resolve(
+            declared: declared, exposures: catalogueType(session: session, of: exposures),
+            events: catalogueType(session: session, of: events))
+    }
+
+    /// The timestamp kind of one table (the touchpoints of `attribute --postgres`), found and
+    /// checked against `declared` as ``timestampTypes(session:exposures:events:declared:)`` does.
+    public static func timestampKind(
+        session: PostgresSession, of column: TimestampColumn, declared: SQLTimestampKind?
+    ) throws -> SQLTimestampKind {
+        try catalogueType(session: session, of: column).resolve(declared: declared)
+    }
+
+    /// The column's type as the catalogue names it, or an error naming the missing table or column.
+    static func catalogueType(session: PostgresSession, of column: TimestampColumn) throws -> SQLTimestampTypes.Column {
+        let name = SQLDialect.postgres.quote(try SQLIdentifier(column.table, what: column.flag))
+        let rows = try session.query(
+            """
+            SELECT a.attname, pg_catalog.format_type(a.atttypid, NULL) FROM pg_catalog.pg_attribute a
+            WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
+            """, parameters: [.text(name)])
+        guard !rows.isEmpty else {
+            throw SQLError("\(column.flag) \(column.table): no such table or view in \(PostgresRunner.redacted(session.url))")
         }
-        return try SQLTimestampTypes.resolve(declared: declared, exposures: column(exposures), events: column(events))
+        guard let type = rows.first(where: { $0.first == column.column })?.last ?? nil else {
+            let names = rows.compactMap { $0.first ?? nil }.joined(separator: ", ")
+            throw SQLError("\(column.table) has no column '\(column.column)' (columns: \(names))")
+        }
+        return .init(table: column.table, column: column.column, type: type)
     }
 
     /// How long the stop handler keeps re-sending the cancel before it gives up on the server.

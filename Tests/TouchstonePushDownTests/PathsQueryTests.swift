@@ -171,6 +171,26 @@ struct SQLitePathsQueryTests {
         }
     }
 
+    @Test("TIMESTAMP columns: windows in exact microseconds; SQLite refuses them, Spark takes timestamptz only")
+    func timestampKinds() throws {
+        var columns = PathsQuery.Columns()
+        columns.type = "kind"
+        for kind in [SQLTimestampKind.timestamp, .timestamptz] {
+            #expect(throws: SQLError("--timestamp-type \(kind.rawValue): SQLite tables hold timestamps as integer epoch seconds only (--timestamp-type epoch)")) {
+                _ = try PathsQuery(dialect: .sqlite, table: "touchpoints", timestamps: kind)
+            }
+            let query = try PathsQuery(
+                dialect: .postgres, table: "web.touchpoints", columns: columns, lookback: TimeSpan(days: 30),
+                viewLookback: LookbackCases.fractional, timestamps: kind)
+            #expect(query.parameters == [.integer(86_400_500_000), .integer(2_592_000_000_000)])
+        }
+        #expect(throws: SQLError.self) { _ = try PathsQuery(dialect: .spark, table: "touchpoints", timestamps: .timestamp) }
+        let spark = try PathsQuery(
+            dialect: .spark, table: "web.touchpoints", columns: columns, lookback: TimeSpan(days: 30),
+            viewLookback: LookbackCases.fractional, timestamps: .timestamptz)
+        #expect(spark.sql.contains("< CASE WHEN e.is_view = 1 THEN 86400500000 ELSE 2592000000000 END"))
+    }
+
     @Test("an empty path in a paths file holds unattributed conversions; with nulls it is an error")
     func emptyPathInAFile() throws {
         let reader = try CSVReader(bytes: Array("path,total_conversions,total_conversion_value,total_null\na > b,2,5,1\n,3,7.5,0\n".utf8), name: "p.csv")

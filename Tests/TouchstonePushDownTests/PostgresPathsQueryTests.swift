@@ -16,11 +16,12 @@ enum PostgresTouchpoints {
         return rows?.isEmpty == false ? "en-x-icu" : nil
     }()
 
-    /// Loads `log` into a fresh table and returns its name; `drop` removes it.
-    static func load(_ log: TouchpointLog, tag: String) throws -> String {
+    /// Loads `log` into a fresh table, its timestamp column of kind `timestamps`, and returns
+    /// its name; `drop` removes it.
+    static func load(_ log: TouchpointLog, tag: String, timestamps: SQLTimestampKind = .epoch) throws -> String {
         let url = try #require(PostgresFixture.url)
         let table = "ts_touchpoints_\(tag)_\(UInt32.random(in: 0...UInt32.max))"
-        for statement in log.statements(table: table, batch: 5_000, channelCollation: localeCollation) {
+        for statement in log.statements(table: table, batch: 5_000, channelCollation: localeCollation, timestamps: timestamps) {
             _ = try PostgresRunner.query(url: url, sql: statement, parameters: [])
         }
         return table

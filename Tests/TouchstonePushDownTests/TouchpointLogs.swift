@@ -12,6 +12,9 @@ struct TouchpointLog {
         var unit: String
         /// Epoch seconds.
         var time: Int64
+        /// The sub-second part, 0..<1,000,000 µs: only `TIMESTAMP`/`TIMESTAMPTZ` tables and the CSV
+        /// carry it (an epoch table cannot, and `statements` stops on one).
+        var microsecond: Int64 = 0
         /// `nil`: SQL NULL (an empty CSV cell); `""` and blanks are also "no channel".
         var channel: String?
         var conversion: Double
@@ -24,27 +27,42 @@ struct TouchpointLog {
     var rows: [Row]
     var hasType: Bool
 
-    var csv: String {
+    var csv: String { csv(iso: false) }
+
+    /// The log as CSV, timestamps as epoch seconds (with a decimal fraction where a row has one)
+    /// or, with `iso`, as ISO 8601 text in UTC — what an export of a `TIMESTAMP` column writes.
+    func csv(iso: Bool) -> String {
         var text = "unit_id,timestamp,channel,conversion,value" + (hasType ? ",type" : "") + "\n"
         for row in rows {
-            text += "\(row.unit),\(row.time),\(row.channel ?? ""),\(Self.number(row.conversion)),\(Self.number(row.value ?? 0))"
+            let instant = row.time * 1_000_000 + row.microsecond
+            let time = iso ? Timestamp.iso8601(microseconds: instant) : Timestamp(microseconds: instant)?.epochText ?? "out-of-range"
+            text += "\(row.unit),\(time),\(row.channel ?? ""),\(Self.number(row.conversion)),\(Self.number(row.value ?? 0))"
             text += hasType ? ",\(row.type ?? "")\n" : "\n"
         }
         return text
     }
 
-    /// `CREATE TABLE` and batched `INSERT`s; valid in SQLite and PostgreSQL. `channelCollation`
-    /// gives the channel column a collation of its own (PostgreSQL), which the query must not follow.
-    func statements(table: String, batch: Int = 2_000, channelCollation: String? = nil) -> [String] {
+    /// `CREATE TABLE` and batched `INSERT`s; valid in SQLite and PostgreSQL (`TIMESTAMP` and
+    /// `TIMESTAMPTZ` columns: PostgreSQL). `channelCollation` gives the channel column a
+    /// collation of its own (PostgreSQL), which the query must not follow.
+    func statements(
+        table: String, batch: Int = 2_000, channelCollation: String? = nil, timestamps: SQLTimestampKind = .epoch
+    ) -> [String] {
         let collation = channelCollation.map { " COLLATE \"\($0)\"" } ?? ""
+        let timeType = switch timestamps {
+        case .epoch: "BIGINT"
+        case .timestamp: "TIMESTAMP"
+        case .timestamptz: "TIMESTAMPTZ"
+        }
         var result = [
-            "CREATE TABLE \(table) (unit_id TEXT, \"timestamp\" BIGINT, channel TEXT\(collation), conversion DOUBLE PRECISION, "
+            "CREATE TABLE \(table) (unit_id TEXT, \"timestamp\" \(timeType), channel TEXT\(collation), conversion DOUBLE PRECISION, "
                 + "value DOUBLE PRECISION" + (hasType ? ", type TEXT)" : ")"),
         ]
         func text(_ value: String?) -> String { value.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" } ?? "NULL" }
         var values: [String] = []
         for row in rows {
-            var tuple = "(\(text(row.unit)),\(row.time),\(text(row.channel)),\(Self.number(row.conversion)),"
+            let time = Self.literal(row, timestamps)
+            var tuple = "(\(text(row.unit)),\(time),\(text(row.channel)),\(Self.number(row.conversion)),"
                 + (row.value.map(Self.number) ?? "NULL")
             if hasType { tuple += ",\(text(row.type))" }
             values.append(tuple + ")")
@@ -57,11 +75,27 @@ struct TouchpointLog {
         return result
     }
 
+    /// A row's time as a SQL literal of the column's kind: epoch seconds; the UTC wall clock
+    /// (`TIMESTAMP`, read as UTC); for `TIMESTAMPTZ` the same instant written at +05:45, so the
+    /// offset must be applied for the paths to agree.
+    static func literal(_ row: Row, _ kind: SQLTimestampKind) -> String {
+        let instant = row.time * 1_000_000 + row.microsecond
+        func wallClock(_ micros: Int64) -> String { String(Timestamp.iso8601(microseconds: micros).dropLast()) }  // no "Z"
+        switch kind {
+        case .epoch:
+            precondition(row.microsecond == 0, "an epoch table holds whole seconds")
+            return String(row.time)
+        case .timestamp: return "'\(wallClock(instant))'"
+        case .timestamptz: return "'\(wallClock(instant + (5 * 3600 + 45 * 60) * 1_000_000))+05:45'"
+        }
+    }
+
     static func number(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)" }
 
-    /// The in-process builder's journeys, aggregated as the query aggregates them.
-    func inProcess(lookback: TimeSpan?, viewLookback: TimeSpan?) throws -> PathSet {
-        let reader = try CSVReader(bytes: Array(csv.utf8), name: "log.csv")
+    /// The in-process builder's journeys, aggregated as the query aggregates them; `iso` reads
+    /// the times as ISO 8601 text.
+    func inProcess(lookback: TimeSpan?, viewLookback: TimeSpan?, iso: Bool = false) throws -> PathSet {
+        let reader = try CSVReader(bytes: Array(csv(iso: iso).utf8), name: "log.csv")
         return try TouchpointReader.read(reader, options: .init(lookback: lookback, viewLookback: viewLookback)).aggregated()
     }
 

@@ -38,10 +38,17 @@ import TouchstoneTime
 /// on a touch-only row is ignored, where the CSV reader wants a number in every row; the value
 /// of a touch is never used.)
 ///
-/// **Timestamps** are integer epoch seconds (as in the analysis push-down); the expression that
-/// reads them is ``timeExpression(_:)``, the one place to change for `TIMESTAMP` columns. A
-/// window that is not a whole number of seconds becomes the integer bound that selects the same
-/// whole-second ages (`d < x ⇔ d < ⌈x⌉` for an integer d).
+/// **Timestamps** are integer epoch seconds, `TIMESTAMP` (read as UTC) or `TIMESTAMPTZ` (Spark:
+/// `TIMESTAMP`), as in the analysis push-down and through the same conversion,
+/// ``SQLTimestampKind/expression(_:dialect:unit:)``. Epoch columns keep the query in whole
+/// seconds: a window that is not a whole number of seconds becomes the integer bound that selects
+/// the same whole-second ages (`d < x ⇔ d < ⌈x⌉` for an integer d), and a fractional value is
+/// refused. Timestamp columns put it in **microseconds**, the resolution of those types and of
+/// ``TouchpointReader`` (which keeps an ISO 8601 fraction to the microsecond): sub-second values
+/// keep their fraction and the window is compared exactly, `0 ≤ end − touch < L` in µs.
+/// Instants outside years 0001–9999 (PostgreSQL also holds `±infinity` and years up to 294276)
+/// are counted and refused, as ``TouchpointReader`` refuses them, instead of overflowing the
+/// 64-bit microsecond count.
 ///
 /// **Plan.** One scan of the table for the paths, one for the checks; two window sorts (by unit
 /// and order key, then by unit and journey) and two `GROUP BY`s — no join, so the cost is
@@ -74,10 +81,13 @@ public struct PathsQuery: Sendable {
     ///   - table: The touchpoint table, optionally `schema.table`.
     ///   - lookback: Touches this old or older at the journey's end are dropped (`nil`: none).
     ///   - viewLookback: The same for views; needs ``Columns/type``.
+    ///   - timestamps: How the timestamp column stores time; refused where the dialect cannot
+    ///     read the kind (``SQLTimestampKind/check(dialect:)``).
     public init(
         dialect: SQLDialect, table: String, columns: Columns = Columns(), lookback: TimeSpan? = nil,
-        viewLookback: TimeSpan? = nil
+        viewLookback: TimeSpan? = nil, timestamps: SQLTimestampKind = .epoch
     ) throws(SQLError) {
+        try timestamps.check(dialect: dialect)
         if viewLookback != nil, columns.type == nil {
             throw SQLError("--view-lookback needs the touchpoint table's type column (click or view): name it with --type-column")
         }
@@ -91,7 +101,8 @@ public struct PathsQuery: Sendable {
         func column(_ name: String, _ role: String) throws(SQLError) -> String {
             "s." + dialect.quote(try SQLIdentifier(column: name, what: "touchpoint \(role) column"))
         }
-        let unit = try column(columns.unit, "unit"), time = Self.timeExpression(try column(columns.timestamp, "timestamp"))
+        let unit = try column(columns.unit, "unit"), rawTime = try column(columns.timestamp, "timestamp")
+        let time = Self.timeExpression(rawTime, kind: timestamps, dialect: dialect)
         let rawChannel = try column(columns.channel, "channel"), conversion = try column(columns.conversion, "conversion")
         let value = try columns.value.map { (name) throws(SQLError) in try column(name, "value") }
         let type = try columns.type.map { (name) throws(SQLError) in try column(name, "type") }
@@ -115,8 +126,11 @@ public struct PathsQuery: Sendable {
             "\(r).ts, \(r).converts, \(dialect.bytewise("COALESCE(\(r).channel, '')")), \(r).conversion, \(r).value, \(r).is_view"
         }
 
-        // Ages are whole seconds; [0, L) in microseconds selects the ages below ⌈L / 1 s⌉.
-        func bound(_ span: TimeSpan) -> String { bind(CivilCalendar.ceilDivide(span.microseconds, 1_000_000)) }
+        // Epoch ages are whole seconds: [0, L) in microseconds selects the ages below ⌈L / 1 s⌉.
+        // Timestamp ages are microseconds and take L as it is.
+        func bound(_ span: TimeSpan) -> String {
+            bind(timestamps == .epoch ? CivilCalendar.ceilDivide(span.microseconds, 1_000_000) : span.microseconds)
+        }
         let age = "(e.journey_end - e.ts)"
         let window: String? = switch (lookback, viewLookback) {
         case (nil, nil): nil
@@ -161,23 +175,29 @@ public struct PathsQuery: Sendable {
         let noChannel = "(\(channel) IS NULL)"
         var checks: [(name: String, condition: String, message: String)] = [
             ("no_unit", "\(unit) IS NULL OR CAST(\(unit) AS \(text)) = ''", "row(s) with no unit id (NULL or empty)"),
-            ("no_time", "\(time) IS NULL", "row(s) with no timestamp (NULL)"),
+            ("no_time", "\(rawTime) IS NULL", "row(s) with no timestamp (NULL)"),
             ("bad_conversion", "\(conversion) IS NULL OR \(conversion) < 0",
              "row(s) with a NULL or negative conversion (0 or a positive count expected)"),
             ("empty_row", "\(conversion) = 0 AND \(noChannel)", "row(s) with neither a channel nor a conversion"),
             ("separator", "\(channel) LIKE '%>%'",
              "row(s) with a channel containing '>', the separator of the paths format (a>b would read as two channels)"),
         ]
-        // Timestamps must be integer epoch seconds. PostgreSQL and Spark refuse arithmetic on
-        // text or TIMESTAMP columns themselves, but would quietly use fractional seconds; SQLite
-        // would quietly read ISO 8601 text as its leading number (2026), making every lookback
-        // pass — so both cases are counted and refused.
-        let integral = dialect == .sqlite
-            ? "CAST(CAST(\(time) AS INTEGER) AS TEXT) = CAST(\(time) AS TEXT)"
-            : "\(time) = FLOOR(\(time))"
-        checks.append((
-            "bad_time", "\(time) IS NOT NULL AND NOT (\(integral))",
-            "row(s) whose timestamp is not integer epoch seconds (ISO 8601 text, a fraction or another type: convert the column first)"))
+        if timestamps == .epoch {
+            // Epoch timestamps must be integer seconds. PostgreSQL and Spark refuse arithmetic on
+            // text or TIMESTAMP columns themselves, but would quietly use fractional seconds;
+            // SQLite would quietly read ISO 8601 text as its leading number (2026), making every
+            // lookback pass — so both cases are counted and refused.
+            let integral = dialect == .sqlite
+                ? "CAST(CAST(\(time) AS INTEGER) AS TEXT) = CAST(\(time) AS TEXT)"
+                : "\(time) = FLOOR(\(time))"
+            checks.append((
+                "bad_time", "\(time) IS NOT NULL AND NOT (\(integral))",
+                "row(s) whose timestamp is not integer epoch seconds (ISO 8601 text, a fraction or another type: convert the column first)"))
+        } else {
+            checks.append((
+                "bad_time", "\(rawTime) IS NOT NULL AND NOT (\(Self.inRange(rawTime, dialect: dialect)))",
+                "row(s) whose timestamp is outside years 0001-9999 (or infinite), which the touchpoint reader refuses"))
+        }
         if let value {
             checks.append(("no_value", "\(conversion) > 0 AND \(value) IS NULL", "conversion row(s) with no value (NULL)"))
         }
@@ -251,7 +271,27 @@ public struct PathsQuery: Sendable {
         self.dialect = dialect
     }
 
-    /// The SQL expression for a timestamp column as integer epoch seconds. Today the column must
-    /// already hold them; `TIMESTAMP`/`TIMESTAMPTZ` support changes this one function.
-    public static func timeExpression(_ column: String) -> String { column }
+    /// The SQL expression for a timestamp column as an integer: epoch seconds for an epoch
+    /// column (as stored), epoch microseconds for a `TIMESTAMP`/`TIMESTAMPTZ` column — NULL
+    /// there for an instant outside years 0001–9999, which the `bad_time` check reports, so that
+    /// PostgreSQL's `infinity` or year 294276 never reaches the 64-bit cast.
+    public static func timeExpression(_ column: String, kind: SQLTimestampKind, dialect: SQLDialect) -> String {
+        guard kind != .epoch else { return column }
+        return "CASE WHEN \(inRange(column, dialect: dialect)) THEN \(kind.expression(column, dialect: dialect, unit: .microseconds)) END"
+    }
+
+    /// True for a timestamp within years 0001–9999, the range of ``Timestamp`` (and of Spark's
+    /// `TIMESTAMP`). PostgreSQL compares the exact epoch seconds (`NUMERIC`, `±Infinity` for
+    /// `±infinity`) before any cast; Spark's microseconds already fit 64 bits.
+    static func inRange(_ column: String, dialect: SQLDialect) -> String {
+        let low = Timestamp.validMicroseconds.lowerBound, high = Timestamp.validMicroseconds.upperBound + 1
+        switch dialect {
+        case .spark:
+            let micros = "unix_micros(\(column))"
+            return "\(micros) >= \(low) AND \(micros) < \(high)"
+        case .postgres, .sqlite:
+            let seconds = "EXTRACT(EPOCH FROM \(column))"
+            return "\(seconds) >= \(low / 1_000_000) AND \(seconds) < \(high / 1_000_000)"
+        }
+    }
 }

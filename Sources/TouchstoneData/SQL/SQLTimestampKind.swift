@@ -128,6 +128,22 @@ public struct SQLTimestampTypes: Sendable, Hashable {
             self.type = type
         }
 
+        /// The kind this column holds, checked against `declared` (`--timestamp-type`) when
+        /// given: a declared kind that is not what the table holds is refused, naming table and
+        /// column, rather than read another way. For one table (the touchpoints of `attribute
+        /// --postgres`); ``SQLTimestampTypes/resolve(declared:exposures:events:)`` does two.
+        public func resolve(declared: SQLTimestampKind?) throws(SQLError) -> SQLTimestampKind {
+            let kind = try kind()
+            if let declared, declared != kind { throw mismatch(declared: declared, detected: kind) }
+            return kind
+        }
+
+        func mismatch(declared: SQLTimestampKind, detected: SQLTimestampKind) -> SQLError {
+            SQLError(
+                "--timestamp-type \(declared.rawValue): \(table).\(column) is \(type) "
+                    + "(\(detected.typeName)), not \(declared.typeName); declare --timestamp-type \(detected.rawValue) or leave it out to detect it")
+        }
+
         /// The kind this column's type holds, or an error naming table, column and type.
         func kind() throws(SQLError) -> SQLTimestampKind {
             guard let kind = SQLTimestampKind(postgresType: type) else {
@@ -146,9 +162,7 @@ public struct SQLTimestampTypes: Sendable, Hashable {
         let detected = SQLTimestampTypes(exposures: try exposures.kind(), events: try events.kind())
         if let declared {
             for (column, kind) in [(exposures, detected.exposures), (events, detected.events)] where kind != declared {
-                throw SQLError(
-                    "--timestamp-type \(declared.rawValue): \(column.table).\(column.column) is \(column.type) "
-                        + "(\(kind.typeName)), not \(declared.typeName); declare --timestamp-type \(kind.rawValue) or leave it out to detect it")
+                throw column.mismatch(declared: declared, detected: kind)
             }
         }
         return detected

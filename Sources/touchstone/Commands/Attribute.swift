@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TouchstoneAttribution
+import TouchstoneData
 import TouchstonePostgres
 import TouchstoneReport
 import TouchstoneTime
@@ -27,7 +28,9 @@ struct Attribute: ParsableCommand {
 
             --postgres URL --touchpoints-table T builds the journeys in the server (the query of \
             `touchstone sql --paths`, same journeys as --touchpoints) and attributes the aggregated paths it returns; \
-            as with --paths, time-decay needs per-touch times and is not available, and --bootstrap resamples journeys.
+            as with --paths, time-decay needs per-touch times and is not available, and --bootstrap resamples journeys. \
+            The timestamp column may be integer epoch seconds, TIMESTAMP (read as UTC) or TIMESTAMPTZ: its type is \
+            read from the catalogue (--timestamp-type declares it, and a mismatch is refused).
             """)
 
     @Option(name: .long, help: "Aggregated paths (path;total_conversions;total_conversion_value;total_null).")
@@ -40,6 +43,11 @@ struct Attribute: ParsableCommand {
     var postgres: String?
 
     @OptionGroup var touchpointTable: TouchpointTableOptions
+
+    @Option(help: ArgumentHelp(
+        "With --postgres: how --touchpoints-table stores timestamps: epoch (integer seconds), timestamp (without time zone, read as UTC) or timestamptz. Detected from the catalogue when left out; a declaration that does not match the column is refused.",
+        valueName: "epoch|timestamp|timestamptz"))
+    var timestampType: SQLTimestampKind?
 
     @Option(name: .long, help: "first|last|last-non-direct|linear|time-decay|position|custom|markov|shapley|all")
     var model: String = "markov"
@@ -96,9 +104,12 @@ struct Attribute: ParsableCommand {
             throw ValidationError("give exactly one of --paths, --touchpoints or --postgres (with --touchpoints-table)")
         }
         if postgres != nil {
-            _ = try touchpointTable.query(dialect: .postgres, lookback: lookback, viewLookback: viewLookback)
+            _ = try touchpointTable.query(
+                dialect: .postgres, lookback: lookback, viewLookback: viewLookback, timestamps: timestampType ?? .epoch)
         } else if touchpointTable.isUsed {
             throw ValidationError("--touchpoints-table, --touchpoint-columns and --type-column go with --postgres URL (or `touchstone sql --paths`)")
+        } else if timestampType != nil {
+            throw ValidationError("--timestamp-type goes with --postgres URL --touchpoints-table T (a touchpoint log's times are read as written: epoch seconds or ISO 8601)")
         }
         guard AttributionRequest.modelNames.contains(model) else {
             throw ValidationError("--model must be one of: \(AttributionRequest.modelNames.joined(separator: ", "))")
@@ -160,10 +171,17 @@ struct Attribute: ParsableCommand {
     func run() throws {
         var data: PathSet
         if let postgres {
-            let query = try touchpointTable.query(dialect: .postgres, lookback: lookback, viewLookback: viewLookback)
             // Stoppable like `analyze --postgres`: Ctrl-C or SIGTERM cancels the query on the server.
             let session = try PostgresSession(url: postgres)
             defer { session.close() }
+            let timestamps = try PostgresPushDown.timestampKind(
+                session: session,
+                of: .init(
+                    table: try touchpointTable.table(), column: try touchpointTable.columns(viewLookback: viewLookback).timestamp,
+                    flag: "--touchpoints-table"),
+                declared: timestampType)
+            let query = try touchpointTable.query(
+                dialect: .postgres, lookback: lookback, viewLookback: viewLookback, timestamps: timestamps)
             let rows = try PostgresPushDown.stoppableQuery(
                 session: session, sql: query.sql, parameters: query.parameters, statementTimeout: nil)
             data = try PathFileReader.read(rows: rows)

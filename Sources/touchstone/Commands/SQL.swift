@@ -26,6 +26,9 @@ struct SQL: ParsableCommand {
             no touch in their window; input the CSV reader would refuse comes back as a first row \
             `touchstone error: …`, which `attribute --paths` reports. Example:
               touchstone sql --paths --dialect postgres --touchpoints-table analytics.touchpoints --lookback 30d
+            The touchpoints' timestamps are integer epoch seconds unless --timestamp-type says timestamp or \
+            timestamptz (Spark: timestamptz for its TIMESTAMP); timestamp columns are compared to the \
+            microsecond, as the touchpoint reader compares ISO 8601 times.
             """)
 
     @Option(help: "SQL dialect: sqlite, postgres or spark (Spark SQL; close to Trino/BigQuery).")
@@ -78,15 +81,12 @@ struct SQL: ParsableCommand {
             guard analysis.isEmpty else {
                 throw ValidationError("--paths builds attribution paths from --touchpoints-table; \(analysis.joined(separator: ", ")) belong(s) to the experiment query")
             }
-            // The paths query reads integer epoch seconds only (PathsQuery.timeExpression).
-            if let kind = tables.timestampType, kind != .epoch {
-                throw ValidationError("--paths reads integer epoch-second timestamps; --timestamp-type \(kind.rawValue) is not supported for touchpoint tables yet")
-            }
             if tables.statementTimeout != nil, dialect != .postgres {
                 throw ValidationError("--statement-timeout applies to PostgreSQL (--postgres, or sql --dialect postgres)")
             }
             _ = try tables.timeout()
-            _ = try touchpointTable.query(dialect: dialect, lookback: lookback, viewLookback: viewLookback)
+            _ = try touchpointTable.query(
+                dialect: dialect, lookback: lookback, viewLookback: viewLookback, timestamps: tables.timestampType ?? .epoch)
             return
         }
         if touchpointTable.isUsed || lookback != nil || viewLookback != nil {
@@ -108,7 +108,8 @@ struct SQL: ParsableCommand {
     func run() throws {
         let (sql, parameters): (String, [SQLValue])
         if paths {
-            let query = try touchpointTable.query(dialect: dialect, lookback: lookback, viewLookback: viewLookback)
+            let query = try touchpointTable.query(
+                dialect: dialect, lookback: lookback, viewLookback: viewLookback, timestamps: tables.timestampType ?? .epoch)
             (sql, parameters) = (query.sql, query.parameters)
         } else {
             let query = try query()

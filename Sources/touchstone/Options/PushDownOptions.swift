@@ -19,7 +19,7 @@ struct PushDownOptions: ParsableArguments {
     var eventColumns = "unit_id,timestamp,event,value"
 
     @Option(help: ArgumentHelp(
-        "Push-down: how both tables store timestamps: epoch (integer seconds), timestamp (without time zone, read as UTC) or timestamptz (Spark: TIMESTAMP). --postgres detects it from the catalogue and refuses a mismatch; sql assumes epoch.",
+        "Push-down: how both tables (with --paths: the touchpoints table) store timestamps: epoch (integer seconds), timestamp (without time zone, read as UTC) or timestamptz (Spark: TIMESTAMP). --postgres detects it from the catalogue and refuses a mismatch; sql assumes epoch.",
         valueName: "epoch|timestamp|timestamptz"))
     var timestampType: SQLTimestampKind?
 
