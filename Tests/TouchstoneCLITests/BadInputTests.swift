@@ -168,7 +168,7 @@ struct BadInputTests {
              ["exposures", "--store", "$notdb.db", "--experiment", "e", "--output", "$out"], mentions: ["$notdb.db", "not a database"]),
         Case("store: empty file", ["empty.db": []],
              ["exposures", "--store", "$empty.db", "--experiment", "e", "--output", "$out"],
-             mentions: ["$empty.db", "not a Touchstone exposure store"]),
+             mentions: ["$empty.db", "not a Touchstone exposure store", "holds no tables", "run it again"]),
         Case("config: unknown experiment flag", config("experiments:\n  - key: a\n    variants: [a, b]\n"), assign + ["--experiment", "zz"],
              status: 2, mentions: ["--experiment 'zz'"]),
 

@@ -74,7 +74,13 @@ public final class ExposureStore {
     private func checkSchema() throws {
         let version = try scalar("PRAGMA user_version")
         guard (1...Self.schemaVersion).contains(version) else {
-            throw DataError(file: path, message: "not a Touchstone exposure store (schema version \(version), expected \(Self.schemaVersion))")
+            // A database without tables is what a first ingest killed before its schema commit
+            // leaves (or an empty file): say so, since re-running the ingest repairs it.
+            let hint = try version == 0 && scalar("SELECT count(*) FROM sqlite_master") == 0
+                ? ": the database holds no tables — if a first `touchstone expose` into it was interrupted, run it again (it creates the schema)"
+                : ""
+            throw DataError(
+                file: path, message: "not a Touchstone exposure store (schema version \(version), expected \(Self.schemaVersion))\(hint)")
         }
     }
 
