@@ -13,6 +13,10 @@ warehouse load. Then it runs, alternating, `--repeats` times each:
   touchstone    touchstone analyze --exposures exposures.csv --events events.csv (in process)
   duckdb        DuckDB's query of Benchmarks/peers/raw_logs.py on the CSVs
 
+With --baseline-binary PATH (another build, say main's, copied before a change) two more engines,
+postgres-base and postgres-tz-base, run that binary's push-down on the same tables in the same
+rotation, so a before/after comes from one session under the same load.
+
 checks that every engine agrees with the in-process analysis (per-arm units exactly; means,
 variances and p-values to 1e-9), and prints median wall times, ratios against the in-process
 run and the load average. Metrics as raw_logs.py: purchase, purchase:sum, session:count over
@@ -65,9 +69,9 @@ def load(url, directory, tag):
     return (x, e), copy_seconds, tz_seconds
 
 
-def postgres_stats(url, exposures, events):
+def postgres_stats(url, exposures, events, binary=None):
     result = subprocess.run(
-        [raw_logs.BINARY, "analyze", "--postgres", url, "--exposures-table", exposures, "--events-table", events,
+        [binary or raw_logs.BINARY, "analyze", "--postgres", url, "--exposures-table", exposures, "--events-table", events,
          "--experiment", EXPERIMENT, "--control", "control"] + METRICS + ["--correction", "none", "--format", "json", "--quiet"],
         check=True, capture_output=True, text=True)
     return {"": raw_logs.arm_stats(json.loads(result.stdout)["metrics"])}
@@ -79,6 +83,10 @@ def run_one(mode, directory, url, tables):
         return postgres_stats(url, *tables)
     if mode == "postgres-tz":
         return postgres_stats(url, tables[0] + "_tz", tables[1] + "_tz")
+    if mode == "postgres-base":
+        return postgres_stats(url, *tables, binary=os.environ["PUSHDOWN_BASELINE_BINARY"])
+    if mode == "postgres-tz-base":
+        return postgres_stats(url, tables[0] + "_tz", tables[1] + "_tz", binary=os.environ["PUSHDOWN_BASELINE_BINARY"])
     if mode == "touchstone":
         return raw_logs.touchstone_stats(directory, None, "csv")
     if mode == "duckdb":
@@ -112,7 +120,12 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--workdir", default="/tmp/ts-pushdown")
     parser.add_argument("--engines", nargs="+", default=["postgres", "postgres-tz", "touchstone", "duckdb"])
+    parser.add_argument("--baseline-binary", help="another build's touchstone: adds postgres-base and postgres-tz-base")
     args = parser.parse_args()
+    if args.baseline_binary:
+        # The child processes read it from the environment (they are started with --run).
+        os.environ["PUSHDOWN_BASELINE_BINARY"] = os.path.abspath(args.baseline_binary)
+        args.engines += [e for e in ["postgres-base", "postgres-tz-base"] if e not in args.engines]
     import duckdb
     version = subprocess.run(["psql", "-X", "-At", args.postgres, "-c", "SHOW server_version"],
                              check=True, capture_output=True, text=True).stdout.strip()

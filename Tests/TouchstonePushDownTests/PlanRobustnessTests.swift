@@ -81,7 +81,32 @@ struct PlanRobustnessTests {
             let offending = Self.joinsOverLogs(plan, logs: logs)
             #expect(offending.isEmpty, "\(name): joins reading a log row by row: \(offending)\n\(text)")
             #expect(Self.scans(plan, logs: logs) == 2, "\(name): each log scanned once\n\(text)")
+            // The rows are sorted by unit for the window; in the database's C.UTF-8 collation
+            // that sort goes through strcoll, in "C" through memcmp (docs/scale.md).
+            let unitSorts = Self.sortKeys(plan).filter { $0.contains("unit_id") }
+            #expect(!unitSorts.isEmpty && unitSorts.allSatisfy { $0.contains("COLLATE \"C\"") }, "\(name): \(unitSorts)\n\(text)")
         }
+    }
+
+    @Test(
+        "analyze --postgres turns JIT off for its session",
+        .enabled(if: PostgresFixture.url != nil, "set TOUCHSTONE_TEST_POSTGRES to run"))
+    func postgresSessionWithoutJIT() throws {
+        let session = try PostgresSession(url: try #require(PostgresFixture.url))
+        defer { session.close() }
+        _ = try session.query("SET jit = on")
+        _ = try session.query(PostgresPushDown.jitOff)
+        #expect(try session.query("SHOW jit") == [["off"]])
+    }
+
+    @Test("only PostgreSQL's unit key is cast and collated bytewise; no dialect counts distinct variants per unit", arguments: SQLDialect.allCases)
+    func unitKey(_ dialect: SQLDialect) throws {
+        let sql = try AggregationQuery(
+            dialect: dialect, exposuresTable: "exposures_log", eventsTable: "events_log", settings: Scenarios.settings(covariates: true)).sql
+        #expect(!sql.uppercased().contains("DISTINCT"))
+        #expect(sql.contains("MIN(\(dialect.groupingKey("l.variant"))) AS variant, MAX(\(dialect.groupingKey("l.variant"))) AS last_variant"))
+        let key = dialect == .postgres ? "CAST(x.\"unit_id\" AS TEXT) COLLATE \"C\" AS unit_id" : "SELECT x.\(dialect.quote(try SQLIdentifier(column: "unit_id", what: "unit"))) AS unit_id"
+        #expect(sql.contains(key), "\(sql)")
     }
 
     /// Join nodes with an input that reaches a scan of a log without an aggregate in between.
@@ -99,6 +124,11 @@ struct PlanRobustnessTests {
         if node["Node Type"] as? String == "Aggregate" { return false }
         if let relation = node["Relation Name"] as? String, logs.contains(relation) { return true }
         return (node["Plans"] as? [[String: Any]] ?? []).contains { readsLogRows($0, logs: logs) }
+    }
+
+    /// Every sort key in the plan, as EXPLAIN prints it.
+    static func sortKeys(_ node: [String: Any]) -> [String] {
+        (node["Sort Key"] as? [String] ?? []) + (node["Plans"] as? [[String: Any]] ?? []).flatMap { sortKeys($0) }
     }
 
     static func scans(_ node: [String: Any], logs: Set<String>) -> Int {

@@ -206,16 +206,20 @@ public struct AggregationQuery: Sendable {
         let exposureTime = timestamps.exposures.expression("x.\(xTime)", dialect: dialect, unit: timestamps.unit)
         let eventTime = timestamps.events.expression("e.\(eTime)", dialect: dialect, unit: timestamps.unit)
         let exposureValue = readsValue ? ", NULL AS value" : ""
+        // A unit is in one arm when its smallest and largest variant are equal: the same units
+        // as COUNT(DISTINCT variant) = 1 (NULLs ignored by both), without the per-unit sort
+        // PostgreSQL runs for a DISTINCT aggregate.
+        let variantKey = dialect.groupingKey("l.variant")
 
         sql = """
             -- Touchstone push-down aggregation (\(dialect.rawValue)): per-arm power sums of \(outputNames.count) metric(s).
             -- Exposure and event rows stacked, t₀ by a window over each unit, one GROUP BY unit: no join of the logs.
             WITH touchstone_unit_log AS (
-              SELECT x.\(xUnit) AS unit_id, 0 AS kind, \(exposureTime) AS ts, x.\(xVariant) AS variant, NULL AS event\(exposureValue)\(exposureSegment)
+              SELECT \(dialect.groupingKey("x.\(xUnit)")) AS unit_id, 0 AS kind, \(exposureTime) AS ts, x.\(xVariant) AS variant, NULL AS event\(exposureValue)\(exposureSegment)
               FROM \(exposures) x
               WHERE x.\(xExperiment) = \(binder.bind(.text(experiment)))
               UNION ALL
-              SELECT e.\(eUnit), 1, \(eventTime), NULL, e.\(eEvent)\(value)\(eventSegment)
+              SELECT \(dialect.groupingKey("e.\(eUnit)")), 1, \(eventTime), NULL, e.\(eEvent)\(value)\(eventSegment)
               FROM \(events) e
               WHERE e.\(eEvent) IN (\(eventList))
             ),
@@ -224,7 +228,7 @@ public struct AggregationQuery: Sendable {
               FROM touchstone_unit_log l
             ),
             touchstone_per_unit AS (
-              SELECT l.unit_id, MIN(l.variant) AS variant, COUNT(DISTINCT l.variant) AS variants\(unitSegment),
+              SELECT l.unit_id, MIN(\(variantKey)) AS variant, MAX(\(variantKey)) AS last_variant\(unitSegment),
                      \(perUnit.joined(separator: ",\n         "))
               FROM touchstone_timed l
               GROUP BY l.unit_id
@@ -234,7 +238,7 @@ public struct AggregationQuery: Sendable {
               SELECT \(armKey)variant, COUNT(*) AS units,
                      \(perArm.joined(separator: ",\n         "))
               FROM touchstone_per_unit
-              WHERE variants = 1
+              WHERE variant = last_variant
               GROUP BY \(armKey)variant
             ),
             touchstone_metrics AS (

@@ -109,6 +109,25 @@ public enum SQLDialect: String, Sendable, CaseIterable {
         }
     }
 
+    /// A key the push-down sorts or groups millions of rows by (the unit id) or takes `MIN`/`MAX`
+    /// of per unit (the variant), compared byte by byte as the in-process pipeline compares ids.
+    ///
+    /// PostgreSQL: `CAST(… AS TEXT) COLLATE "C"`. A database created in `C.UTF-8` or any locale
+    /// sorts text through `strcoll` without abbreviated keys; the `"C"` collation sorts with
+    /// `memcmp`. Measured on the push-down at 1M units on tables just loaded: the query 17 %
+    /// faster with this key and `MIN`/`MAX` in place of `COUNT(DISTINCT variant)` (docs/scale.md).
+    /// Grouping does not change: PostgreSQL's default collations are deterministic, so equal
+    /// already meant equal bytes. The cast lets an integer id column take the collation (and an
+    /// integer id in one table meet a text id in the other, as the in-process pipeline reads
+    /// both as text). SQLite (no locale collations by default) and Spark (bytewise strings) keep
+    /// the expression as it is.
+    public func groupingKey(_ expression: String) -> String {
+        switch self {
+        case .postgres: "CAST(\(expression) AS TEXT) COLLATE \"C\""
+        case .sqlite, .spark: expression
+        }
+    }
+
     /// Wraps a result column so its value comes back without loss. PostgreSQL and Spark turn
     /// NUMERIC/DECIMAL and shortest round-trip DOUBLE into text; SQLite keeps each value's own
     /// type (its CASE does not unify types), and the reader takes it from the column.
