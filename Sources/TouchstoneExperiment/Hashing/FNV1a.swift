@@ -52,27 +52,16 @@ public struct FNV1a: Sendable, Hashable {
     }
 
     /// Feeds the decimal digits of `value`, as JavaScript's `String(n)` writes an unsigned integer.
-    ///
-    /// The digits come out last first by division by the constant 10 (a multiply and a shift),
-    /// four bits each in a `UInt64` (at most 10 digits), and are fed first first. Dividing by a
-    /// running power of ten instead takes about 20 hardware divisions for a 10-digit state, the
-    /// bulk of a GrowthBook v2 hash.
     @inlinable
     public mutating func combineDecimal(_ value: UInt32) {
-        var packed: UInt64 = 0
-        var count = 0
+        var divisor: UInt32 = 1
+        while value / divisor >= 10 { divisor *= 10 }
         var rest = value
-        repeat {
-            packed = packed << 4 | UInt64(rest % 10)
-            rest /= 10
-            count += 1
-        } while rest > 0
-        var current = state
-        for _ in 0..<count {
-            current = (current ^ UInt32(48 + packed & 0xF)) &* 16_777_619
-            packed >>= 4
+        while divisor > 0 {
+            combine(UInt16(48 + rest / divisor))
+            rest %= divisor
+            divisor /= 10
         }
-        setState(current)
     }
 
     @usableFromInline
