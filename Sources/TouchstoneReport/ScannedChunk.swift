@@ -3,7 +3,7 @@ import TouchstoneExperiment
 /// What pass 1 of ``AssignmentStream`` learnt about one chunk, kept for pass 2: where each id
 /// lies, its ``UnitIdScanner/Traits``, and its outcome in every experiment. With it pass 2 only
 /// formats — it neither finds the lines again (`memchr`, a table look-up per byte) nor hashes
-/// again, about a fifth of the CPU of a run (docs/scale.md).
+/// again (a fifth of the CPU by the profile before; docs/scale.md has the counts after).
 ///
 /// Memory per id: 8 bytes of span, 1 of traits, and per experiment 4 bytes of outcome (CSV)
 /// or 12 (JSON, which prints the bucket). A chunk keeps its record only while it stays within
@@ -48,11 +48,12 @@ final class ScannedChunk: @unchecked Sendable {
     var bytesPerId: Int { MemoryLayout<Span>.stride + 1 + experiments * (4 + (keepsBuckets ? 8 : 0)) }
 
     /// An outcome in 32 bits: the reason's ordinal in the low 3 bits, variant index + 1 above
-    /// (0: no variant). `nil` for a variant index too large to encode (the record is dropped).
+    /// (0: no variant). `nil` for a variant index too large to encode, or a reason past the
+    /// eighth should one be added (the record is dropped, never a wrong row).
     @inline(__always)
     static func code(_ outcome: BatchAssigner.Outcome) -> UInt32? {
         let variant = outcome.variantIndex.map { $0 + 1 } ?? 0
-        guard variant < 1 << 29 else { return nil }
+        guard variant < 1 << 29, outcome.reason.ordinal < 8 else { return nil }
         return UInt32(truncatingIfNeeded: variant << 3 | outcome.reason.ordinal)
     }
 
