@@ -15,18 +15,26 @@ import TouchstoneExperiment
 /// JSONEncoder's escapes, reproduced byte for byte).
 ///
 /// Two passes over the input, each split into chunks of whole lines spread over the cores:
-/// 1. validate every line and count outcomes: an invalid id fails the run before a byte is
-///    written ("nothing half-written"), and the enrolment summary is known, and printed, before
-///    the output, as in the slow path;
-/// 2. hash again (cheap: ~25 ns) and format, a window of chunks at a time, written in order.
+/// 1. validate every line, assign and count outcomes: an invalid id fails the run before a byte
+///    is written ("nothing half-written"), and the enrolment summary is known, and printed,
+///    before the output, as in the slow path. Each chunk keeps where its ids lie and their
+///    outcomes (``ScannedChunk``);
+/// 2. format from those records, a window of chunks at a time, written in order. A chunk whose
+///    record outgrew its budget (tiny ids, many experiments) is scanned and hashed again.
 ///
-/// Memory: the input, plus one output buffer per chunk of the window in flight.
+/// Memory: the input, the records (at most ``recordBytesPerInputByte`` bytes per input byte;
+/// 13 bytes per id for CSV and one experiment), and one output buffer per chunk of the window
+/// in flight.
 public enum AssignmentStream {
     public enum Format: Sendable { case csv, json }
 
     /// Input bytes per chunk: small enough to balance two to a few cores on a million ids
     /// (~15 MB), large enough that scheduling costs nothing.
     public static let chunkSize = 256 * 1024
+
+    /// Pass 1 keeps a chunk's ids and outcomes for pass 2 (``ScannedChunk``) while they take at
+    /// most this many bytes per input byte; past it pass 2 scans and hashes the chunk again.
+    public static let recordBytesPerInputByte = 2
 
     /// Assigns the ids in `input` (named `name` in errors), calls `beforeOutput` with the
     /// enrolment summary (it may throw to stop before anything is written), then hands the
@@ -44,37 +52,60 @@ public enum AssignmentStream {
     }
 
     /// ``run(input:name:assigner:at:format:threads:beforeOutput:write:)`` over raw bytes.
-    /// `chunkSize` is the input bytes per chunk (tests make it tiny to put lines across chunks).
+    /// `chunkSize` is the input bytes per chunk (tests make it tiny to put lines across chunks);
+    /// `recordBytesPerInputByte` bounds pass 1's records (tests give 0 to scan every chunk twice,
+    /// or 1 to keep some chunks' records and not others').
     public static func run(
         buffer: UnsafeRawBufferPointer, name: String, assigner: BatchAssigner, at date: Date, format: Format,
-        threads: Int, chunkSize: Int = chunkSize, beforeOutput: (EnrolmentSummary) throws -> Void,
+        threads: Int, chunkSize: Int = chunkSize, recordBytesPerInputByte: Int = recordBytesPerInputByte,
+        beforeOutput: (EnrolmentSummary) throws -> Void,
         write: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
         let chunks = UnitIdScanner.chunks(of: buffer, targetSize: chunkSize)
         let experimentCount = assigner.experiments.count
         let workers = max(1, threads)
 
-        // Pass 1: validate and count.
+        // Pass 1: validate, assign and count, and keep what pass 2 needs (``ScannedChunk``).
         struct Counted {
             var lines = 0
             var ids = 0
             var failure: UnitIdScanner.Failure?
             var tally: AssignmentTally
+            var record: ScannedChunk?
         }
         let empty = AssignmentTally(assigner, at: date)
         var counted = [Counted](repeating: Counted(tally: empty), count: chunks.count)
         let input = Shared(buffer)
+        let keepsBuckets = format == .json
         counted.withUnsafeMutableBufferPointer { results in
             let results = Shared(results)
             parallel(chunks.count, workers: workers) { index in
                 var tally = empty
                 var ids = 0
-                let scanned = UnitIdScanner.scan(input.value, chunk: chunks[index]) { id, _ in
-                    ids += 1
-                    for slot in 0..<experimentCount { tally.add(slot: slot, assigner.assign(slot: slot, id: id)) }
+                let chunk = chunks[index]
+                let budget = chunk.range.count.multipliedReportingOverflow(by: max(recordBytesPerInputByte, 0))
+                let record = ScannedChunk(
+                    chunk: chunk, experiments: experimentCount, keepsBuckets: keepsBuckets,
+                    budget: budget.overflow ? Int.max : budget.partialValue)
+                let scanned: (lines: Int, failure: UnitIdScanner.Failure?)
+                if let base = input.value.baseAddress {
+                    scanned = UnitIdScanner.scan(input.value, chunk: chunk) { id, traits in
+                        ids += 1
+                        let keeping = record.begin(id, traits, in: base)
+                        for slot in 0..<experimentCount {
+                            let outcome = assigner.assign(slot: slot, id: id)
+                            tally.add(slot: slot, outcome)
+                            if keeping { record.set(outcome, slot: slot) }
+                        }
+                    }
+                } else {
+                    // No bytes: no ids, nothing to keep.
+                    scanned = UnitIdScanner.scan(input.value, chunk: chunk) { _, _ in }
                 }
                 // Each index is written by one worker only.
-                results.value[index] = Counted(lines: scanned.lines, ids: ids, failure: scanned.failure, tally: tally)
+                results.value[index] = Counted(
+                    lines: scanned.lines, ids: ids, failure: scanned.failure, tally: tally,
+                    record: record.isAbandoned || scanned.failure != nil ? nil : record)
             }
         }
         var linesBefore = 0
@@ -99,6 +130,7 @@ public enum AssignmentStream {
             defer { rows += chunk.ids * experimentCount }
             return rows
         }
+        let records = counted.map(\.record)
         let window = workers * 2
         let boxes = (0..<min(window, chunks.count)).map { _ in RowBuffer(capacity: min(chunkSize, buffer.count + 1) * 2) }
         var first = 0
@@ -111,14 +143,22 @@ public enum AssignmentStream {
                 output.count = 0
                 var isFirstRow = rowsBefore[start + offset] == 0
                 let table = pieces.table
-                _ = UnitIdScanner.scan(input.value, chunk: chunks[start + offset]) { id, traits in
-                    for slot in 0..<experimentCount {
-                        let outcome = assigner.assign(slot: slot, id: id)
-                        switch format {
-                        case .csv: output.csvRow(id, traits, slot: slot, outcome, table)
-                        case .json:
-                            output.jsonRow(id, traits, slot: slot, outcome, first: isFirstRow, table)
-                            isFirstRow = false
+                let chunk = chunks[start + offset]
+                if let record = records[start + offset], let base = input.value.baseAddress {
+                    Self.format(record, of: base + chunk.range.lowerBound, format: format, isFirstRow: isFirstRow, table, into: &output)
+                    record.release()
+                } else {
+                    _ = UnitIdScanner.scan(input.value, chunk: chunk) { id, traits in
+                        for slot in 0..<experimentCount {
+                            let outcome = assigner.assign(slot: slot, id: id)
+                            switch format {
+                            case .csv: output.csvRow(id, traits, slot: slot, variant: outcome.variantIndex, table)
+                            case .json:
+                                output.jsonRow(
+                                    id, traits, slot: slot, bucket: outcome.bucket, reason: outcome.reason.ordinal,
+                                    variant: outcome.variantIndex, first: isFirstRow, table)
+                                isFirstRow = false
+                            }
                         }
                     }
                 }
@@ -132,6 +172,34 @@ public enum AssignmentStream {
         if format == .json {
             // JSONEncoder's empty array is "[\n\n]" too; the final LF is `emit`'s.
             try Array("\n]\n".utf8).withUnsafeBytes { try write($0) }
+        }
+    }
+
+    /// Pass 2 for a chunk whose ids and outcomes pass 1 kept: formatting only.
+    static func format(
+        _ record: ScannedChunk, of chunkBase: UnsafeRawPointer, format: Format, isFirstRow: Bool, _ table: Pieces.Table,
+        into output: inout RowWriter
+    ) {
+        guard let spans = record.spans, let traits = record.traits, let codes = record.codes else { return }
+        let experiments = record.experiments
+        var isFirstRow = isFirstRow
+        var row = 0
+        for index in 0..<record.count {
+            let span = spans[index]
+            let id = UnsafeRawBufferPointer(start: chunkBase + Int(span.start), count: Int(span.count))
+            let idTraits = UnitIdScanner.Traits(rawValue: traits[index])
+            for slot in 0..<experiments {
+                let code = codes[row]
+                switch format {
+                case .csv: output.csvRow(id, idTraits, slot: slot, variant: ScannedChunk.variant(code), table)
+                case .json:
+                    output.jsonRow(
+                        id, idTraits, slot: slot, bucket: record.buckets?[row] ?? 0, reason: ScannedChunk.reasonOrdinal(code),
+                        variant: ScannedChunk.variant(code), first: isFirstRow, table)
+                    isFirstRow = false
+                }
+                row += 1
+            }
         }
     }
 
@@ -324,8 +392,7 @@ struct RowWriter {
     /// `id,experiment,variant` and LF, as ``AssignmentReport/text(_:style:)`` writes it.
     @inline(__always)
     mutating func csvRow(
-        _ id: UnsafeRawBufferPointer, _ traits: UnitIdScanner.Traits, slot: Int, _ outcome: BatchAssigner.Outcome,
-        _ table: Pieces.Table
+        _ id: UnsafeRawBufferPointer, _ traits: UnitIdScanner.Traits, slot: Int, variant: Int?, _ table: Pieces.Table
     ) {
         if traits.isDisjoint(with: [.csvQuote, .formulaLead]) {
             append(id)
@@ -335,7 +402,7 @@ struct RowWriter {
             append(CSVWriting.field(String(decoding: id, as: UTF8.self)))
         }
         append(table.csvExperiment(slot))
-        if let variant = outcome.variantIndex {
+        if let variant {
             append(table.csvVariant(slot, variant))
         } else {
             append(UInt8(0x0A))
@@ -346,16 +413,16 @@ struct RowWriter {
     /// ``AssignmentReport/json(_:)``, preceded by `,` LF unless it is the first.
     @inline(__always)
     mutating func jsonRow(
-        _ id: UnsafeRawBufferPointer, _ traits: UnitIdScanner.Traits, slot: Int, _ outcome: BatchAssigner.Outcome,
-        first: Bool, _ table: Pieces.Table
+        _ id: UnsafeRawBufferPointer, _ traits: UnitIdScanner.Traits, slot: Int, bucket: Double, reason: Int,
+        variant: Int?, first: Bool, _ table: Pieces.Table
     ) {
         if !first { append(StaticString(",\n")) }
         append(StaticString("  {\n    \"bucket\" : "))
-        appendBucket(outcome.bucket)
+        appendBucket(bucket)
         append(StaticString(",\n    \"experiment\" : "))
         append(table.jsonExperiment(slot))
         append(StaticString(",\n    \"reason\" : "))
-        append(table.jsonReason(outcome.reason.ordinal))
+        append(table.jsonReason(reason))
         append(StaticString(",\n    \"unit_id\" : \""))
         if traits.contains(.jsonEscape) {
             var escaped: [UInt8] = []
@@ -365,7 +432,7 @@ struct RowWriter {
             append(id)
         }
         append(StaticString("\",\n    \"variant\" : "))
-        if let variant = outcome.variantIndex {
+        if let variant {
             append(table.jsonVariant(slot, variant))
         } else {
             append(StaticString("null"))

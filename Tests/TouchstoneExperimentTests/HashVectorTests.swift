@@ -44,6 +44,31 @@ private func fixture(_ name: String) throws -> [String: Any] {
         }
     }
 
+    /// GrowthBook v2 hashes the decimal text of the inner hash; ``FNV1a/combineDecimal(_:)``
+    /// must feed exactly the digits `String(value)` writes, at every digit count and boundary.
+    @Test func decimalDigitsAreTheTextOfTheNumber() {
+        var values: [UInt32] = [0, 1, 9, 10, 11, 99, 100, 101, UInt32.max, UInt32.max - 1, 4_000_000_000, 999_999_999, 1_000_000_000]
+        var power: UInt32 = 1
+        for _ in 0..<9 {
+            power *= 10
+            values += [power - 1, power, power + 1]
+        }
+        var random = UInt64(0x9E37_79B9_7F4A_7C15)
+        for _ in 0..<20_000 {
+            random = random &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            values.append(UInt32(truncatingIfNeeded: random >> 32) >> UInt32(random % 32))
+        }
+        for value in values {
+            for start in [FNV1a(), { var seeded = FNV1a(); seeded.combine("bench"); return seeded }()] {
+                var expected = start
+                expected.combine(String(value))
+                var actual = start
+                actual.combineDecimal(value)
+                #expect(actual.state == expected.state, "\(value)")
+            }
+        }
+    }
+
     @Test func nonASCIIHashFromAnIndependentJavaScriptCopy() throws {
         let data = try fixture("growthbook_nonascii_vectors")
         let cases = try #require(data["hash"] as? [[Any]])

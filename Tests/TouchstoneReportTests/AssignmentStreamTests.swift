@@ -124,7 +124,8 @@ struct AssignmentStreamTests {
     }
 
     static func fast(
-        _ data: Data, _ config: ExperimentConfig, json: Bool, threads: Int, chunkSize: Int
+        _ data: Data, _ config: ExperimentConfig, json: Bool, threads: Int, chunkSize: Int,
+        recordBytesPerInputByte: Int = AssignmentStream.recordBytesPerInputByte
     ) throws -> (output: Data, summary: EnrolmentSummary?) {
         var output = Data()
         var summary: EnrolmentSummary?
@@ -132,7 +133,7 @@ struct AssignmentStreamTests {
         try data.withUnsafeBytes { buffer in
             try AssignmentStream.run(
                 buffer: buffer, name: "ids.txt", assigner: assigner, at: date, format: json ? .json : .csv,
-                threads: threads, chunkSize: chunkSize,
+                threads: threads, chunkSize: chunkSize, recordBytesPerInputByte: recordBytesPerInputByte,
                 beforeOutput: { summary = $0 }, write: { output.append(contentsOf: $0) })
         }
         return (output, summary)
@@ -145,11 +146,32 @@ struct AssignmentStreamTests {
             let data = Self.idFile(seed: seed &* 7919 &+ UInt64(configIndex), count: 2_000)
             for json in [false, true] {
                 let expected = try Self.reference(data, config, json: json)
+                // Record budgets: 0 scans and hashes every chunk twice, 1 keeps some chunks' records
+                // (JSON rows of several experiments outgrow it), the default keeps most.
                 for (threads, chunkSize) in [(1, 1 << 20), (2, 64), (2, 1), (3, 777)] {
-                    let actual = try Self.fast(data, config, json: json, threads: threads, chunkSize: chunkSize)
-                    #expect(actual.output == expected.output, "\(Self.configs[configIndex].name), seed \(seed), json \(json), \(threads) threads, chunks of \(chunkSize)")
-                    #expect(actual.summary == expected.summary)
+                    for budget in [0, 1, AssignmentStream.recordBytesPerInputByte] {
+                        let actual = try Self.fast(
+                            data, config, json: json, threads: threads, chunkSize: chunkSize, recordBytesPerInputByte: budget)
+                        #expect(actual.output == expected.output, "\(Self.configs[configIndex].name), seed \(seed), json \(json), \(threads) threads, chunks of \(chunkSize), record budget \(budget)")
+                        #expect(actual.summary == expected.summary)
+                    }
                 }
+            }
+        }
+    }
+
+    /// Chunks of the default size, several windows of them, on the default record budget: the
+    /// shape of a real run (lines across chunk boundaries, CRLF, blank lines, long ids).
+    @Test func aFileOfManyDefaultChunks() throws {
+        let config = try ExperimentConfig(text: Self.configs[2].yaml, file: "c.yaml")
+        let data = Self.idFile(seed: 424_242, count: 80_000)
+        #expect(data.count > 5 * AssignmentStream.chunkSize)  // more than one window of 2 × 2 chunks
+        for json in [false, true] {
+            let expected = try Self.reference(data, config, json: json)
+            for threads in [1, 2] {
+                let actual = try Self.fast(data, config, json: json, threads: threads, chunkSize: AssignmentStream.chunkSize)
+                #expect(actual.output == expected.output, "json \(json), \(threads) threads")
+                #expect(actual.summary == expected.summary)
             }
         }
     }
@@ -160,9 +182,11 @@ struct AssignmentStreamTests {
         for data in inputs {
             for json in [false, true] {
                 let expected = try Self.reference(data, config, json: json)
-                let actual = try Self.fast(data, config, json: json, threads: 2, chunkSize: 1)
-                #expect(actual.output == expected.output, "\(String(decoding: data, as: UTF8.self).debugDescription) json \(json)")
-                #expect(actual.summary == expected.summary)
+                for chunkSize in [1, 1 << 20] {
+                    let actual = try Self.fast(data, config, json: json, threads: 2, chunkSize: chunkSize)
+                    #expect(actual.output == expected.output, "\(String(decoding: data, as: UTF8.self).debugDescription) json \(json), chunks of \(chunkSize)")
+                    #expect(actual.summary == expected.summary)
+                }
             }
         }
     }

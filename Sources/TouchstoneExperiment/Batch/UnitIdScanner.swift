@@ -18,21 +18,24 @@ import Foundation
 /// writers know without another pass whether the id can be copied verbatim into CSV or JSON.
 public enum UnitIdScanner {
     /// What an id's bytes contain, OR-ed over its bytes.
+    ///
+    /// The flags are inlinable computed constants: as `static let`s, the inlined scanner reached
+    /// each through a lazy-initialisation accessor call, several per id.
     public struct Traits: OptionSet, Sendable, Hashable {
         public let rawValue: UInt8
         @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }
 
         /// A byte other than space or tab (the line is not blank).
-        public static let nonBlank = Traits(rawValue: 1)
-        public static let nul = Traits(rawValue: 2)
+        @inlinable public static var nonBlank: Traits { Traits(rawValue: 1) }
+        @inlinable public static var nul: Traits { Traits(rawValue: 2) }
         /// A byte ≥ 0x80: the id is not ASCII (and must be validated as UTF-8).
-        public static let nonASCII = Traits(rawValue: 4)
+        @inlinable public static var nonASCII: Traits { Traits(rawValue: 4) }
         /// `,`, `"` or CR: a CSV field needs quoting.
-        public static let csvQuote = Traits(rawValue: 8)
+        @inlinable public static var csvQuote: Traits { Traits(rawValue: 8) }
         /// A byte JSON escapes: `"`, `\` or below 0x20.
-        public static let jsonEscape = Traits(rawValue: 16)
+        @inlinable public static var jsonEscape: Traits { Traits(rawValue: 16) }
         /// The first byte is one a spreadsheet reads as a formula start (`= + - @`, tab, CR).
-        public static let formulaLead = Traits(rawValue: 32)
+        @inlinable public static var formulaLead: Traits { Traits(rawValue: 32) }
     }
 
     /// An invalid line; `line` is 1-based within the chunk scanned.

@@ -14,19 +14,23 @@ enum RepeatedOptionCheck {
     /// Throws a `ValidationError` (exit status 2) naming the first single-valued option given
     /// more than once in `arguments` (without the program name) for `root`'s command tree.
     static func check(_ arguments: [String], root: any ParsableCommand.Type) throws {
-        guard let data = root._dumpHelp().data(using: .utf8),
-            let tool = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            var command = tool["command"] as? [String: Any]
-        else { return }
+        // Subcommand names come first (`touchstone analyze …`); descend while they match, by
+        // type, and describe only the command reached: describing the whole tree (13 commands)
+        // was three quarters of the instructions of `touchstone assign` on an empty id list.
+        // A command's description lists its own arguments only, so the result is the same.
+        var command: any ParsableCommand.Type = root
         var index = 0
-        // Subcommand names come first (`touchstone analyze …`); descend while they match.
-        while index < arguments.count, let subcommands = command["subcommands"] as? [[String: Any]],
-            let next = subcommands.first(where: { ($0["commandName"] as? String) == arguments[index] }) {
+        while index < arguments.count,
+            let next = command.configuration.subcommands.first(where: { $0._commandName == arguments[index] }) {
             command = next
             index += 1
         }
+        guard let data = command._dumpHelp().data(using: .utf8),
+            let tool = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let description = tool["command"] as? [String: Any]
+        else { return }
         var singleValued: [String: String] = [:]
-        for argument in command["arguments"] as? [[String: Any]] ?? [] {
+        for argument in description["arguments"] as? [[String: Any]] ?? [] {
             guard argument["kind"] as? String == "option", argument["isRepeating"] as? Bool == false else { continue }
             let names = argument["names"] as? [[String: Any]] ?? []
             let spelled = names.compactMap { name -> String? in
