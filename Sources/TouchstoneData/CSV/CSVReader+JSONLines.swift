@@ -57,17 +57,21 @@ extension CSVReader {
         var line = firstLine
         var pass = Pass(reader: self, start: range.lowerBound)
         defer { pass.finish(at: offset) }
-        while offset < range.upperBound {
-            pass.advance(to: offset)
-            let end = Self.lineEnd(buffer, from: offset, before: range.upperBound)
-            defer {
-                offset = min(end + 1, range.upperBound)
-                line += 1
-            }
-            guard try record.scan(buffer, start: offset, end: end, line: line, name: name) else { continue }
-            let lineStart = offset
-            try record.fields.withUnsafeBufferPointer { fields in
-                try body(CSVRow(buffer: buffer, fields: fields, line: line, name: name, json: (lineStart, keys)))
+        // Rows borrow the name and the key table (held by the caller) for the whole pass.
+        let borrowedKeys = Unmanaged.passUnretained(keys)
+        try withUnsafePointer(to: name) { namePointer in
+            while offset < range.upperBound {
+                pass.advance(to: offset)
+                let end = Self.lineEnd(buffer, from: offset, before: range.upperBound)
+                defer {
+                    offset = min(end + 1, range.upperBound)
+                    line += 1
+                }
+                guard try record.scan(buffer, start: offset, end: end, line: line, name: name) else { continue }
+                let lineStart = offset
+                try record.fields.withUnsafeBufferPointer { fields in
+                    try body(CSVRow(buffer: buffer, fields: fields, line: line, name: namePointer, json: (lineStart, borrowedKeys)))
+                }
             }
         }
     }

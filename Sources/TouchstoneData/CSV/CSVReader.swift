@@ -202,21 +202,25 @@ public struct CSVReader: Sendable {
         var line = firstLine
         var pass = Pass(reader: self, start: range.lowerBound)
         defer { pass.finish(at: offset) }
-        while offset < range.upperBound {
-            pass.advance(to: offset)
-            guard let outcome = try scanner.nextRecord(buffer, from: offset, line: line, name: name) else { break }
-            defer {
-                offset = outcome.next
-                line = outcome.nextLine
-            }
-            if scanner.fieldCount == 1, scanner.isBlank(0) { continue }
-            guard scanner.fieldCount == header.count else {
-                throw DataError(
-                    file: name, line: line, column: min(scanner.fieldCount, header.count + 1),
-                    message: "expected \(header.count) fields, found \(scanner.fieldCount)")
-            }
-            try scanner.fields.withUnsafeBufferPointer { fields in
-                try body(CSVRow(buffer: buffer, fields: UnsafeBufferPointer(rebasing: fields[0..<header.count]), line: line, name: name))
+        // Rows borrow the file name for the whole pass (no reference count per row).
+        try withUnsafePointer(to: name) { namePointer in
+            while offset < range.upperBound {
+                pass.advance(to: offset)
+                guard let outcome = try scanner.nextRecord(buffer, from: offset, line: line, name: name) else { break }
+                defer {
+                    offset = outcome.next
+                    line = outcome.nextLine
+                }
+                if scanner.fieldCount == 1, scanner.isBlank(0) { continue }
+                guard scanner.fieldCount == header.count else {
+                    throw DataError(
+                        file: name, line: line, column: min(scanner.fieldCount, header.count + 1),
+                        message: "expected \(header.count) fields, found \(scanner.fieldCount)")
+                }
+                try scanner.fields.withUnsafeBufferPointer { fields in
+                    try body(CSVRow(
+                        buffer: buffer, fields: UnsafeBufferPointer(rebasing: fields[0..<header.count]), line: line, name: namePointer))
+                }
             }
         }
     }
