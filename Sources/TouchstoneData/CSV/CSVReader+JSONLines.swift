@@ -27,11 +27,13 @@ extension CSVReader {
     static func sampleKeys(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, name: String) throws -> JSONKeyTable {
         var record = JSONRecordScanner(keys: [], requested: [], learns: true)
         var offset = start, line = 1, sampled = 0
-        while offset < buffer.count, sampled < keySampleLines {
-            let end = lineEnd(buffer, from: offset, before: buffer.count)
-            if try record.scan(buffer, start: offset, end: end, line: line, name: name) { sampled += 1 }
-            offset = end + 1
-            line += 1
+        try withUnsafePointer(to: name) { name in
+            while offset < buffer.count, sampled < keySampleLines {
+                let end = lineEnd(buffer, from: offset, before: buffer.count)
+                if try record.scan(buffer, start: offset, end: end, line: line, name: name) { sampled += 1 }
+                offset = end + 1
+                line += 1
+            }
         }
         return JSONKeyTable(names: record.keys.map { String(decoding: $0, as: UTF8.self) })
     }
@@ -67,7 +69,7 @@ extension CSVReader {
                     offset = min(end + 1, range.upperBound)
                     line += 1
                 }
-                guard try record.scan(buffer, start: offset, end: end, line: line, name: name) else { continue }
+                guard try record.scan(buffer, start: offset, end: end, line: line, name: namePointer) else { continue }
                 let lineStart = offset
                 try record.fields.withUnsafeBufferPointer { fields in
                     try body(CSVRow(buffer: buffer, fields: fields, line: line, name: namePointer, json: (lineStart, borrowedKeys)))

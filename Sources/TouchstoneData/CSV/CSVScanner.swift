@@ -9,6 +9,7 @@ struct CSVScanner: @unchecked Sendable {
         fields.reserveCapacity(16)
     }
 
+    @inline(__always)
     private mutating func append(_ field: CSVField, line: Int, name: String) throws {
         guard fieldCount < InputLimits.maximumColumns else {
             throw DataError(
@@ -65,18 +66,18 @@ struct CSVScanner: @unchecked Sendable {
                     message: "unexpected text after a closing quote")
             }
             let start = index
-            while index < buffer.count {
+            // A field may hold maximumFieldBytes bytes: a delimiter or line break may follow at
+            // `limit`, any other byte there is one too many.
+            let limit = min(buffer.count, start + InputLimits.maximumFieldBytes)
+            index = ByteSearch.first(delimiter, newline, quote, in: buffer, from: index, before: limit)
+            if index < buffer.count {
                 let byte = buffer[index]
-                if byte == delimiter || byte == newline { break }
-                guard index - start < InputLimits.maximumFieldBytes else {
-                    throw Self.tooLong(name: name, line: currentLine, column: fieldCount + 1)
-                }
-                if byte == quote {
+                if byte != delimiter && byte != newline {
+                    guard index < limit else { throw Self.tooLong(name: name, line: currentLine, column: fieldCount + 1) }
                     throw DataError(
                         file: name, line: currentLine, column: fieldCount + 1,
                         message: "a quote inside an unquoted field (quote the whole field and double the quote)")
                 }
-                index += 1
             }
             var end = index
             if index < buffer.count, buffer[index] == newline, end > start, buffer[end - 1] == cr { end -= 1 }
@@ -102,6 +103,8 @@ struct CSVScanner: @unchecked Sendable {
         let count = buffer.count
         var index = start, escaped = false, breaks = 0
         while index < count {
+            index = ByteSearch.first(quote, newline, in: buffer, from: index, before: count)
+            guard index < count else { break }
             let byte = base[index]
             if byte == quote {
                 guard index + 1 < count, base[index + 1] == quote else {

@@ -22,6 +22,9 @@ struct JSONRecordScanner {
     /// The column matched by the n-th key of the previous line: lines of a log mostly list their
     /// keys in the same order, so this makes the lookup one comparison.
     private var hints: [Int] = []
+    /// Per column: the key needs no escaping in JSON (no quote, backslash or control byte), so
+    /// its raw spelling between quotes is exactly its bytes.
+    private var plainKeys: [Bool]
     /// Keys of this line that are not columns (bytes back to back, with their ends), to reject
     /// duplicates among them too.
     private var otherKeys: [UInt8] = []
@@ -34,6 +37,7 @@ struct JSONRecordScanner {
 
     init(keys: [[UInt8]], requested: [Bool], learns: Bool, required: [Bool] = []) {
         self.keys = keys
+        self.plainKeys = keys.map(Self.isPlain)
         self.requested = requested
         self.required = required.indices.filter { required[$0] }
         self.learns = learns
@@ -41,7 +45,10 @@ struct JSONRecordScanner {
     }
 
     /// Scans the line `start..<end` (without its line break); `false` when the line is blank.
-    mutating func scan(_ buffer: UnsafeBufferPointer<UInt8>, start: Int, end: Int, line: Int, name: String) throws -> Bool {
+    /// `name` (the file's, for errors) is borrowed: it must stay valid during the call.
+    mutating func scan(
+        _ buffer: UnsafeBufferPointer<UInt8>, start: Int, end: Int, line: Int, name: UnsafePointer<String>
+    ) throws -> Bool {
         var scanner = JSONLineScanner(buffer: buffer, index: start, end: end, lineStart: start, line: line, name: name)
         scanner.skipSpaces()
         guard scanner.index < end else { return false }
@@ -80,7 +87,7 @@ struct JSONRecordScanner {
         guard scanner.index == end else { throw scanner.error("unexpected text after the object") }
         for column in required where fields[column].kind == .missing {
             throw DataError(
-                file: name, line: line, column: 1,
+                file: name.pointee, line: line, column: 1,
                 message: "missing key '\(String(decoding: keys[column], as: UTF8.self))' (required on every line, as its column is in CSV)")
         }
         return true
@@ -89,6 +96,45 @@ struct JSONRecordScanner {
     /// One `"key": value` pair, the key at the n-th `position` of the object.
     private mutating func member(_ scanner: inout JSONLineScanner, position: Int) throws {
         let keyStart = scanner.index
+        let buffer = scanner.buffer
+        var column: Int?
+        if let hinted = spelledAsHinted(buffer, at: keyStart, end: scanner.end, position: position) {
+            // The common line: the key the previous line had here, written plainly. Matching its
+            // quoted bytes in place is what scanning and looking it up would conclude.
+            scanner.index = keyStart + keys[hinted].count + 2
+            column = hinted
+        } else {
+            column = try lookUpKey(&scanner, keyStart: keyStart, position: position)
+        }
+        try scanner.expect(UInt8(ascii: ":"))
+        scanner.skipSpaces()
+        guard scanner.index < scanner.end else { throw scanner.error("expected a value") }
+        guard let column else {
+            try scanner.skipValue()
+            return
+        }
+        guard fields[column].kind == .missing else {
+            throw scanner.error("duplicate key '\(String(decoding: keys[column], as: UTF8.self))'", at: keyStart)
+        }
+        fields[column] = try value(&scanner, column: column)
+    }
+
+    /// The hinted column of this position when the bytes at `keyStart` are exactly its key
+    /// between quotes, else `nil`.
+    @inline(__always)
+    private func spelledAsHinted(_ buffer: UnsafeBufferPointer<UInt8>, at keyStart: Int, end: Int, position: Int) -> Int? {
+        guard position < hints.count else { return nil }
+        let hint = hints[position]
+        guard hint >= 0, plainKeys[hint] else { return nil }
+        let key = keys[hint]
+        let closing = keyStart + 1 + key.count
+        guard closing < end, buffer[keyStart] == UInt8(ascii: "\""), buffer[closing] == UInt8(ascii: "\"") else { return nil }
+        return UnsafeBufferPointer(rebasing: buffer[(keyStart + 1)..<closing]).bytesEqual(key) ? hint : nil
+    }
+
+    /// Scans the key at `keyStart` and finds its column (learning it while sampling); `nil` for a
+    /// key that is not a column.
+    private mutating func lookUpKey(_ scanner: inout JSONLineScanner, keyStart: Int, position: Int) throws -> Int? {
         let (keyRange, keyEscaped) = try scanner.scanString()
         let buffer = scanner.buffer
         var column: Int?
@@ -108,6 +154,7 @@ struct JSONRecordScanner {
                     throw scanner.error("the key is not valid UTF-8 text", at: keyStart)
                 }
                 keys.append(key)
+                plainKeys.append(Self.isPlain(key))
                 requested.append(false)
                 fields.append(CSVField(start: scanner.lineStart, end: scanner.lineStart, kind: .missing))
                 column = keys.count - 1
@@ -115,17 +162,11 @@ struct JSONRecordScanner {
                 try noteOtherKey(key, scanner: scanner, at: keyStart)
             }
         }
-        try scanner.expect(UInt8(ascii: ":"))
-        scanner.skipSpaces()
-        guard scanner.index < scanner.end else { throw scanner.error("expected a value") }
-        guard let column else {
-            try scanner.skipValue()
-            return
-        }
-        guard fields[column].kind == .missing else {
-            throw scanner.error("duplicate key '\(String(decoding: keys[column], as: UTF8.self))'", at: keyStart)
-        }
-        fields[column] = try value(&scanner, column: column)
+        return column
+    }
+
+    private static func isPlain(_ key: [UInt8]) -> Bool {
+        !key.contains { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }
     }
 
     /// The scalar value at the scanner for `column`.
