@@ -19,8 +19,12 @@ public struct RawLogSettings: Sendable {
     /// reported metric is a covariate of every metric (`--pre-exposure-covariates all`, CUPED++),
     /// carried as ``ArmTable/Metric/jointArms``.
     public var preExposureCovariatesOfAllMetrics = false
-    /// Worker threads for the event scan and the reduction.
+    /// Worker threads for parsing the exposure log, the event scan and the reduction.
     public var threads: Int
+    /// Bytes of exposure log per piece parsed in parallel (``ExposurePiece``): a round of
+    /// `threads` pieces is parsed, then folded in file order. Results never depend on it (tests
+    /// make it small to get many pieces from a small log); it bounds the parsed rows held at once.
+    public var exposurePieceBytes = 8 << 20
     public var exposureColumns: ExposureColumns
     public var eventColumns: EventColumns
     /// An exposure-log column to split the statistics by (`--by country`); see
@@ -130,8 +134,10 @@ public struct RawLogSummary: Sendable {
 
 /// Exposure and event logs → per-unit metrics → per-arm sufficient statistics.
 ///
-/// 1. Exposures (one sequential pass): the first exposure of each unit to the experiment is
-///    kept; a unit exposed in two variants is excluded everywhere and counted.
+/// 1. Exposures: the first exposure of each unit to the experiment is kept; a unit exposed in
+///    two variants is excluded everywhere and counted. Pieces of the log are parsed in parallel
+///    (``ExposurePiece``) and folded into the unit index in file order, so unit numbers, variant
+///    and segment numbers and the first error are those of one sequential pass.
 /// 2. Events (parallel over chunks of the file): each event of an exposed unit updates that
 ///    unit's metrics if it falls in the window [t₀, t₀ + W) after its first exposure t₀, or —
 ///    for the CUPED covariate — in [t₀ − W, t₀); retention day N is [t₀ + N d, t₀ + (N+1) d).
@@ -268,9 +274,9 @@ public enum RawLogPipeline {
     static func readExposures(_ readers: [CSVReader], settings: RawLogSettings) throws -> Exposed {
         let columns = settings.exposureColumns
         var segments = SegmentInterner()
-        let wanted = settings.experiment.map { Array($0.utf8) }
-        var seenExperiment: [UInt8]? = wanted
-        var otherExperiments: Set<[UInt8]> = []
+        // Without `--experiment` the log's first row names it; rows of others are listed in the error.
+        let wanted = try settings.experiment.map { Array($0.utf8) } ?? firstExperiment(readers, column: columns.experiment)
+        var otherExperiments: [[UInt8]] = []
 
         // Pre-size from the files' row counts: growing a ten-million-entry table rehashes it all.
         let expected = readers.reduce(0) { $0 + $1.estimatedRowCount() }
@@ -286,94 +292,116 @@ public enum RawLogPipeline {
         var rows = 0, repeats = 0
         var earliest = Int64.max, latest = Int64.min
         for reader in readers {
-            let unitColumn = try reader.columnIndex(columns.unit)
-            let experimentColumn = try reader.columnIndex(columns.experiment)
-            let variantColumn = try reader.columnIndex(columns.variant)
-            let timeColumn = try reader.columnIndex(columns.timestamp)
-            let segmentColumn = try settings.segmentColumn.map { try reader.columnIndex($0, onEveryLine: false) }
-            try reader.forEachRow { row in
-                let isWanted: Bool = row.withBytes(experimentColumn) { bytes in
-                    if let seen = seenExperiment { return bytes.elementsEqual(seen) }
-                    seenExperiment = Array(bytes)
-                    return true
+            let pieceColumns = ExposurePiece.Columns(
+                unit: try reader.columnIndex(columns.unit), experiment: try reader.columnIndex(columns.experiment),
+                variant: try reader.columnIndex(columns.variant), time: try reader.columnIndex(columns.timestamp),
+                segment: try settings.segmentColumn.map { try reader.columnIndex($0, onEveryLine: false) },
+                segmentName: settings.segmentColumn ?? "")
+            let chunks = exposureChunks(reader, threads: settings.threads, pieceBytes: settings.exposurePieceBytes)
+            var nextChunk = 0
+            while nextChunk < chunks.count {
+                // A round of pieces is parsed in parallel, then folded in file order; rounds bound
+                // the memory the parsed rows take to a few pieces at a time.
+                let round = Array(chunks[nextChunk..<min(chunks.count, nextChunk + max(1, settings.threads))])
+                nextChunk += round.count
+                let slots = WorkerSlots<ExposurePiece>(count: round.count)
+                let collectOthers = settings.experiment == nil
+                Parallel.run(round.count) { worker in
+                    slots[worker] = ExposurePiece.parse(
+                        reader, chunk: round[worker], columns: pieceColumns, wanted: wanted, collectOthers: collectOthers)
                 }
-                guard isWanted else {
-                    if wanted == nil, otherExperiments.count < 10 { row.withBytes(experimentColumn) { _ = otherExperiments.insert(Array($0)) } }
-                    return
-                }
-                rows += 1
-                if row.isEmpty(unitColumn) { throw row.error(unitColumn, "empty unit id") }
-                let time: Int64? = row.withBytes(timeColumn) { Timestamp.parse($0)?.microseconds }
-                guard let time else { throw row.error(timeColumn, Timestamp.rejection(of: row.string(timeColumn))) }
-                earliest = min(earliest, time)
-                latest = max(latest, time)
-                let known = variantBytes.count
-                let arm: Int = row.withBytes(variantColumn) { bytes in
-                    if variantBytes.count <= 8 {
-                        if let known = variantBytes.firstIndex(where: { $0.elementsEqual(bytes) }) { return known }
-                    } else if let known = variantNumbers[Array(bytes)] {
-                        return known
+                for (number, parsed) in slots.values.enumerated() {
+                    guard let piece = parsed else { continue }
+                    for name in piece.otherExperiments where otherExperiments.count < 10 && !otherExperiments.contains(name) {
+                        otherExperiments.append(name)
                     }
-                    variantBytes.append(Array(bytes))
-                    variantNumbers[Array(bytes)] = variantBytes.count - 1
-                    return variantBytes.count - 1
-                }
-                guard arm < Int(UInt16.max) else { throw row.error(variantColumn, "more than 65,534 distinct variants") }
-                if variantBytes[arm].isEmpty { throw row.error(variantColumn, "empty variant") }
-                // Names are reported as text: two malformed names must not both become U+FFFD, one arm.
-                if arm == known, String(validating: variantBytes[arm], as: UTF8.self) == nil {
-                    throw row.error(variantColumn, "the variant is not valid UTF-8 text")
-                }
-                let (slot, inserted) = row.withBytes(unitColumn) { bytes in
-                    index.insert(bytes, hash: UnitIndex.hash(bytes), time: time)
-                }
-                var segmentOfRow = 0
-                if let segmentColumn {
-                    let interned: Result<Int, SegmentInterner.Problem> = row.withBytes(segmentColumn) { bytes in
-                        Result { () throws(SegmentInterner.Problem) in try segments.intern(bytes) }
+                    if !piece.rows.isEmpty {
+                        earliest = min(earliest, piece.earliest)
+                        latest = max(latest, piece.latest)
                     }
-                    switch interned {
-                    case .success(let number): segmentOfRow = number
-                    case .failure(.tooMany):
-                        throw row.error(
-                            segmentColumn,
-                            "more than \(SegmentedArmTable.maximumSegments) distinct values in column '\(settings.segmentColumn ?? "")': segments are for attributes with few values")
-                    case .failure(.notUTF8):
-                        throw row.error(segmentColumn, "the segment value is not valid UTF-8 text")
+                    // The piece's variants and segments get the file's numbers on first use, in row
+                    // order: the numbering a single pass gives.
+                    var armOf = [Int](repeating: -1, count: piece.variants.count)
+                    var segmentOf = [Int](repeating: -1, count: piece.segments.count)
+                    for (position, row) in piece.rows.enumerated() {
+                        rows += 1
+                        let time = row.time
+                        var arm = armOf[Int(row.variant)]
+                        if arm < 0 {
+                            let bytes = piece.variants[Int(row.variant)]
+                            if variantBytes.count <= 8, let known = variantBytes.firstIndex(of: bytes) {
+                                arm = known
+                            } else if variantBytes.count > 8, let known = variantNumbers[bytes] {
+                                arm = known
+                            } else {
+                                variantBytes.append(bytes)
+                                variantNumbers[bytes] = variantBytes.count - 1
+                                arm = variantBytes.count - 1
+                            }
+                            guard arm < Int(UInt16.max) else {
+                                throw try locatedError(
+                                    reader, chunk: round[number], columns: pieceColumns, wanted: wanted, row: position,
+                                    column: pieceColumns.variant, message: "more than 65,534 distinct variants")
+                            }
+                            armOf[Int(row.variant)] = arm
+                        }
+                        var segmentOfRow = 0
+                        if let segmentColumn = pieceColumns.segment {
+                            segmentOfRow = segmentOf[Int(row.segment)]
+                            if segmentOfRow < 0 {
+                                let interned: Result<Int, SegmentInterner.Problem> = piece.segments[Int(row.segment)].withUnsafeBufferPointer { bytes in
+                                    Result { () throws(SegmentInterner.Problem) in try segments.intern(bytes) }
+                                }
+                                guard case .success(let number) = interned else {
+                                    // Values were checked as text when parsed: only the count can fail here.
+                                    throw try locatedError(
+                                        reader, chunk: round[number], columns: pieceColumns, wanted: wanted, row: position,
+                                        column: segmentColumn, message: SegmentInterner.tooManyMessage(column: pieceColumns.segmentName))
+                                }
+                                segmentOfRow = number
+                                segmentOf[Int(row.segment)] = number
+                            }
+                        }
+                        let (slot, inserted) = piece.unit(row) { bytes in
+                            index.insert(bytes, hash: row.hash, time: time)
+                        }
+                        if inserted {
+                            variant.append(UInt16(arm))
+                            multi.append(false)
+                            multiSince.append(.max)
+                            if pieceColumns.segment != nil { segment.append(UInt16(segmentOfRow)) }
+                        } else {
+                            repeats += 1
+                            let unit = index.unit(at: slot)
+                            if Int(variant[unit]) != arm { multi[unit] = true }
+                            let first = index.firstTime(at: slot)
+                            // Every exposure so far is at `first` or later: if this earlier one changes the
+                            // first variant, the old first exposure is the earliest in another variant.
+                            if time < first {
+                                if Int(variant[unit]) != arm { multiSince[unit] = first }
+                            } else if Int(variant[unit]) != arm {
+                                multiSince[unit] = min(multiSince[unit], time)
+                            }
+                            if time < first {
+                                index.setFirstTime(time, at: slot)
+                                variant[unit] = UInt16(arm)
+                            }
+                            // The segment is the value at the first exposure; ties go to the bytewise-smallest.
+                            if pieceColumns.segment != nil, time < first || (time == first && segments.precedes(segmentOfRow, Int(segment[unit]))) {
+                                segment[unit] = UInt16(segmentOfRow)
+                            }
+                        }
                     }
-                }
-                if inserted {
-                    variant.append(UInt16(arm))
-                    multi.append(false)
-                    multiSince.append(.max)
-                    if segmentColumn != nil { segment.append(UInt16(segmentOfRow)) }
-                } else {
-                    repeats += 1
-                    let unit = index.unit(at: slot)
-                    if Int(variant[unit]) != arm { multi[unit] = true }
-                    let first = index.firstTime(at: slot)
-                    // Every exposure so far is at `first` or later: if this earlier one changes the
-                    // first variant, the old first exposure is the earliest in another variant.
-                    if time < first {
-                        if Int(variant[unit]) != arm { multiSince[unit] = first }
-                    } else if Int(variant[unit]) != arm {
-                        multiSince[unit] = min(multiSince[unit], time)
-                    }
-                    if time < first {
-                        index.setFirstTime(time, at: slot)
-                        variant[unit] = UInt16(arm)
-                    }
-                    // The segment is the value at the first exposure; ties go to the bytewise-smallest.
-                    if segmentColumn != nil, time < first || (time == first && segments.precedes(segmentOfRow, Int(segment[unit]))) {
-                        segment[unit] = UInt16(segmentOfRow)
-                    }
+                    // The first error of the piece comes after all its rows above, so before any later piece's.
+                    if let error = piece.error { throw error }
                 }
             }
             // Unit ids now live in the index's arena: the exposure file's pages can go.
             reader.releaseMemory()
         }
+        let seenExperiment = wanted
         let fileNames = readers.map(\.name).joined(separator: ", ")
-        if wanted == nil, !otherExperiments.isEmpty {
+        if settings.experiment == nil, !otherExperiments.isEmpty {
             let first = seenExperiment.map { String(decoding: $0, as: UTF8.self) } ?? ""
             let others = otherExperiments.sorted { $0.lexicographicallyPrecedes($1) }.map { String(decoding: $0, as: UTF8.self) }
             let names = ([first] + others).map { "'\($0)'" }.joined(separator: ", ")
@@ -391,6 +419,46 @@ public enum RawLogPipeline {
             experiment: settings.experiment ?? seenExperiment.map { String(decoding: $0, as: UTF8.self) } ?? "",
             rows: rows, repeats: repeats, multiVariantSince: multiSince, latestTime: latest,
             period: earliest <= latest ? earliest...latest : nil)
+    }
+
+    /// The experiment of the logs' first row (`nil` for logs without rows).
+    static func firstExperiment(_ readers: [CSVReader], column: String) throws -> [UInt8]? {
+        struct Found: Error { var experiment: [UInt8] }
+        for reader in readers {
+            let experiment = try reader.columnIndex(column)
+            do {
+                try reader.forEachRow { row in throw Found(experiment: row.withBytes(experiment) { Array($0) }) }
+            } catch let found as Found {
+                return found.experiment
+            }
+        }
+        return nil
+    }
+
+    /// Pieces of about `pieceBytes` (at least one per thread): parsed a round of `threads` at a
+    /// time, their rows take a few megabytes whatever the size of the log.
+    static func exposureChunks(_ reader: CSVReader, threads: Int, pieceBytes: Int) -> [CSVReader.Chunk] {
+        let threads = max(1, threads)
+        let round = threads.multipliedReportingOverflow(by: max(1, pieceBytes))
+        let size = round.partialValue
+        let rounds = round.overflow ? 1 : max(1, reader.byteCount / size + (reader.byteCount % size == 0 ? 0 : 1))
+        return reader.chunks(threads * rounds)
+    }
+
+    /// The error `message` at column `column` of the `row`-th wanted row of `chunk`, located
+    /// (file, line, column) as the row's own errors are.
+    static func locatedError(
+        _ reader: CSVReader, chunk: CSVReader.Chunk, columns: ExposurePiece.Columns, wanted: [UInt8]?, row target: Int,
+        column: Int, message: String
+    ) throws -> any Error {
+        var seen = 0
+        try reader.forEachRow(in: chunk) { row in
+            let isWanted = row.withBytes(columns.experiment) { bytes in wanted.map { bytes.bytesEqual($0) } ?? true }
+            guard isWanted else { return }
+            if seen == target { throw row.error(column, message) }
+            seen += 1
+        }
+        return AnalysisError("internal error: exposure row \(target + 1) of a piece of \(reader.name) was not found again")
     }
 
     /// The experiment keys of the exposure logs, most frequent first with their row counts (for

@@ -14,11 +14,16 @@ struct SegmentInterner {
         case notUTF8
     }
 
+    /// The error of a segment column with too many distinct values.
+    static func tooManyMessage(column: String) -> String {
+        "more than \(SegmentedArmTable.maximumSegments) distinct values in column '\(column)': segments are for attributes with few values"
+    }
+
     /// The number of `value`, adding it if new.
     mutating func intern(_ value: UnsafeBufferPointer<UInt8>) throws(Problem) -> Int {
         let hash = UnitIndex.hash(value)
         if let candidates = byHash[hash] {
-            for candidate in candidates where bytes[candidate].elementsEqual(value) { return candidate }
+            for candidate in candidates where value.bytesEqual(bytes[candidate]) { return candidate }
         }
         guard bytes.count < SegmentedArmTable.maximumSegments else { throw .tooMany }
         // Names are reported as text: two malformed values must not both become U+FFFD.
