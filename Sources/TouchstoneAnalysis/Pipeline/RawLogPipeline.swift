@@ -551,6 +551,12 @@ public enum RawLogPipeline {
         let chunks = reader.chunks(settings.threads)
         let slots = WorkerSlots<WorkerResult>(count: chunks.count)
         let names = eventNames, feeds = metricsOfEvent
+        // Event names of at most 16 bytes (nearly all) are matched as two words each.
+        let shortNames = names.compactMap(ShortName.init)
+        let allShort = shortNames.count == names.count
+        // The metrics each event feeds, flat: an inner array per event would be retained per row.
+        let feedList = feeds.flatMap { $0 }
+        let feedStart = feeds.reduce(into: [0]) { $0.append($0[$0.count - 1] + $1.count) }
 
         Parallel.run(chunks.count) { worker in
             var result = WorkerResult(
@@ -565,7 +571,12 @@ public enum RawLogPipeline {
                 try reader.forEachRow(in: chunks[worker]) { row in
                     result.rows += 1
                     let eventIndex: Int? = row.withBytes(eventColumn) { bytes in
-                        names.firstIndex { name in
+                        if allShort {
+                            guard let name = ShortName(bytes) else { return nil }
+                            for index in shortNames.indices where shortNames[index] == name { return index }
+                            return nil
+                        }
+                        return names.firstIndex { name in
                             name.count == bytes.count && name.withUnsafeBufferPointer { name in
                                 guard let a = name.baseAddress, let b = bytes.baseAddress else { return bytes.isEmpty }
                                 return memcmp(a, b, bytes.count) == 0
@@ -594,7 +605,8 @@ public enum RawLogPipeline {
                     guard inWindow || (inPrePeriod && withCovariates) else {
                         // Retention days may lie beyond the window; checked below.
                         if !inWindow, delta >= 0 {
-                            for m in feeds[eventIndex] {
+                            for feed in feedStart[eventIndex]..<feedStart[eventIndex + 1] {
+                                let m = feedList[feed]
                                 if case .retention(let n) = aggregations[m], delta / day == Int64(n) {
                                     values[unit * metricCount + m] = 1
                                     if dayCells != nil, let layout, let cell = layout.cell(metric: m, time: time, firstTime: firstTime) {
@@ -611,7 +623,8 @@ public enum RawLogPipeline {
                     }
                     let target = inWindow ? values : (covariates ?? values)
                     let elapsed = inWindow ? delta : delta + windowMicros
-                    for m in feeds[eventIndex] {
+                    for feed in feedStart[eventIndex]..<feedStart[eventIndex + 1] {
+                        let m = feedList[feed]
                         let slot = unit * metricCount + m
                         switch aggregations[m] {
                         case .conversion: target[slot] = 1

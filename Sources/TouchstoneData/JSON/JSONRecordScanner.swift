@@ -25,6 +25,31 @@ struct JSONRecordScanner {
     /// Per column: the key needs no escaping in JSON (no quote, backslash or control byte), so
     /// its raw spelling between quotes is exactly its bytes.
     private var plainKeys: [Bool]
+    /// Per column: the quoted spelling `"key"` of a plain key of at most 14 bytes, as two
+    /// masked words, so the common line matches its keys without a call or a retain.
+    private var quotedKeys: [QuotedKey?]
+
+    /// `"key"` packed little-endian into two words, with masks for its length.
+    private struct QuotedKey {
+        var low: UInt64 = 0, high: UInt64 = 0, lowMask: UInt64 = 0, highMask: UInt64 = 0
+        var length: Int
+
+        init?(_ key: [UInt8]) {
+            guard JSONRecordScanner.isPlain(key), key.count + 2 <= 16 else { return nil }
+            let bytes = [UInt8(ascii: "\"")] + key + [UInt8(ascii: "\"")]
+            length = bytes.count
+            for (index, byte) in bytes.enumerated() {
+                let shift = UInt64(8 * (index % 8))
+                if index < 8 {
+                    low |= UInt64(byte) << shift
+                    lowMask |= 0xFF << shift
+                } else {
+                    high |= UInt64(byte) << shift
+                    highMask |= 0xFF << shift
+                }
+            }
+        }
+    }
     /// Keys of this line that are not columns (bytes back to back, with their ends), to reject
     /// duplicates among them too.
     private var otherKeys: [UInt8] = []
@@ -38,6 +63,7 @@ struct JSONRecordScanner {
     init(keys: [[UInt8]], requested: [Bool], learns: Bool, required: [Bool] = []) {
         self.keys = keys
         self.plainKeys = keys.map(Self.isPlain)
+        self.quotedKeys = keys.map(QuotedKey.init)
         self.requested = requested
         self.required = required.indices.filter { required[$0] }
         self.learns = learns
@@ -126,6 +152,14 @@ struct JSONRecordScanner {
         guard position < hints.count else { return nil }
         let hint = hints[position]
         guard hint >= 0, plainKeys[hint] else { return nil }
+#if _endian(little)
+        if let quoted = quotedKeys[hint], let base = buffer.baseAddress, keyStart + 16 <= buffer.count {
+            guard keyStart + quoted.length <= end else { return nil }
+            let low = UnsafeRawPointer(base + keyStart).loadUnaligned(as: UInt64.self)
+            let high = UnsafeRawPointer(base + keyStart + 8).loadUnaligned(as: UInt64.self)
+            return low & quoted.lowMask == quoted.low && high & quoted.highMask == quoted.high ? hint : nil
+        }
+#endif
         let key = keys[hint]
         let closing = keyStart + 1 + key.count
         guard closing < end, buffer[keyStart] == UInt8(ascii: "\""), buffer[closing] == UInt8(ascii: "\"") else { return nil }
@@ -155,6 +189,7 @@ struct JSONRecordScanner {
                 }
                 keys.append(key)
                 plainKeys.append(Self.isPlain(key))
+                quotedKeys.append(QuotedKey(key))
                 requested.append(false)
                 fields.append(CSVField(start: scanner.lineStart, end: scanner.lineStart, kind: .missing))
                 column = keys.count - 1
@@ -165,7 +200,7 @@ struct JSONRecordScanner {
         return column
     }
 
-    private static func isPlain(_ key: [UInt8]) -> Bool {
+    fileprivate static func isPlain(_ key: [UInt8]) -> Bool {
         !key.contains { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }
     }
 
