@@ -69,6 +69,27 @@ struct ByteSearchTests {
         #expect(error("a\n\"\(long)\n\(long)\n\(long)\"\n1\"\n")?.line == 5)
     }
 
+    @Test("records wider than the scanner's first 16 fields are split whole; the column limit holds")
+    func wideRecords() throws {
+        for width in [15, 16, 17, 40, 300] {
+            let header = (0..<width).map { "c\($0)" }.joined(separator: ",")
+            let row = (0..<width).map { "\"v\($0)\"" }.joined(separator: ",")
+            let reader = try CSVReader(bytes: Array("\(header)\n\(row)\n\(row)\r\n".utf8), name: "w.csv")
+            var rows: [[String]] = []
+            try reader.forEachRow { row in rows.append((0..<width).map { row.string($0) }) }
+            #expect(rows == Array(repeating: (0..<width).map { "v\($0)" }, count: 2), "width \(width)")
+        }
+        let limit = InputLimits.maximumColumns
+        let tooWide = String(repeating: "x,", count: limit) + "x\n"
+        #expect(error(tooWide) == DataError(
+            file: "f.csv", line: 1, column: limit + 1,
+            message: "more than \(limit) fields on one record (the limit of columns)"))
+        let header = (0..<3).map { "c\($0)" }.joined(separator: ",")
+        #expect(error("\(header)\n1,2,3\n" + tooWide) == DataError(
+            file: "f.csv", line: 3, column: limit + 1,
+            message: "more than \(limit) fields on one record (the limit of columns)"))
+    }
+
     @Test("a field may hold exactly the field limit; one byte more is refused, whatever that byte is")
     func fieldLimit() {
         let limit = InputLimits.maximumFieldBytes

@@ -9,27 +9,52 @@ struct CSVScanner: @unchecked Sendable {
         fields.reserveCapacity(16)
     }
 
+    /// Stores field number `count` (the limit of columns checked first, as every record's
+    /// fields are counted); `false` when `storage` is full.
     @inline(__always)
-    private mutating func append(_ field: CSVField, line: Int, name: String) throws {
-        guard fieldCount < InputLimits.maximumColumns else {
+    private static func store(
+        _ field: CSVField, into storage: UnsafeMutableBufferPointer<CSVField>, count: inout Int, line: Int, name: String
+    ) throws -> Bool {
+        guard count < InputLimits.maximumColumns else {
             throw DataError(
-                file: name, line: line, column: fieldCount + 1,
+                file: name, line: line, column: count + 1,
                 message: "more than \(InputLimits.maximumColumns) fields on one record (the limit of columns)")
         }
-        if fieldCount < fields.count {
-            fields[fieldCount] = field
-        } else {
-            fields.append(field)
-        }
-        fieldCount += 1
+        guard count < storage.count else { return false }
+        storage[count] = field
+        count += 1
+        return true
     }
 
     /// Splits the record starting at `offset`; `nil` at end of input.
+    ///
+    /// Fields are written through a pointer into ``fields``: storing into the array checked its
+    /// uniqueness for every field. A record with more fields than the array holds is split again
+    /// after the array grows (records are read-only bytes, so splitting twice is the same split).
     mutating func nextRecord(
         _ buffer: UnsafeBufferPointer<UInt8>, from offset: Int, line: Int, name: String
     ) throws -> (next: Int, nextLine: Int)? {
         guard offset < buffer.count else { return nil }
-        fieldCount = 0
+        let delimiter = self.delimiter
+        while true {
+            var count = 0
+            let outcome = try fields.withUnsafeMutableBufferPointer { storage in
+                try Self.split(buffer, from: offset, line: line, name: name, delimiter: delimiter, into: storage, count: &count)
+            }
+            if let outcome {
+                fieldCount = count
+                return outcome
+            }
+            fields.append(contentsOf: repeatElement(CSVField(start: 0, end: 0, kind: .empty), count: max(16, fields.count)))
+        }
+    }
+
+    /// One record's fields into `storage`; `nil` when they do not fit.
+    @inline(__always)
+    private static func split(
+        _ buffer: UnsafeBufferPointer<UInt8>, from offset: Int, line: Int, name: String, delimiter: UInt8,
+        into storage: UnsafeMutableBufferPointer<CSVField>, count fieldCount: inout Int
+    ) throws -> (next: Int, nextLine: Int)? {
         let quote = UInt8(ascii: "\""), newline = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
         var index = offset
         var currentLine = line
@@ -48,8 +73,10 @@ struct CSVScanner: @unchecked Sendable {
                         file: name, line: startLine, column: fieldCount + 1,
                         message: "unterminated quoted field")
                 }
-                try append(
-                    CSVField(start: start, end: index, kind: scanned.escaped ? .quoted : .quotedVerbatim), line: startLine, name: name)
+                guard try store(
+                    CSVField(start: start, end: index, kind: scanned.escaped ? .quoted : .quotedVerbatim),
+                    into: storage, count: &fieldCount, line: startLine, name: name)
+                else { return nil }
                 index += 1
                 guard index < buffer.count else { return (index, currentLine) }
                 let byte = buffer[index]
@@ -82,7 +109,8 @@ struct CSVScanner: @unchecked Sendable {
             var end = index
             if index < buffer.count, buffer[index] == newline, end > start, buffer[end - 1] == cr { end -= 1 }
             if index == buffer.count, end > start, buffer[end - 1] == cr { end -= 1 }
-            try append(CSVField(start: start, end: end, kind: .plain), line: currentLine, name: name)
+            guard try store(CSVField(start: start, end: end, kind: .plain), into: storage, count: &fieldCount, line: currentLine, name: name)
+            else { return nil }
             if index == buffer.count { return (index, currentLine) }
             if buffer[index] == newline { return (index + 1, currentLine + 1) }
             index += 1
