@@ -47,6 +47,8 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // The async-signal-safe handler that removes an unfinished `--output` temporary file.
         .target(name: "CSignalCleanup"),
+        // The cache prefetch hint the unit index uses when rows are known ahead.
+        .target(name: "CPrefetch"),
 
         // MARK: - Libraries
         // Timestamps, durations, the calendar and the window rule: a leaf every reader shares.
@@ -59,7 +61,7 @@ let package = Package(
         ),
         .target(
             name: "TouchstoneData",
-            dependencies: ["CSQLite", "CSignalCleanup", "TouchstoneExperiment", "TouchstoneStats", "TouchstoneTime"],
+            dependencies: ["CPrefetch", "CSQLite", "CSignalCleanup", "TouchstoneExperiment", "TouchstoneStats", "TouchstoneTime"],
             swiftSettings: strictSettings
         ),
         .target(

@@ -323,7 +323,12 @@ public enum RawLogPipeline {
                     // order: the numbering a single pass gives.
                     var armOf = [Int](repeating: -1, count: piece.variants.count)
                     var segmentOf = [Int](repeating: -1, count: piece.segments.count)
+                    // Each insert misses the cache at a random slot; the hashes are known, so the
+                    // slots of the rows a little ahead are fetched while this one is inserted.
+                    let lookahead = 12
+                    for position in 0..<min(lookahead, piece.rows.count) { index.prefetch(hash: piece.rows[position].hash) }
                     for (position, row) in piece.rows.enumerated() {
+                        if position + lookahead < piece.rows.count { index.prefetch(hash: piece.rows[position + lookahead].hash) }
                         rows += 1
                         let time = row.time
                         var arm = armOf[Int(row.variant)]
