@@ -38,63 +38,47 @@ extension ExposureLogReader {
         _ storage: ByteBuffer, name: String, into batch: inout ExposureBatch,
         workers: Int = ProcessInfo.processInfo.activeProcessorCount
     ) throws -> Int {
-        try parse(storage, name: name, workers: workers, keep: true) { parts in
-            batch.reserveCapacity(batch.count + parts.reduce(0) { $0 + $1.count })
-            for part in parts { batch.append(contentsOf: part) }
+        let (ranges, forEach) = try plan(storage, name: name, workers: workers)
+        // A chunk's rows are at most its line breaks plus one: each worker's region of the
+        // batch is sized from them, counted in parallel, so no row array grows or is copied.
+        let lines = WorkerSlots<Int>(count: ranges.count)
+        Parallel.run(ranges.count) { index in lines[index] = countNewlines(storage.buffer, ranges[index]) }
+        let capacities = ranges.indices.map { (lines[$0] ?? 0) + 1 }
+        let before = batch.count
+        try batch.appendInParallel(capacities: capacities) { worker, sink in
+            _ = try forEach(ranges[worker]) { try sink.append($0, name: name) }
         }
+        return batch.count - before
     }
 
     /// Checks every row of `storage` as ``parse(_:name:into:workers:)`` does, keeping nothing
     /// (the check of a file longer than a segment before its first segment is written).
     static func validate(_ storage: ByteBuffer, name: String, workers: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
-        _ = try parse(storage, name: name, workers: workers, keep: false) { _ in }
+        let (ranges, forEach) = try plan(storage, name: name, workers: workers)
+        let errors = WorkerSlots<any Error>(count: ranges.count)
+        Parallel.run(ranges.count) { index in
+            do { _ = try forEach(ranges[index]) { _ in } } catch { errors[index] = error }
+        }
+        for index in ranges.indices { if let error = errors[index] { throw error } }
     }
 
-    private static func parse(
-        _ storage: ByteBuffer, name: String, workers: Int, keep: Bool, _ join: ([ExposureBatch]) -> Void
-    ) throws -> Int {
-        let buffer = storage.buffer
-        let parse: @Sendable (Range<Int>) throws -> (ExposureBatch, Int)
-        let ranges: [Range<Int>]
-        if isJSONLines(path: name, bytes: buffer) {
-            ranges = lineChunks(buffer, workers)
-            parse = { range in
+    /// The row-aligned chunks of `storage` and the function that reads the exposures of one.
+    private static func plan(
+        _ storage: ByteBuffer, name: String, workers: Int
+    ) throws -> ([Range<Int>], @Sendable (Range<Int>, (ExposureFields) throws -> Void) throws -> Int) {
+        if isJSONLines(path: name, bytes: storage.buffer) {
+            return (lineChunks(storage.buffer, workers), { range, body in
                 let buffer = storage.buffer
                 // Line numbers: the line breaks before the chunk, counted only for a later chunk.
                 let firstLine = range.lowerBound == 0 ? 1 : countNewlines(buffer, 0..<range.lowerBound) + 1
-                var part = ExposureBatch(source: storage)
-                if keep { part.reserveCapacity(countNewlines(buffer, range) + 1) }
-                let rows = try JSONLinesExposureReader.forEach(buffer, in: range, firstLine: firstLine, name: name) {
-                    if keep { part.append($0) }
-                }
-                return (part, rows)
-            }
-        } else {
-            let reader = try CSVReader(storage: storage, name: name, delimiter: nil)
-            let columns = try CSVColumns(reader)
-            ranges = reader.chunks(workers).map(\.range)
-            parse = { range in
-                let buffer = storage.buffer
-                var part = ExposureBatch(source: storage)
-                if keep { part.reserveCapacity(countNewlines(buffer, range) + 1) }
-                let rows = try forEachCSV(reader, columns, in: CSVReader.Chunk(range: range)) { if keep { part.append($0) } }
-                return (part, rows)
-            }
+                return try JSONLinesExposureReader.forEach(buffer, in: range, firstLine: firstLine, name: name, body)
+            })
         }
-        let slots = WorkerSlots<Result<(ExposureBatch, Int), any Error>>(count: ranges.count)
-        Parallel.run(ranges.count) { index in
-            slots[index] = Result { try parse(ranges[index]) }
-        }
-        var parts: [ExposureBatch] = []
-        var rows = 0
-        for index in ranges.indices {
-            guard let result = slots[index] else { continue }
-            let (part, count) = try result.get()
-            parts.append(part)
-            rows += count
-        }
-        join(parts)
-        return rows
+        let reader = try CSVReader(storage: storage, name: name, delimiter: nil)
+        let columns = try CSVColumns(reader)
+        return (reader.chunks(workers).map(\.range), { range, body in
+            try forEachCSV(reader, columns, in: CSVReader.Chunk(range: range), body)
+        })
     }
 
     /// At most `count` ranges of the JSON Lines `buffer`, each starting at a line start.

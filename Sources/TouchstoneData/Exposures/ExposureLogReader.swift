@@ -65,7 +65,7 @@ public enum ExposureLogReader {
         }
         let reader = try CSVReader(storage: storage, name: name, delimiter: nil)
         let columns = try CSVColumns(reader)
-        return try forEachCSV(reader, columns, in: CSVReader.Chunk(range: reader.bodyStart..<reader.byteCount), body)
+        return try forEachCSV(reader, columns, in: nil, body)
     }
 
     /// `true` for valid UTF-8 without NUL bytes; ASCII (the usual case) is checked without
@@ -106,14 +106,19 @@ public enum ExposureLogReader {
         }
     }
 
-    /// Calls `body` for the exposures of the rows of `chunk` (errors carry true line numbers).
+    /// Calls `body` for the exposures of the rows of `chunk`, or of the whole file when `nil`
+    /// (errors carry true line numbers).
+    ///
+    /// The whole file is not read as one chunk: ``CSVReader/forEachRow(in:_:)`` rebases the line
+    /// of every ``DataError`` leaving it, including errors `body` throws that are already
+    /// located (the ingest validates the rest of a long file from inside `body`).
     static func forEachCSV(
-        _ reader: CSVReader, _ columns: CSVColumns, in chunk: CSVReader.Chunk, _ body: (ExposureFields) throws -> Void
+        _ reader: CSVReader, _ columns: CSVColumns, in chunk: CSVReader.Chunk?, _ body: (ExposureFields) throws -> Void
     ) throws -> Int {
         // Plain integers, not `columns`: the row closure captures only what it reads.
         let unit = columns.unit, experiment = columns.experiment, variant = columns.variant, time = columns.time
         var rows = 0
-        try reader.forEachRow(in: chunk) { row in
+        func each(_ row: borrowing CSVRow) throws {
             // Checked column by column, not over an array of (index, name) pairs: this runs per
             // row and the array would be an allocation each time.
             if row.isEmpty(unit) { throw row.error(unit, "empty unit_id") }
@@ -156,6 +161,7 @@ public enum ExposureLogReader {
             }
             rows += 1
         }
+        if let chunk { try reader.forEachRow(in: chunk, each) } else { try reader.forEachRow(each) }
         return rows
     }
 }

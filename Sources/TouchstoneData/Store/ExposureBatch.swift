@@ -37,7 +37,7 @@ struct ExposureBatch: @unchecked Sendable {
     private let source: ByteBuffer?
     private let sourceStart: UnsafePointer<UInt8>?
     private let sourceEnd: UnsafePointer<UInt8>?
-    /// Buffers and arenas of rows taken over from other batches (``append(contentsOf:)``).
+    /// The source and the workers' arenas of rows from ``appendInParallel(capacities:_:)``.
     private var owners: [AnyObject] = []
     private var arena = ByteArena()
     private var rows: [Row] = []
@@ -75,12 +75,85 @@ struct ExposureBatch: @unchecked Sendable {
             first: fields.timestamp, last: fields.timestamp, multi: false))
     }
 
-    /// Appends the rows of `other` (a worker's part of the same file), keeping its bytes alive.
-    mutating func append(contentsOf other: ExposureBatch) {
-        rows.append(contentsOf: other.rows)
-        owners.append(other.arena)
-        owners.append(contentsOf: other.owners)
-        if let source = other.source { owners.append(source) }
+    /// Where one parsing worker writes its rows: a region of the batch's new rows reserved for
+    /// it, and its own arena for fields that must be copied.
+    struct Sink {
+        private let source: (start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>)?
+        fileprivate let arena = ByteArena()
+        private let base: UnsafeMutablePointer<Row>
+        private let capacity: Int
+        fileprivate(set) var count = 0
+
+        fileprivate init(source: ByteBuffer?, base: UnsafeMutablePointer<Row>, capacity: Int) {
+            let buffer = source?.buffer
+            self.source = buffer.flatMap { buffer in
+                buffer.baseAddress.map { (start: UnsafePointer($0), end: UnsafePointer($0 + buffer.count)) }
+            }
+            self.base = base
+            self.capacity = capacity
+        }
+
+        /// Adds one exposure. Regions are sized from line counts, which bound the rows; a
+        /// region overflowing would be a bug in that bound, reported as an error, not a trap.
+        mutating func append(_ fields: ExposureFields, name: String) throws {
+            guard count < capacity else {
+                throw DataError(file: name, message: "internal error: more exposure rows than lines in a chunk")
+            }
+            (base + count).initialize(to: Row(
+                experiment: keep(fields.experiment), unit: keep(fields.unitId), variant: keep(fields.variant),
+                experimentCount: fields.experiment.count, unitCount: fields.unitId.count, variantCount: fields.variant.count,
+                first: fields.timestamp, last: fields.timestamp, multi: false))
+            count += 1
+        }
+
+        @inline(__always)
+        private func keep(_ field: UnsafeBufferPointer<UInt8>) -> UnsafePointer<UInt8> {
+            if let base = field.baseAddress, let source, base >= source.start, base + field.count <= source.end { return base }
+            return arena.copy(field)
+        }
+    }
+
+    /// Appends rows written by `capacities.count` workers at once, worker `i` through a
+    /// ``Sink`` of `capacities[i]` rows; the rows end up in worker order, so in file order when
+    /// worker `i` parses the `i`-th chunk. The first error in worker order is thrown, and then
+    /// nothing is appended.
+    mutating func appendInParallel(capacities: [Int], _ fill: @Sendable (_ worker: Int, _ sink: inout Sink) throws -> Void) throws {
+        let total = capacities.reduce(0, +)
+        var starts: [Int] = []
+        var offset = 0
+        for capacity in capacities {
+            starts.append(offset)
+            offset += capacity
+        }
+        let offsets = starts
+        let source = self.source
+        let results = WorkerSlots<Result<Sink, any Error>>(count: capacities.count)
+        let fresh = try [Row](unsafeUninitializedCapacity: total) { buffer, initialized in
+            initialized = 0
+            guard let base = buffer.baseAddress else { return }
+            let region = SendablePointer(base: base)
+            Parallel.run(capacities.count) { worker in
+                results[worker] = Result {
+                    var sink = Sink(source: source, base: region.base + offsets[worker], capacity: capacities[worker])
+                    try fill(worker, &sink)
+                    return sink
+                }
+            }
+            // Rows are trivial values, so leaving `initialized` at 0 on an error leaks nothing.
+            var end = 0
+            for worker in capacities.indices {
+                guard let result = results[worker] else { continue }
+                let sink = try result.get()
+                if end != offsets[worker] { (base + end).update(from: base + offsets[worker], count: sink.count) }
+                end += sink.count
+            }
+            initialized = end
+        }
+        for worker in capacities.indices {
+            if case .success(let sink)? = results[worker] { owners.append(sink.arena) }
+        }
+        if let source = self.source { owners.append(source) }
+        if rows.isEmpty { rows = fresh } else { rows.append(contentsOf: fresh) }
     }
 
     /// Rows appended since the last write.
@@ -108,7 +181,7 @@ struct ExposureBatch: @unchecked Sendable {
     /// of two `memcmp` calls through a closure. Zero padding keeps the prefix order equal to
     /// the byte order because ids never contain NUL (``ExposureLogReader`` refuses it).
     private func sortedOrder() -> [Int] {
-        struct Key { var prefix: UInt64; var row: Int }
+        struct Key: Sendable { var prefix: UInt64; var row: Int }
         var experiments: [(UnsafePointer<UInt8>, Int)] = []
         var known: [[UInt8]: Int] = [:]
         var experimentOf = [Int](repeating: 0, count: rows.count)
@@ -142,17 +215,48 @@ struct ExposureBatch: @unchecked Sendable {
             }
             groups[rankOf[experimentOf[index]]].append(Key(prefix: prefix, row: index))
         }
-        var order: [Int] = []
-        order.reserveCapacity(rows.count)
-        for var keys in groups {
-            rows.withUnsafeBufferPointer { rows in
+        // Each group is split at a sampled median prefix into two ranges sorted on two cores:
+        // keys with equal prefixes land on the same side, so the halves concatenate in order.
+        var parts: [[Key]] = []
+        for keys in groups {
+            guard keys.count >= 1 << 16 else {
+                parts.append(keys)
+                continue
+            }
+            var sample = stride(from: 0, to: keys.count, by: keys.count / 1_024).map { keys[$0].prefix }
+            sample.sort()
+            let pivot = sample[sample.count / 2]
+            var low: [Key] = [], high: [Key] = []
+            low.reserveCapacity(keys.count / 2 + keys.count / 8)
+            high.reserveCapacity(keys.count / 2 + keys.count / 8)
+            for key in keys {
+                if key.prefix < pivot { low.append(key) } else { high.append(key) }
+            }
+            parts.append(low)
+            parts.append(high)
+        }
+        let partCount = parts.count
+        let slots = WorkerSlots<[Key]>(count: partCount)
+        for (index, part) in parts.enumerated() { slots[index] = part }
+        parts = []
+        rows.withUnsafeBufferPointer { rows in
+            let shared = SendableRows(rows: rows)
+            Parallel.run(partCount) { index in
+                guard var keys = slots[index] else { return }
+                slots[index] = nil
+                let rows = shared.rows
                 keys.sort { a, b in
                     if a.prefix != b.prefix { return a.prefix < b.prefix }
                     let x = rows[a.row], y = rows[b.row]
                     return Self.compare(x.unit, x.unitCount, y.unit, y.unitCount) < 0
                 }
+                slots[index] = keys
             }
-            order.append(contentsOf: keys.lazy.map(\.row))
+        }
+        var order: [Int] = []
+        order.reserveCapacity(rows.count)
+        for index in 0..<partCount {
+            if let keys = slots[index] { order.append(contentsOf: keys.lazy.map { $0.row }) }
         }
         return order
     }
@@ -177,14 +281,16 @@ struct ExposureBatch: @unchecked Sendable {
             statements.single.reset()
             statements.wide.reset()
         }
-        let order = sortedOrder()
-        // Merge first: the commit callback reports progress against the number of store rows.
-        var merged: [Row] = []
-        merged.reserveCapacity(order.count)
-        rows.withUnsafeBufferPointer { rows in
+        var order = sortedOrder()
+        // Merge in place: each key's rows fold into its first row in `order`, and `order` keeps
+        // only those (no second array of rows). The commit callback reports progress against
+        // the number of store rows.
+        var mergedCount = 0
+        rows.withUnsafeMutableBufferPointer { rows in
             var position = 0
             while position < order.count {
-                var row = rows[order[position]]
+                let index = order[position]
+                var row = rows[index]
                 var next = position + 1
                 while next < order.count {
                     let other = rows[order[next]]
@@ -201,13 +307,15 @@ struct ExposureBatch: @unchecked Sendable {
                     row.multi = row.multi || variantOrder != 0
                     next += 1
                 }
-                merged.append(row)
+                rows[index] = row
+                order[mergedCount] = index
+                mergedCount += 1
                 position = next
             }
         }
         var written = 0
-        while written < merged.count {
-            let end = min(merged.count, written + transactionRows)
+        while written < mergedCount {
+            let end = min(mergedCount, written + transactionRows)
             try begin()
             do {
                 var next = written
@@ -216,7 +324,7 @@ struct ExposureBatch: @unchecked Sendable {
                     let statement = wide ? statements.wide : statements.single
                     let count = wide ? ExposureStore.Upserts.wideRows : 1
                     for offset in 0..<count {
-                        let row = merged[next + offset]
+                        let row = rows[order[next + offset]]
                         let first = Int32(offset * 6)
                         statement.bindStatic(first + 1, UnsafeBufferPointer(start: row.experiment, count: row.experimentCount))
                         statement.bindStatic(first + 2, UnsafeBufferPointer(start: row.unit, count: row.unitCount))
@@ -234,7 +342,17 @@ struct ExposureBatch: @unchecked Sendable {
                 throw error
             }
             written = end
-            try commit(written, merged.count)
+            try commit(written, mergedCount)
         }
     }
+}
+
+/// A pointer handed to parallel workers that each use a disjoint part of what it points to.
+private struct SendablePointer<Pointee>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Pointee>
+}
+
+/// The rows of a batch read by the sorting workers while the batch is not mutated.
+private struct SendableRows: @unchecked Sendable {
+    let rows: UnsafeBufferPointer<ExposureBatch.Row>
 }
