@@ -71,10 +71,25 @@ public enum ExposureLogReader {
     /// `true` for valid UTF-8 without NUL bytes; ASCII (the usual case) is checked without
     /// decoding.
     static func isValidText(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var ascii = true
-        for byte in bytes {
+        guard let base = bytes.baseAddress else { return true }
+        // Eight bytes at a time: a word has a zero byte iff (w - 0x01…01) & ~w & 0x80…80 is
+        // non-zero, and a non-ASCII byte iff w & 0x80…80 is (the classic SWAR tests).
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let raw = UnsafeRawPointer(base)
+        var high: UInt64 = 0
+        var index = 0
+        while index + 8 <= bytes.count {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            if (word &- ones) & ~word & highs != 0 { return false }
+            high |= word & highs
+            index += 8
+        }
+        var ascii = high == 0
+        while index < bytes.count {
+            let byte = base[index]
             if byte == 0 { return false }
             if byte >= 0x80 { ascii = false }
+            index += 1
         }
         return ascii || String(validating: bytes, as: UTF8.self) != nil
     }

@@ -62,9 +62,11 @@ extension ExposureStore {
     }
 
     /// The upsert statements of one write: one row, and ``wideRows`` rows at a time, which
-    /// spreads SQLite's per-statement work (reset, bind checks, halt) over many rows.
+    /// spreads SQLite's per-statement work (reset, bind checks, halt, statement journal) over
+    /// many rows. 128 rather than 32: 6.5% fewer instructions for the whole ingest (callgrind,
+    /// 300k rows; 256 saved only 0.7% more).
     struct Upserts {
-        static let wideRows = 32
+        static let wideRows = 128
         let single: SQLiteStatement
         let wide: SQLiteStatement
 
