@@ -46,6 +46,44 @@ public final class ByteBuffer: @unchecked Sendable {
         mapped = true
     }
 
+    /// Reads the file at `path` into memory with `read(2)`: one copy, straight into the buffer.
+    ///
+    /// For readers that keep pointers into the bytes after parsing (exposure ingest sorts and
+    /// writes rows that point into the file): unlike a private mapping, a copy cannot change
+    /// under them if the file is rewritten between validation and writing. `nil` when the file
+    /// cannot be opened or read (a directory included).
+    public init?(reading path: String) {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { return nil }
+        // The size is a hint: a file that grows while it is read is read to its end.
+        var capacity = max(Int(status.st_size), 0) + 1
+        var memory = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        var size = 0
+        while true {
+            if size == capacity {
+                let grown = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 16)
+                grown.copyMemory(from: memory, byteCount: size)
+                memory.deallocate()
+                memory = grown
+                capacity *= 2
+            }
+            let got = read(descriptor, memory + size, capacity - size)
+            if got < 0, errno == EINTR { continue }
+            guard got >= 0 else {
+                memory.deallocate()
+                return nil
+            }
+            if got == 0 { break }
+            size += got
+        }
+        count = size
+        base = memory
+        mapped = false
+    }
+
     /// Copies `bytes` (for input that does not come from a file, such as standard input).
     public init(bytes: [UInt8]) {
         count = bytes.count

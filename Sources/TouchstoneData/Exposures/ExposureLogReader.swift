@@ -38,38 +38,67 @@ public enum ExposureLogReader {
     /// Calls `body` for every exposure, in file order; returns the number of rows.
     @discardableResult
     static func forEach(path: String, _ body: (ExposureFields) throws -> Void) throws -> Int {
-        try forEach(bytes: load(path: path), name: path, body)
+        try forEach(storage: load(path: path), name: path, body)
     }
 
-    /// The file's bytes, read once so that validation and ingestion can share them.
-    static func load(path: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
+    /// The file's bytes, read once (one copy, ``ByteBuffer/init(reading:)``) so that validation
+    /// and ingestion share them and rows can point into them.
+    static func load(path: String) throws -> ByteBuffer {
+        guard let storage = ByteBuffer(reading: path) else {
             throw DataError(file: path, message: "cannot read the file (missing or unreadable)")
         }
-        return [UInt8](data)
+        return storage
     }
 
-    /// Calls `body` for every exposure of bytes already read (``load(path:)``); `name` is the path.
+    /// Calls `body` for every exposure of `bytes` (a posted body, for instance); `name` is the path.
     @discardableResult
     static func forEach(bytes: [UInt8], name: String, _ body: (ExposureFields) throws -> Void) throws -> Int {
-        if isJSONLines(path: name, bytes: bytes) {
-            return try JSONLinesExposureReader.forEach(bytes: bytes, name: name, body)
+        try forEach(storage: ByteBuffer(bytes: bytes), name: name, body)
+    }
+
+    /// Calls `body` for every exposure of bytes already read (``load(path:)``), in file order, on
+    /// this thread; `name` is the path.
+    @discardableResult
+    static func forEach(storage: ByteBuffer, name: String, _ body: (ExposureFields) throws -> Void) throws -> Int {
+        if isJSONLines(path: name, bytes: storage.buffer) {
+            return try JSONLinesExposureReader.forEach(storage.buffer, name: name, body)
         }
-        return try forEachCSV(CSVReader(bytes: bytes, name: name), body)
+        let reader = try CSVReader(storage: storage, name: name, delimiter: nil)
+        let columns = try CSVColumns(reader)
+        return try forEachCSV(reader, columns, in: nil, body)
     }
 
     /// `true` for valid UTF-8 without NUL bytes; ASCII (the usual case) is checked without
     /// decoding.
     static func isValidText(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var ascii = true
-        for byte in bytes {
+        guard let base = bytes.baseAddress else { return true }
+        // Eight bytes at a time: a word has a zero byte iff (w - 0x01…01) & ~w & 0x80…80 is
+        // non-zero, and a non-ASCII byte iff w & 0x80…80 is (the classic SWAR tests).
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let raw = UnsafeRawPointer(base)
+        var high: UInt64 = 0
+        var index = 0
+        while index + 8 <= bytes.count {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            if (word &- ones) & ~word & highs != 0 { return false }
+            high |= word & highs
+            index += 8
+        }
+        var ascii = high == 0
+        while index < bytes.count {
+            let byte = base[index]
             if byte == 0 { return false }
             if byte >= 0x80 { ascii = false }
+            index += 1
         }
         return ascii || String(validating: bytes, as: UTF8.self) != nil
     }
 
     static func isJSONLines(path: String, bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { isJSONLines(path: path, bytes: $0) }
+    }
+
+    static func isJSONLines(path: String, bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let lower = path.lowercased()
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") || lower.hasSuffix(".json") { return true }
         if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") { return false }
@@ -77,13 +106,34 @@ public enum ExposureLogReader {
         return first == UInt8(ascii: "{")
     }
 
-    private static func forEachCSV(_ reader: CSVReader, _ body: (ExposureFields) throws -> Void) throws -> Int {
-        let unit = try reader.columnIndex("unit_id")
-        let experiment = try reader.columnIndex("experiment")
-        let variant = try reader.columnIndex("variant")
-        let time = try reader.columnIndex("timestamp")
+    /// The indices of the four columns, looked up in this order (the first missing one is the error).
+    struct CSVColumns: Sendable {
+        let unit: Int
+        let experiment: Int
+        let variant: Int
+        let time: Int
+
+        init(_ reader: CSVReader) throws {
+            unit = try reader.columnIndex("unit_id")
+            experiment = try reader.columnIndex("experiment")
+            variant = try reader.columnIndex("variant")
+            time = try reader.columnIndex("timestamp")
+        }
+    }
+
+    /// Calls `body` for the exposures of the rows of `chunk`, or of the whole file when `nil`
+    /// (errors carry true line numbers).
+    ///
+    /// The whole file is not read as one chunk: ``CSVReader/forEachRow(in:_:)`` rebases the line
+    /// of every ``DataError`` leaving it, including errors `body` throws that are already
+    /// located (the ingest validates the rest of a long file from inside `body`).
+    static func forEachCSV(
+        _ reader: CSVReader, _ columns: CSVColumns, in chunk: CSVReader.Chunk?, _ body: (ExposureFields) throws -> Void
+    ) throws -> Int {
+        // Plain integers, not `columns`: the row closure captures only what it reads.
+        let unit = columns.unit, experiment = columns.experiment, variant = columns.variant, time = columns.time
         var rows = 0
-        try reader.forEachRow { row in
+        func each(_ row: borrowing CSVRow) throws {
             // Checked column by column, not over an array of (index, name) pairs: this runs per
             // row and the array would be an allocation each time.
             if row.isEmpty(unit) { throw row.error(unit, "empty unit_id") }
@@ -126,6 +176,7 @@ public enum ExposureLogReader {
             }
             rows += 1
         }
+        if let chunk { try reader.forEachRow(in: chunk, each) } else { try reader.forEachRow(each) }
         return rows
     }
 }

@@ -10,25 +10,33 @@ import TouchstoneTime
 /// reused scratch buffer. The JSON itself is scanned by ``JSONLineScanner``, shared with
 /// ``CSVReader``'s JSON Lines mode. Errors carry the 1-based line and byte column.
 enum JSONLinesExposureReader {
-    static func forEach(bytes: [UInt8], name: String, _ body: (ExposureFields) throws -> Void) throws -> Int {
+    static func forEach(_ buffer: UnsafeBufferPointer<UInt8>, name: String, _ body: (ExposureFields) throws -> Void) throws -> Int {
+        try forEach(buffer, in: 0..<buffer.count, firstLine: 1, name: name, body)
+    }
+
+    /// The exposures of the lines in `range`, which starts at a line start (`firstLine` is its
+    /// 1-based number). Every line is parsed on its own, so a file split at line breaks is read
+    /// exactly as it is whole.
+    static func forEach(
+        _ buffer: UnsafeBufferPointer<UInt8>, in range: Range<Int>, firstLine: Int, name: String,
+        _ body: (ExposureFields) throws -> Void
+    ) throws -> Int {
         var rows = 0
         var scratch = [[UInt8]](repeating: [], count: 4)
-        try bytes.withUnsafeBufferPointer { buffer in
-            var lineStart = 0
-            var line = 1
-            if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { lineStart = 3 }
-            while lineStart < buffer.count {
-                var lineEnd = lineStart
-                while lineEnd < buffer.count, buffer[lineEnd] != 0x0A { lineEnd += 1 }
-                var parser = Parser(buffer: buffer, index: lineStart, end: lineEnd, lineStart: lineStart, line: line, name: name)
-                parser.skipSpaces()
-                if parser.index < lineEnd {
-                    try parser.object(scratch: &scratch, body)
-                    rows += 1
-                }
-                lineStart = lineEnd + 1
-                line += 1
+        var lineStart = range.lowerBound
+        var line = firstLine
+        if lineStart == 0, buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { lineStart = 3 }
+        while lineStart < range.upperBound {
+            var lineEnd = lineStart
+            while lineEnd < buffer.count, buffer[lineEnd] != 0x0A { lineEnd += 1 }
+            var parser = Parser(buffer: buffer, index: lineStart, end: lineEnd, lineStart: lineStart, line: line, name: name)
+            parser.skipSpaces()
+            if parser.index < lineEnd {
+                try parser.object(scratch: &scratch, body)
+                rows += 1
             }
+            lineStart = lineEnd + 1
+            line += 1
         }
         return rows
     }
