@@ -309,6 +309,8 @@ public enum RawLogPipeline {
                 Parallel.run(round.count) { worker in
                     slots[worker] = ExposurePiece.parse(
                         reader, chunk: round[worker], columns: pieceColumns, wanted: wanted, collectOthers: collectOthers)
+                    // The piece copied its unit ids: its part of the file need not stay resident.
+                    reader.releaseMemory(of: round[worker])
                 }
                 for (number, parsed) in slots.values.enumerated() {
                     guard let piece = parsed else { continue }
