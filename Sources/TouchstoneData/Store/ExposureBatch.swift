@@ -1,3 +1,5 @@
+import Dispatch
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -174,14 +176,23 @@ struct ExposureBatch: @unchecked Sendable {
         return xCount == yCount ? 0 : (xCount < yCount ? -1 : 1)
     }
 
-    /// The order of rows by (experiment, unit) in SQLite's BINARY collation.
+    /// A row's place in the sort: an 8-byte big-endian prefix of its unit id, and the row.
+    fileprivate struct SortKey {
+        var prefix: UInt64
+        var row: Int
+    }
+
+    /// The rows' keys grouped by experiment (in BINARY order of the experiment) and cut into
+    /// buckets: each bucket is a range of `keys` holding every row of a range of unit-id
+    /// prefixes, and sorting each bucket on its own gives all rows in (experiment, unit) order.
     ///
-    /// Sorting compares an 8-byte big-endian prefix of the unit id first and falls back to
-    /// the bytes only when prefixes tie: most comparisons are then one integer compare instead
-    /// of two `memcmp` calls through a closure. Zero padding keeps the prefix order equal to
-    /// the byte order because ids never contain NUL (``ExposureLogReader`` refuses it).
-    private func sortedOrder() -> [Int] {
-        struct Key: Sendable { var prefix: UInt64; var row: Int }
+    /// The prefix is compared first and the bytes only when prefixes tie, so most comparisons
+    /// are one integer compare; zero padding keeps the prefix order equal to the byte order
+    /// because ids never contain NUL (``ExposureLogReader`` refuses it). A large experiment is
+    /// cut at quantiles of a sample of its prefixes, so the writer can start on the first
+    /// bucket while the others are still being sorted (``write(with:transactionRows:begin:commit:rollback:)``).
+    /// Rows with equal prefixes always share a bucket, so every unit's repeats meet there.
+    private func bucketedKeys() -> (keys: [SortKey], buckets: [Range<Int>]) {
         var experiments: [(UnsafePointer<UInt8>, Int)] = []
         var known: [[UInt8]: Int] = [:]
         var experimentOf = [Int](repeating: 0, count: rows.count)
@@ -213,7 +224,7 @@ struct ExposureBatch: @unchecked Sendable {
         for experiment in experimentOf { groupStart[rankOf[experiment] + 1] += 1 }
         for rank in experiments.indices { groupStart[rank + 1] += groupStart[rank] }
         var next = groupStart
-        var keys = [Key](repeating: Key(prefix: 0, row: 0), count: rows.count)
+        var keys = [SortKey](repeating: SortKey(prefix: 0, row: 0), count: rows.count)
         for (index, row) in rows.enumerated() {
             var prefix: UInt64 = 0
             for offset in 0..<8 {
@@ -221,88 +232,83 @@ struct ExposureBatch: @unchecked Sendable {
                 if offset < row.unitCount { prefix |= UInt64(row.unit[offset]) }
             }
             let rank = rankOf[experimentOf[index]]
-            keys[next[rank]] = Key(prefix: prefix, row: index)
+            keys[next[rank]] = SortKey(prefix: prefix, row: index)
             next[rank] += 1
         }
-        // A large group is partitioned in place at a sampled median prefix, and the two ranges
-        // are sorted on two cores: keys with equal prefixes land on the same side, so the sorted
-        // ranges follow each other in order.
-        var ranges: [Range<Int>] = []
+        var buckets: [Range<Int>] = []
+        var scratch: [SortKey] = []
+        var bucketOf: [Int32] = []
         for rank in experiments.indices {
             let group = groupStart[rank]..<groupStart[rank + 1]
-            guard group.count >= 1 << 16 else {
-                if !group.isEmpty { ranges.append(group) }
+            guard group.count >= Self.bucketRows * 2 else {
+                if !group.isEmpty { buckets.append(group) }
                 continue
             }
-            var sample = stride(from: group.lowerBound, to: group.upperBound, by: group.count / 1_024).map { keys[$0].prefix }
+            // Pivots at quantiles of 32 sampled prefixes per bucket; a key's bucket is the
+            // number of pivots not above its prefix, so equal prefixes share a bucket.
+            let count = min(Self.maximumBuckets, group.count / Self.bucketRows)
+            var sample = stride(from: group.lowerBound, to: group.upperBound, by: max(1, group.count / (32 * count)))
+                .map { keys[$0].prefix }
             sample.sort()
-            let pivot = sample[sample.count / 2]
-            var split = group.lowerBound
-            for index in group where keys[index].prefix < pivot {
-                keys.swapAt(split, index)
-                split += 1
-            }
-            ranges.append(group.lowerBound..<split)
-            ranges.append(split..<group.upperBound)
-        }
-        let tasks = ranges
-        rows.withUnsafeBufferPointer { rows in
-            let shared = SendableRows(rows: rows)
-            keys.withUnsafeMutableBufferPointer { keys in
-                guard let base = keys.baseAddress else { return }
-                let target = SendablePointer(base: base)
-                Parallel.run(tasks.count) { task in
-                    let rows = shared.rows
-                    var range = UnsafeMutableBufferPointer(start: target.base + tasks[task].lowerBound, count: tasks[task].count)
-                    range.sort { a, b in
-                        if a.prefix != b.prefix { return a.prefix < b.prefix }
-                        let x = rows[a.row], y = rows[b.row]
-                        return Self.compare(x.unit, x.unitCount, y.unit, y.unitCount) < 0
-                    }
+            let pivots = (1..<count).map { sample[$0 * sample.count / count] }
+            bucketOf.removeAll(keepingCapacity: true)
+            var sizes = [Int](repeating: 0, count: count)
+            for index in group {
+                let prefix = keys[index].prefix
+                var low = 0, high = pivots.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if pivots[middle] <= prefix { low = middle + 1 } else { high = middle }
                 }
+                bucketOf.append(Int32(low))
+                sizes[low] += 1
+            }
+            var starts = [Int](repeating: 0, count: count)
+            for bucket in 1..<count { starts[bucket] = starts[bucket - 1] + sizes[bucket - 1] }
+            scratch.removeAll(keepingCapacity: true)
+            scratch.append(contentsOf: keys[group])
+            var fill = starts
+            for (offset, key) in scratch.enumerated() {
+                let bucket = Int(bucketOf[offset])
+                keys[group.lowerBound + fill[bucket]] = key
+                fill[bucket] += 1
+            }
+            for bucket in 0..<count where sizes[bucket] > 0 {
+                let start = group.lowerBound + starts[bucket]
+                buckets.append(start..<start + sizes[bucket])
             }
         }
-        let order = keys.map { $0.row }
-        return order
+        return (keys, buckets)
     }
 
-    /// Upserts every row through `statement` inside the caller's transaction and empties the batch.
-    mutating func write(with statement: ExposureStore.Upserts) throws {
-        try write(with: statement, transactionRows: .max, begin: {}, commit: { _, _ in }, rollback: {})
-    }
+    /// Rows per bucket a large experiment is cut into (at most ``maximumBuckets``): small
+    /// enough that sorting the first bucket, which the writer waits for, is a few milliseconds.
+    private static let bucketRows = 1 << 15
+    private static let maximumBuckets = 64
 
-    /// Upserts the rows through `statement`, merged per (experiment, unit) and in key order,
-    /// `transactionRows` store rows per transaction opened by `begin` and closed by `commit`
-    /// (which gets the store rows written so far and their total); empties the batch.
-    mutating func write(
-        with statements: ExposureStore.Upserts, transactionRows: Int,
-        begin: () throws -> Void, commit: (_ written: Int, _ total: Int) throws -> Void, rollback: () -> Void
-    ) throws {
-        defer { removeAll() }
-        guard !rows.isEmpty else { return }
-        // The statements are rewound without clearing bindings inside the loop; clear them
-        // when done so none is left pointing into this batch's bytes.
-        defer {
-            statements.single.reset()
-            statements.wide.reset()
+    /// Sorts one bucket's keys by unit id and merges each unit's rows into its first row (with
+    /// the rule of ``ExposureState``); the merged rows' indices are left at the start of
+    /// `keys`, and their number returned. Touches only this bucket's rows, so buckets can be
+    /// sorted on one thread while another writes the rows of earlier ones.
+    fileprivate static func sortAndMerge(_ keys: UnsafeMutableBufferPointer<SortKey>, rows: UnsafeMutablePointer<Row>) -> Int {
+        var keys = keys
+        keys.sort { a, b in
+            if a.prefix != b.prefix { return a.prefix < b.prefix }
+            let x = rows[a.row], y = rows[b.row]
+            return compare(x.unit, x.unitCount, y.unit, y.unitCount) < 0
         }
-        var order = sortedOrder()
-        // Merge in place: each key's rows fold into its first row in `order`, and `order` keeps
-        // only those (no second array of rows). The commit callback reports progress against
-        // the number of store rows.
-        var mergedCount = 0
-        rows.withUnsafeMutableBufferPointer { rows in
-            var position = 0
-            while position < order.count {
-                let index = order[position]
-                var row = rows[index]
-                var next = position + 1
-                while next < order.count {
-                    let other = rows[order[next]]
-                    guard Self.compare(other.unit, other.unitCount, row.unit, row.unitCount) == 0,
-                        Self.compare(other.experiment, other.experimentCount, row.experiment, row.experimentCount) == 0
-                    else { break }
-                    let variantOrder = Self.compare(other.variant, other.variantCount, row.variant, row.variantCount)
+        var merged = 0
+        var position = 0
+        while position < keys.count {
+            let key = keys[position]
+            var next = position + 1
+            // Different prefixes are different units: the row is only read when prefixes tie.
+            if next < keys.count, keys[next].prefix == key.prefix {
+                var row = rows[key.row]
+                while next < keys.count, keys[next].prefix == key.prefix {
+                    let other = rows[keys[next].row]
+                    guard compare(other.unit, other.unitCount, row.unit, row.unitCount) == 0 else { break }
+                    let variantOrder = compare(other.variant, other.variantCount, row.variant, row.variantCount)
                     if other.first < row.first || (other.first == row.first && variantOrder < 0) {
                         row.variant = other.variant
                         row.variantCount = other.variantCount
@@ -312,52 +318,164 @@ struct ExposureBatch: @unchecked Sendable {
                     row.multi = row.multi || variantOrder != 0
                     next += 1
                 }
-                rows[index] = row
-                order[mergedCount] = index
-                mergedCount += 1
-                position = next
+                rows[key.row] = row
             }
+            keys[merged].row = key.row
+            merged += 1
+            position = next
         }
-        var written = 0
-        while written < mergedCount {
-            let end = min(mergedCount, written + transactionRows)
-            try begin()
-            do {
-                var next = written
-                while next < end {
-                    let wide = end - next >= ExposureStore.Upserts.wideRows
-                    let statement = wide ? statements.wide : statements.single
-                    let count = wide ? ExposureStore.Upserts.wideRows : 1
-                    for offset in 0..<count {
-                        let row = rows[order[next + offset]]
-                        let first = Int32(offset * 6)
-                        statement.bindStatic(first + 1, UnsafeBufferPointer(start: row.experiment, count: row.experimentCount))
-                        statement.bindStatic(first + 2, UnsafeBufferPointer(start: row.unit, count: row.unitCount))
-                        statement.bindStatic(first + 3, UnsafeBufferPointer(start: row.variant, count: row.variantCount))
-                        statement.bind(first + 4, row.first)
-                        statement.bind(first + 5, row.last)
-                        statement.bind(first + 6, row.multi ? 1 : 0)
-                    }
-                    try statement.step()
-                    statement.rewind()
-                    next += count
+        return merged
+    }
+
+    /// Upserts every row through `statement` inside the caller's transaction and empties the batch.
+    mutating func write(with statement: ExposureStore.Upserts) throws {
+        try write(with: statement, transactionRows: .max, begin: {}, commit: { _, _ in }, rollback: {})
+    }
+
+    /// Upserts the rows through `statements`, merged per (experiment, unit) and in key order,
+    /// `transactionRows` store rows per transaction opened by `begin` and closed by `commit`
+    /// (which gets the store rows written so far and the log rows they came from); empties the
+    /// batch.
+    ///
+    /// SQLite's single writer is most of an ingest's time, so a large batch is sorted bucket
+    /// by bucket (``bucketedKeys()``) on a second thread while this one writes the buckets
+    /// already merged: the sort costs the writer only its first bucket.
+    mutating func write(
+        with statements: ExposureStore.Upserts, transactionRows: Int,
+        begin: () throws -> Void, commit: (_ written: Int, _ logRows: Int) throws -> Void, rollback: () -> Void
+    ) throws {
+        defer { removeAll() }
+        guard !rows.isEmpty else { return }
+        // The statements are rewound without clearing bindings inside the loop; clear them
+        // when done so none is left pointing into this batch's bytes.
+        defer {
+            statements.single.reset()
+            statements.wide.reset()
+        }
+        var (keys, buckets) = bucketedKeys()
+        let background = buckets.count > 1 && rows.count >= Self.bucketRows * 2
+        let merged = UnsafeMutablePointer<Int>.allocate(capacity: buckets.count)
+        merged.initialize(repeating: 0, count: buckets.count)
+        defer { merged.deallocate() }
+        try rows.withUnsafeMutableBufferPointer { rowBuffer in
+            try keys.withUnsafeMutableBufferPointer { keyBuffer in
+                guard let rowBase = rowBuffer.baseAddress, let keyBase = keyBuffer.baseAddress else { return }
+                func bucketKeys(_ bucket: Int) -> UnsafeMutableBufferPointer<SortKey> {
+                    UnsafeMutableBufferPointer(start: keyBase + buckets[bucket].lowerBound, count: buckets[bucket].count)
                 }
-            } catch {
-                rollback()
-                throw error
+                merged[0] = Self.sortAndMerge(bucketKeys(0), rows: rowBase)
+                // Buckets 1… are sorted in order on the sorter, which signals `ready` after each;
+                // this thread waits for bucket b's signal before reading it, and for all of them
+                // before leaving (the sorter uses the rows and keys until it is done).
+                let ready = DispatchSemaphore(value: 0)
+                var signalled = 0
+                defer {
+                    if background {
+                        while signalled < buckets.count - 1 {
+                            ready.wait()
+                            signalled += 1
+                        }
+                    }
+                }
+                if background {
+                    let shared = SorterState(keys: keyBase, rows: rowBase, merged: merged, buckets: buckets)
+                    DispatchQueue.global().async {
+                        for bucket in 1..<shared.buckets.count {
+                            let range = shared.buckets[bucket]
+                            shared.merged[bucket] = Self.sortAndMerge(
+                                UnsafeMutableBufferPointer(start: shared.keys + range.lowerBound, count: range.count), rows: shared.rows)
+                            ready.signal()
+                        }
+                    }
+                } else {
+                    for bucket in 1..<buckets.count { merged[bucket] = Self.sortAndMerge(bucketKeys(bucket), rows: rowBase) }
+                }
+
+                // The write cursor: `offset` merged rows of `bucket` are written, and the buckets
+                // before it hold `logRowsBefore` log rows.
+                var bucket = 0, offset = 0, logRowsBefore = 0
+                /// Moves past finished buckets, waiting for the sorter where needed.
+                func settle() {
+                    while bucket < buckets.count {
+                        if background, bucket > signalled {
+                            ready.wait()
+                            signalled += 1
+                        }
+                        guard offset == merged[bucket] else { return }
+                        logRowsBefore += buckets[bucket].count
+                        bucket += 1
+                        offset = 0
+                    }
+                }
+                let wideRows = ExposureStore.Upserts.wideRows
+                var indices = [Int](repeating: 0, count: wideRows)
+                var written = 0
+                settle()
+                while bucket < buckets.count {
+                    try begin()
+                    var inTransaction = 0
+                    do {
+                        while inTransaction < transactionRows {
+                            let want = min(wideRows, transactionRows - inTransaction)
+                            var count = 0
+                            while count < want {
+                                settle()
+                                guard bucket < buckets.count else { break }
+                                let available = min(want - count, merged[bucket] - offset)
+                                let start = buckets[bucket].lowerBound + offset
+                                for k in 0..<available { indices[count + k] = keyBase[start + k].row }
+                                count += available
+                                offset += available
+                            }
+                            guard count > 0 else { break }
+                            let wide = count == wideRows
+                            let statement = wide ? statements.wide : statements.single
+                            var done = 0
+                            while done < count {
+                                let rowsInStatement = wide ? wideRows : 1
+                                for k in 0..<rowsInStatement {
+                                    let row = rowBase[indices[done + k]]
+                                    let first = Int32(k * 6)
+                                    statement.bindStatic(first + 1, UnsafeBufferPointer(start: row.experiment, count: row.experimentCount))
+                                    statement.bindStatic(first + 2, UnsafeBufferPointer(start: row.unit, count: row.unitCount))
+                                    statement.bindStatic(first + 3, UnsafeBufferPointer(start: row.variant, count: row.variantCount))
+                                    statement.bind(first + 4, row.first)
+                                    statement.bind(first + 5, row.last)
+                                    statement.bind(first + 6, row.multi ? 1 : 0)
+                                }
+                                try statement.step()
+                                statement.rewind()
+                                done += rowsInStatement
+                            }
+                            inTransaction += count
+                            if count < want { break }
+                        }
+                    } catch {
+                        rollback()
+                        throw error
+                    }
+                    written += inTransaction
+                    settle()
+                    let partial = bucket < buckets.count && merged[bucket] > 0
+                        ? Int((Double(buckets[bucket].count) * Double(offset) / Double(merged[bucket])).rounded(.down)) : 0
+                    try commit(written, logRowsBefore + partial)
+                }
             }
-            written = end
-            try commit(written, mergedCount)
         }
     }
+}
+
+/// What the sorting thread of ``ExposureBatch/write(with:transactionRows:begin:commit:rollback:)``
+/// shares with the writer: it writes only the keys and rows of buckets not yet signalled ready,
+/// and the writer reads only those that were.
+private struct SorterState: @unchecked Sendable {
+    let keys: UnsafeMutablePointer<ExposureBatch.SortKey>
+    let rows: UnsafeMutablePointer<ExposureBatch.Row>
+    let merged: UnsafeMutablePointer<Int>
+    let buckets: [Range<Int>]
 }
 
 /// A pointer handed to parallel workers that each use a disjoint part of what it points to.
 private struct SendablePointer<Pointee>: @unchecked Sendable {
     let base: UnsafeMutablePointer<Pointee>
-}
-
-/// The rows of a batch read by the sorting workers while the batch is not mutated.
-private struct SendableRows: @unchecked Sendable {
-    let rows: UnsafeBufferPointer<ExposureBatch.Row>
 }

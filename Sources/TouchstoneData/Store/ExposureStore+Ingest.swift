@@ -90,8 +90,8 @@ extension ExposureStore {
     /// consistent state (a subset of the merged rows), so a kill between commits loses only
     /// uncommitted rows and re-running the ingest completes it.
     ///
-    /// - Parameter progress: called after each commit with the log rows written so far (rows
-    ///   of a segment count in proportion to its store rows committed).
+    /// - Parameter progress: called after each commit with the log rows written so far (the
+    ///   rows of a partly written sort bucket count in proportion to its store rows committed).
     /// - Throws: ``DataError`` naming file, line and column for bad rows; with
     ///   ``IngestOptions/validateFirst`` nothing of that file was written.
     @discardableResult
@@ -106,17 +106,16 @@ extension ExposureStore {
             var batch = ExposureBatch(source: storage)
             var validated = !options.validateFirst
             func flush() throws {
-                let segmentRows = batch.count
                 let start = reported
                 try batch.write(with: statement, transactionRows: options.batchSize) {
                     try database.execute("BEGIN IMMEDIATE")
-                } commit: { written, total in
+                } commit: { _, logRows in
                     do { try database.execute("COMMIT") } catch {
                         try? database.execute("ROLLBACK")
                         throw error
                     }
                     batches += 1
-                    reported = start + Int((Double(segmentRows) * Double(written) / Double(max(total, 1))).rounded())
+                    reported = start + logRows
                     progress?(reported)
                 } rollback: {
                     try? database.execute("ROLLBACK")
