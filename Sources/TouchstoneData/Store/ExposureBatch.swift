@@ -227,9 +227,13 @@ struct ExposureBatch: @unchecked Sendable {
         var keys = [SortKey](repeating: SortKey(prefix: 0, row: 0), count: rows.count)
         for (index, row) in rows.enumerated() {
             var prefix: UInt64 = 0
-            for offset in 0..<8 {
-                prefix <<= 8
-                if offset < row.unitCount { prefix |= UInt64(row.unit[offset]) }
+            if row.unitCount >= 8 {
+                prefix = UInt64(bigEndian: UnsafeRawPointer(row.unit).loadUnaligned(as: UInt64.self))
+            } else {
+                for offset in 0..<8 {
+                    prefix <<= 8
+                    if offset < row.unitCount { prefix |= UInt64(row.unit[offset]) }
+                }
             }
             let rank = rankOf[experimentOf[index]]
             keys[next[rank]] = SortKey(prefix: prefix, row: index)
@@ -250,18 +254,28 @@ struct ExposureBatch: @unchecked Sendable {
             var sample = stride(from: group.lowerBound, to: group.upperBound, by: max(1, group.count / (32 * count)))
                 .map { keys[$0].prefix }
             sample.sort()
-            let pivots = (1..<count).map { sample[$0 * sample.count / count] }
+            // Padded with UInt64.max to 2^k - 1 entries for a search without unpredictable
+            // branches (a bucket per key is a million searches); `min` undoes the padding.
+            var pivots = (1..<count).map { sample[$0 * sample.count / count] }
+            let realPivots = pivots.count
+            var padded = 1
+            while padded - 1 < realPivots { padded <<= 1 }
+            pivots += repeatElement(UInt64.max, count: padded - 1 - realPivots)
             bucketOf.removeAll(keepingCapacity: true)
             var sizes = [Int](repeating: 0, count: count)
-            for index in group {
-                let prefix = keys[index].prefix
-                var low = 0, high = pivots.count
-                while low < high {
-                    let middle = (low + high) / 2
-                    if pivots[middle] <= prefix { low = middle + 1 } else { high = middle }
+            pivots.withUnsafeBufferPointer { pivots in
+                for index in group {
+                    let prefix = keys[index].prefix
+                    var position = 0
+                    var step = padded >> 1
+                    while step > 0 {
+                        position &+= pivots[position &+ step &- 1] <= prefix ? step : 0
+                        step >>= 1
+                    }
+                    let bucket = min(position, realPivots)
+                    bucketOf.append(Int32(bucket))
+                    sizes[bucket] += 1
                 }
-                bucketOf.append(Int32(low))
-                sizes[low] += 1
             }
             var starts = [Int](repeating: 0, count: count)
             for bucket in 1..<count { starts[bucket] = starts[bucket - 1] + sizes[bucket - 1] }
