@@ -343,20 +343,19 @@ struct ExposureBatch: @unchecked Sendable {
 
     /// Upserts every row through `statement` inside the caller's transaction and empties the batch.
     mutating func write(with statement: ExposureStore.Upserts) throws {
-        try write(with: statement, transactionRows: .max, begin: {}, commit: { _, _ in }, rollback: {})
+        try write(with: statement, transactionRows: .max, begin: {}, commit: { _ in }, rollback: {})
     }
 
     /// Upserts the rows through `statements`, merged per (experiment, unit) and in key order,
     /// `transactionRows` store rows per transaction opened by `begin` and closed by `commit`
-    /// (which gets the store rows written so far and the log rows they came from); empties the
-    /// batch.
+    /// (which gets the log rows written so far); empties the batch.
     ///
     /// SQLite's single writer is most of an ingest's time, so a large batch is sorted bucket
     /// by bucket (``bucketedKeys()``) on a second thread while this one writes the buckets
     /// already merged: the sort costs the writer only its first bucket.
     mutating func write(
         with statements: ExposureStore.Upserts, transactionRows: Int,
-        begin: () throws -> Void, commit: (_ written: Int, _ logRows: Int) throws -> Void, rollback: () -> Void
+        begin: () throws -> Void, commit: (_ logRows: Int) throws -> Void, rollback: () -> Void
     ) throws {
         defer { removeAll() }
         guard !rows.isEmpty else { return }
@@ -423,7 +422,6 @@ struct ExposureBatch: @unchecked Sendable {
                 }
                 let wideRows = ExposureStore.Upserts.wideRows
                 var indices = [Int](repeating: 0, count: wideRows)
-                var written = 0
                 settle()
                 while bucket < buckets.count {
                     try begin()
@@ -468,11 +466,10 @@ struct ExposureBatch: @unchecked Sendable {
                         rollback()
                         throw error
                     }
-                    written += inTransaction
                     settle()
                     let partial = bucket < buckets.count && merged[bucket] > 0
                         ? Int((Double(buckets[bucket].count) * Double(offset) / Double(merged[bucket])).rounded(.down)) : 0
-                    try commit(written, logRowsBefore + partial)
+                    try commit(logRowsBefore + partial)
                 }
             }
         }

@@ -109,7 +109,7 @@ extension ExposureStore {
                 let start = reported
                 try batch.write(with: statement, transactionRows: options.batchSize) {
                     try database.execute("BEGIN IMMEDIATE")
-                } commit: { _, logRows in
+                } commit: { logRows in
                     do { try database.execute("COMMIT") } catch {
                         try? database.execute("ROLLBACK")
                         throw error
