@@ -4,19 +4,43 @@ import Glibc
 import Darwin
 #endif
 
-/// Asks Linux to back large, randomly accessed tables with 2 MiB pages.
+/// Asks Linux to back large, randomly accessed tables with 2 MiB pages, when the environment
+/// variable `TOUCHSTONE_HUGE_PAGES` is `1`.
 ///
 /// The unit index and the per-unit accumulators are read and written at a random place for
 /// every row: at ten million units they span 640 MB and 240 MB, so with 4 KiB pages nearly
 /// every access also misses the TLB and walks the page tables. On a machine whose transparent
 /// huge pages are in `madvise` mode (the usual default) a region is backed by huge pages only
-/// when asked, before it is first touched. Elsewhere, or when refused, nothing changes.
+/// when asked, before it is first touched.
+///
+/// Off by default because first touching huge pages can cost more than the TLB misses save.
+/// On the 2-core virtual machine of docs/scale.md, whose free memory goes back to the host,
+/// faulting in the 10M-unit tables as huge pages took 6 s of system time against 2 s with
+/// 4 KiB pages, and the run 12.1–12.6 s against 8.7–9.4 s (user time unchanged); huge pages
+/// pay on a machine whose memory is its own. Elsewhere, or when refused, nothing changes.
 public enum HugePages {
     /// Regions smaller than this keep their pages: the kernel would round them anyway.
     static let minimumBytes = 8 << 20
 
-    /// Advises the 2 MiB-aligned interior of `region`, which must not have been written yet.
+    /// Whether advice is given: read once, from `TOUCHSTONE_HUGE_PAGES`.
+    public static let isEnabled: Bool = {
+#if os(Linux)
+        guard let value = getenv("TOUCHSTONE_HUGE_PAGES") else { return false }
+        return String(cString: value) == "1"
+#else
+        return false
+#endif
+    }()
+
+    /// Advises the 2 MiB-aligned interior of `region`, which must not have been written yet,
+    /// when ``isEnabled``.
     public static func advise(_ region: UnsafeMutableRawBufferPointer) {
+        guard isEnabled else { return }
+        adviseAlways(region)
+    }
+
+    /// Advises the 2 MiB-aligned interior of `region` whatever ``isEnabled`` says (tests).
+    static func adviseAlways(_ region: UnsafeMutableRawBufferPointer) {
 #if os(Linux)
         guard region.count >= minimumBytes, let base = region.baseAddress else { return }
         let huge = 2 << 20
@@ -27,10 +51,11 @@ public enum HugePages {
 #endif
     }
 
-    /// `count` copies of `value` in an array whose storage was advised before being filled.
-    public static func array<Element>(repeating value: Element, count: Int) -> [Element] {
+    /// `count` copies of `value` in an array whose storage was advised (see ``advise(_:)``)
+    /// before being filled; `always` advises whatever ``isEnabled`` says (tests).
+    public static func array<Element>(repeating value: Element, count: Int, always: Bool = false) -> [Element] {
         [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
-            advise(UnsafeMutableRawBufferPointer(buffer))
+            if always { adviseAlways(UnsafeMutableRawBufferPointer(buffer)) } else { advise(UnsafeMutableRawBufferPointer(buffer)) }
             buffer.initialize(repeating: value)
             initialized = count
         }
