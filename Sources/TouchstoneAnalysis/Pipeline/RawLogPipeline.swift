@@ -298,110 +298,107 @@ public enum RawLogPipeline {
                 segment: try settings.segmentColumn.map { try reader.columnIndex($0, onEveryLine: false) },
                 segmentName: settings.segmentColumn ?? "")
             let chunks = exposureChunks(reader, threads: settings.threads, pieceBytes: settings.exposurePieceBytes)
-            var nextChunk = 0
-            while nextChunk < chunks.count {
-                // A round of pieces is parsed in parallel, then folded in file order; rounds bound
-                // the memory the parsed rows take to a few pieces at a time.
-                let round = Array(chunks[nextChunk..<min(chunks.count, nextChunk + max(1, settings.threads))])
-                nextChunk += round.count
-                let slots = WorkerSlots<ExposurePiece>(count: round.count)
-                let collectOthers = settings.experiment == nil
-                Parallel.run(round.count) { worker in
-                    slots[worker] = ExposurePiece.parse(
-                        reader, chunk: round[worker], columns: pieceColumns, wanted: wanted, collectOthers: collectOthers)
-                    // The piece copied its unit ids: its part of the file need not stay resident.
-                    reader.releaseMemory(of: round[worker])
+            // Pieces are parsed ahead on the other threads while this one folds them in file
+            // order; at most two rounds of parsed pieces wait, bounding their memory.
+            let collectOthers = settings.experiment == nil
+            let threads = max(1, settings.threads)
+            let queue = ExposurePieceQueue(count: chunks.count, helperThreads: threads - 1, ahead: 2 * threads) { number in
+                let piece = ExposurePiece.parse(
+                    reader, chunk: chunks[number], columns: pieceColumns, wanted: wanted, collectOthers: collectOthers)
+                // The piece copied its unit ids: its part of the file need not stay resident.
+                reader.releaseMemory(of: chunks[number])
+                return piece
+            }
+            defer { queue.finish() }
+            for number in 0..<chunks.count {
+                let piece = queue.take(number)
+                for name in piece.otherExperiments where otherExperiments.count < 10 && !otherExperiments.contains(name) {
+                    otherExperiments.append(name)
                 }
-                for (number, parsed) in slots.values.enumerated() {
-                    guard let piece = parsed else { continue }
-                    for name in piece.otherExperiments where otherExperiments.count < 10 && !otherExperiments.contains(name) {
-                        otherExperiments.append(name)
-                    }
-                    if !piece.rows.isEmpty {
-                        earliest = min(earliest, piece.earliest)
-                        latest = max(latest, piece.latest)
-                    }
-                    // The piece's variants and segments get the file's numbers on first use, in row
-                    // order: the numbering a single pass gives.
-                    var armOf = [Int](repeating: -1, count: piece.variants.count)
-                    var segmentOf = [Int](repeating: -1, count: piece.segments.count)
-                    // Each insert misses the cache at a random slot; the hashes are known, so the
-                    // slots of the rows a little ahead are fetched while this one is inserted.
-                    let lookahead = 12
-                    for position in 0..<min(lookahead, piece.rows.count) { index.prefetch(hash: piece.rows[position].hash) }
-                    for (position, row) in piece.rows.enumerated() {
-                        if position + lookahead < piece.rows.count { index.prefetch(hash: piece.rows[position + lookahead].hash) }
-                        rows += 1
-                        let time = row.time
-                        var arm = armOf[Int(row.variant)]
-                        if arm < 0 {
-                            let bytes = piece.variants[Int(row.variant)]
-                            if variantBytes.count <= 8, let known = variantBytes.firstIndex(of: bytes) {
-                                arm = known
-                            } else if variantBytes.count > 8, let known = variantNumbers[bytes] {
-                                arm = known
-                            } else {
-                                variantBytes.append(bytes)
-                                variantNumbers[bytes] = variantBytes.count - 1
-                                arm = variantBytes.count - 1
-                            }
-                            guard arm < Int(UInt16.max) else {
-                                throw try locatedError(
-                                    reader, chunk: round[number], columns: pieceColumns, wanted: wanted, row: position,
-                                    column: pieceColumns.variant, message: "more than 65,534 distinct variants")
-                            }
-                            armOf[Int(row.variant)] = arm
-                        }
-                        var segmentOfRow = 0
-                        if let segmentColumn = pieceColumns.segment {
-                            segmentOfRow = segmentOf[Int(row.segment)]
-                            if segmentOfRow < 0 {
-                                let interned: Result<Int, SegmentInterner.Problem> = piece.segments[Int(row.segment)].withUnsafeBufferPointer { bytes in
-                                    Result { () throws(SegmentInterner.Problem) in try segments.intern(bytes) }
-                                }
-                                guard case .success(let number) = interned else {
-                                    // Values were checked as text when parsed: only the count can fail here.
-                                    throw try locatedError(
-                                        reader, chunk: round[number], columns: pieceColumns, wanted: wanted, row: position,
-                                        column: segmentColumn, message: SegmentInterner.tooManyMessage(column: pieceColumns.segmentName))
-                                }
-                                segmentOfRow = number
-                                segmentOf[Int(row.segment)] = number
-                            }
-                        }
-                        let (slot, inserted) = piece.unit(row) { bytes in
-                            index.insert(bytes, hash: row.hash, time: time)
-                        }
-                        if inserted {
-                            variant.append(UInt16(arm))
-                            multi.append(false)
-                            multiSince.append(.max)
-                            if pieceColumns.segment != nil { segment.append(UInt16(segmentOfRow)) }
+                if !piece.rows.isEmpty {
+                    earliest = min(earliest, piece.earliest)
+                    latest = max(latest, piece.latest)
+                }
+                // The piece's variants and segments get the file's numbers on first use, in row
+                // order: the numbering a single pass gives.
+                var armOf = [Int](repeating: -1, count: piece.variants.count)
+                var segmentOf = [Int](repeating: -1, count: piece.segments.count)
+                // Each insert misses the cache at a random slot; the hashes are known, so the
+                // slots of the rows a little ahead are fetched while this one is inserted.
+                let lookahead = 12
+                for position in 0..<min(lookahead, piece.rows.count) { index.prefetch(hash: piece.rows[position].hash) }
+                for (position, row) in piece.rows.enumerated() {
+                    if position + lookahead < piece.rows.count { index.prefetch(hash: piece.rows[position + lookahead].hash) }
+                    rows += 1
+                    let time = row.time
+                    var arm = armOf[Int(row.variant)]
+                    if arm < 0 {
+                        let bytes = piece.variants[Int(row.variant)]
+                        if variantBytes.count <= 8, let known = variantBytes.firstIndex(of: bytes) {
+                            arm = known
+                        } else if variantBytes.count > 8, let known = variantNumbers[bytes] {
+                            arm = known
                         } else {
-                            repeats += 1
-                            let unit = index.unit(at: slot)
-                            if Int(variant[unit]) != arm { multi[unit] = true }
-                            let first = index.firstTime(at: slot)
-                            // Every exposure so far is at `first` or later: if this earlier one changes the
-                            // first variant, the old first exposure is the earliest in another variant.
-                            if time < first {
-                                if Int(variant[unit]) != arm { multiSince[unit] = first }
-                            } else if Int(variant[unit]) != arm {
-                                multiSince[unit] = min(multiSince[unit], time)
+                            variantBytes.append(bytes)
+                            variantNumbers[bytes] = variantBytes.count - 1
+                            arm = variantBytes.count - 1
+                        }
+                        guard arm < Int(UInt16.max) else {
+                            throw try locatedError(
+                                reader, chunk: chunks[number], columns: pieceColumns, wanted: wanted, row: position,
+                                column: pieceColumns.variant, message: "more than 65,534 distinct variants")
+                        }
+                        armOf[Int(row.variant)] = arm
+                    }
+                    var segmentOfRow = 0
+                    if let segmentColumn = pieceColumns.segment {
+                        segmentOfRow = segmentOf[Int(row.segment)]
+                        if segmentOfRow < 0 {
+                            let interned: Result<Int, SegmentInterner.Problem> = piece.segments[Int(row.segment)].withUnsafeBufferPointer { bytes in
+                                Result { () throws(SegmentInterner.Problem) in try segments.intern(bytes) }
                             }
-                            if time < first {
-                                index.setFirstTime(time, at: slot)
-                                variant[unit] = UInt16(arm)
+                            guard case .success(let number) = interned else {
+                                // Values were checked as text when parsed: only the count can fail here.
+                                throw try locatedError(
+                                    reader, chunk: chunks[number], columns: pieceColumns, wanted: wanted, row: position,
+                                    column: segmentColumn, message: SegmentInterner.tooManyMessage(column: pieceColumns.segmentName))
                             }
-                            // The segment is the value at the first exposure; ties go to the bytewise-smallest.
-                            if pieceColumns.segment != nil, time < first || (time == first && segments.precedes(segmentOfRow, Int(segment[unit]))) {
-                                segment[unit] = UInt16(segmentOfRow)
-                            }
+                            segmentOfRow = number
+                            segmentOf[Int(row.segment)] = number
                         }
                     }
-                    // The first error of the piece comes after all its rows above, so before any later piece's.
-                    if let error = piece.error { throw error }
+                    let (slot, inserted) = piece.unit(row) { bytes in
+                        index.insert(bytes, hash: row.hash, time: time)
+                    }
+                    if inserted {
+                        variant.append(UInt16(arm))
+                        multi.append(false)
+                        multiSince.append(.max)
+                        if pieceColumns.segment != nil { segment.append(UInt16(segmentOfRow)) }
+                    } else {
+                        repeats += 1
+                        let unit = index.unit(at: slot)
+                        if Int(variant[unit]) != arm { multi[unit] = true }
+                        let first = index.firstTime(at: slot)
+                        // Every exposure so far is at `first` or later: if this earlier one changes the
+                        // first variant, the old first exposure is the earliest in another variant.
+                        if time < first {
+                            if Int(variant[unit]) != arm { multiSince[unit] = first }
+                        } else if Int(variant[unit]) != arm {
+                            multiSince[unit] = min(multiSince[unit], time)
+                        }
+                        if time < first {
+                            index.setFirstTime(time, at: slot)
+                            variant[unit] = UInt16(arm)
+                        }
+                        // The segment is the value at the first exposure; ties go to the bytewise-smallest.
+                        if pieceColumns.segment != nil, time < first || (time == first && segments.precedes(segmentOfRow, Int(segment[unit]))) {
+                            segment[unit] = UInt16(segmentOfRow)
+                        }
+                    }
                 }
+                // The first error of the piece comes after all its rows above, so before any later piece's.
+                if let error = piece.error { throw error }
             }
             // Unit ids now live in the index's arena: the exposure file's pages can go.
             reader.releaseMemory()
