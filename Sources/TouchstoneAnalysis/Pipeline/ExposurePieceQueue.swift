@@ -4,7 +4,7 @@ import Foundation
 ///
 /// The fold into the unit index is serial (unit numbers follow first appearance), so when
 /// pieces were parsed a round at a time and then folded, the other cores idled through every
-/// fold: on two cores a third of the exposure pass. Here helper threads parse the next pieces
+/// fold. Here helper threads parse the next pieces
 /// while the caller folds; a caller whose next piece is not ready parses an unclaimed one
 /// itself rather than wait. Pieces are parsed independently and folded in order, so the
 /// result (unit numbers, variant numbers, the first error) is that of one sequential pass.
@@ -48,15 +48,20 @@ final class ExposurePieceQueue: @unchecked Sendable {
         return nextToClaim
     }
 
+    /// Called and returning with the lock held: parses claimed piece `index` without it.
+    private func parseLocked(_ index: Int) {
+        condition.unlock()
+        let piece = parse(index)
+        condition.lock()
+        parsed[index] = piece
+        condition.broadcast()
+    }
+
     private func help() {
         condition.lock()
         while true {
             if let index = claimLocked() {
-                condition.unlock()
-                let piece = parse(index)
-                condition.lock()
-                parsed[index] = piece
-                condition.broadcast()
+                parseLocked(index)
             } else if finished || nextToClaim >= count {
                 condition.unlock()
                 return
@@ -81,11 +86,7 @@ final class ExposurePieceQueue: @unchecked Sendable {
                 return piece
             }
             if let claimed = claimLocked() {
-                condition.unlock()
-                let piece = parse(claimed)
-                condition.lock()
-                parsed[claimed] = piece
-                condition.broadcast()
+                parseLocked(claimed)
             } else {
                 condition.wait()
             }

@@ -299,8 +299,8 @@ public enum RawLogPipeline {
                 segmentName: settings.segmentColumn ?? "")
             let chunks = exposureChunks(reader, threads: settings.threads, pieceBytes: settings.exposurePieceBytes)
             // Pieces are parsed ahead on the other threads while this one folds them in file
-            // order; at most one piece per thread is claimed and not yet folded, which bounds their memory
-            // (two per thread raised the 10M-unit peak by 50 MB, no faster).
+            // order. At most one piece per thread is claimed and not yet folded, which bounds
+            // their memory (two per thread raised the 10M-unit peak by 50 MB, no faster).
             let collectOthers = settings.experiment == nil
             let threads = max(1, settings.threads)
             let queue = ExposurePieceQueue(count: chunks.count, helperThreads: threads - 1, ahead: threads) { number in
