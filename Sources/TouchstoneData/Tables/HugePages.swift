@@ -18,8 +18,9 @@ import Darwin
 /// Off by default because first touching huge pages can cost more than the TLB misses save.
 /// On the 2-core virtual machine of docs/scale.md, whose free memory goes back to the host,
 /// faulting in the 10M-unit tables as huge pages took 6 s of system time against 2 s with
-/// 4 KiB pages, and the run 12.1–12.6 s against 8.7–9.4 s (user time unchanged); huge pages
-/// pay on a machine whose memory is its own. Elsewhere, or when refused, nothing changes.
+/// 4 KiB pages, and the run 12.1–12.6 s against 8.7–9.4 s; the TLB misses huge pages save
+/// (up to 3 s of user time in back-to-back runs) were smaller than that. Huge pages may pay on
+/// a machine whose memory is its own. Elsewhere, or when refused, nothing changes.
 public enum HugePages {
     /// Regions smaller than this keep their pages: the kernel would round them anyway.
     static let minimumBytes = 8 << 20
