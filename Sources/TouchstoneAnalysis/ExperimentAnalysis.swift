@@ -87,6 +87,9 @@ public enum ExperimentAnalysis {
     /// point keeps nothing else, and those blocks cost more than the comparisons at every point.
     static func analyze(_ input: ArmTable, settings: AnalysisSettings, comparisonsOnly: Bool) throws -> AnalysisResult {
         try settings.test.validate()
+        if let pair = ByteKey.indistinguishablePair(in: input.variants) {
+            throw AnalysisError(ByteKey.indistinguishableMessage(pair, kind: "variants"))
+        }
         // Control first, then the other arms by name: the result does not depend on the order
         // in which rows happened to arrive (a log and the store built from it agree byte for byte).
         var table = input

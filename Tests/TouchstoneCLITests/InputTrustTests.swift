@@ -172,12 +172,15 @@ struct InputTrustTests {
                          "--metric", "purchase:sum", "--metric", "session", "--format", "csv"], exitCode: 0,
              stdout: ["purchase:sum"]),
 
-        // 5. Identifiers are bytes: two normalisations are two arms, never merged, never a crash.
-        Case(name: "unit table: café precomposed and decomposed are two arms",
+        // 5. Identifiers are bytes: two normalisations are two names, never merged, never a crash.
+        // Variants that differ only so are refused (exit 1, both names' bytes shown): the
+        // comparisons kept them apart, but the decision, SRM counts and bandit weights keyed
+        // them as text and merged them (round-two adversarial pass).
+        Case(name: "unit table: café precomposed and decomposed are refused, not merged",
              files: ["u.csv": "variant,c\ncontrol,1\ncontrol,0\ncaf\u{E9},1\ncaf\u{E9},1\ncafe\u{301},0\ncafe\u{301},0\n"],
              arguments: ["analyze", "--units", "@u.csv", "--control", "control", "--metric", "c", "--format", "csv"],
-             exitCode: 0, stdout: ["caf\u{E9},", "cafe\u{301},"]),
-        Case(name: "raw logs: café precomposed and decomposed are two arms (no crash)",
+             exitCode: 1, stderr: ["variants 'caf\u{E9}' (bytes 63 61 66 c3 a9) and 'cafe\u{301}' (bytes 63 61 66 65 cc 81) are the same text"]),
+        Case(name: "raw logs: café precomposed and decomposed are refused (no crash)",
              files: ["exposures.csv": """
                         unit_id,experiment,variant,timestamp
                         u1,exp,control,2026-03-01T00:00:00Z
@@ -186,11 +189,11 @@ struct InputTrustTests {
 
                         """, "events.csv": events],
              arguments: ["analyze", "--exposures", "@exposures.csv", "--events", "@events.csv", "--control", "control",
-                         "--metric", "purchase", "--format", "csv"], exitCode: 0, stdout: ["caf\u{E9},", "cafe\u{301},"]),
-        Case(name: "summary: café precomposed and decomposed are two arms, not 'appears twice'",
+                         "--metric", "purchase", "--format", "csv"], exitCode: 1, stderr: ["are the same text in different Unicode forms"]),
+        Case(name: "summary: café precomposed and decomposed are refused as look-alikes, not 'appears twice'",
              files: ["s.csv": "variant,units,conversions\ncontrol,100,10\ncaf\u{E9},100,12\ncafe\u{301},100,14\n"],
-             arguments: ["analyze", "--summary", "@s.csv", "--control", "control", "--format", "csv"], exitCode: 0,
-             stdout: ["caf\u{E9},", "cafe\u{301},"]),
+             arguments: ["analyze", "--summary", "@s.csv", "--control", "control", "--format", "csv"], exitCode: 1,
+             stderr: ["are the same text in different Unicode forms"]),
         Case(name: "a --control in another normalisation is not the data's variant",
              files: ["s.csv": "variant,units,conversions\ncaf\u{E9},100,10\ntreatment,100,12\n"],
              arguments: ["analyze", "--summary", "@s.csv", "--control", "cafe\u{301}"], exitCode: 1,

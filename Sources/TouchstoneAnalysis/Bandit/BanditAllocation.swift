@@ -79,6 +79,9 @@ public enum BanditAllocation {
         guard kind != .ratio, kind != .quantile else {
             throw AnalysisError("metric '\(metric)' is a \(kind == .ratio ? "ratio" : "quantile") metric: a bandit needs a conversion or mean metric")
         }
+        if let pair = ByteKey.indistinguishablePair(in: arms.map(\.variant)) {
+            throw AnalysisError(ByteKey.indistinguishableMessage(pair, kind: "variants"))
+        }
         var names = Set<ByteKey>()
         for arm in arms where !names.insert(ByteKey(arm.variant)).inserted {
             throw AnalysisError("variant '\(arm.variant)' appears twice in the summary")

@@ -58,3 +58,30 @@ extension String {
         utf8.elementsEqual(other.utf8)
     }
 }
+
+extension ByteKey {
+    /// The first two of `names` that are different bytes but the same text to Swift's `String`
+    /// (canonically equivalent: `café` precomposed and `café` with a combining accent), or nil.
+    ///
+    /// Tables keyed by ``ByteKey`` keep such names apart, but they print alike, and any step that
+    /// keys or compares them as `String` (a decision per arm, a JSON object of counts, traffic
+    /// weights) would merge them; callers refuse the input instead of answering for a merged arm.
+    public static func indistinguishablePair(in names: some Sequence<String>) -> (String, String)? {
+        var seen: [String: String] = [:]
+        for name in names {
+            if let earlier = seen[name] {
+                if !earlier.bytewiseEquals(name) { return (earlier, name) }
+            } else {
+                seen[name] = name
+            }
+        }
+        return nil
+    }
+
+    /// The refusal for ``indistinguishablePair(in:)``: both names with their UTF-8 bytes in hex.
+    public static func indistinguishableMessage(_ pair: (String, String), kind: String) -> String {
+        func hex(_ name: String) -> String { name.utf8.map { String($0, radix: 16, uppercase: false) }.joined(separator: " ") }
+        return "\(kind) '\(pair.0)' (bytes \(hex(pair.0))) and '\(pair.1)' (bytes \(hex(pair.1))) are the same text in different "
+            + "Unicode forms: they are different names in the data but print alike and would be merged in the read-out; rename one"
+    }
+}

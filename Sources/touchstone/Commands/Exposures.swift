@@ -61,6 +61,9 @@ struct Exposures: ParsableCommand {
         let summary: ExposureSummary
         let exposureStore = try ExposureStore(path: store, readOnly: true)
         summary = try exposureStore.summary(experiment: experiment)
+        if let pair = ByteKey.indistinguishablePair(in: summary.variants.map(\.variant)) {
+            throw InputFailure("\(store): experiment '\(experiment)': " + ByteKey.indistinguishableMessage(pair, kind: "variants"))
+        }
         guard summary.units > 0 else {
             throw InputFailure("no exposures of experiment '\(experiment)' in \(store)")
         }
