@@ -65,6 +65,7 @@ extension UnitTableReader {
                             clusterIndex,
                             "unit '\(unit.string)' is in cluster '\(clusterText)' here and in cluster '\(clusterNames[seen.cluster])' on line \(seen.line): a unit belongs to one cluster")
                     }
+                    throw row.error(unitIndex, repeatedUnitMessage(unit.string, firstLine: seen.line))
                 } else {
                     unitCluster[unit] = (index, row.line)
                 }

@@ -15,6 +15,14 @@ import TouchstoneStats
 ///   metric and covariate of one ``SufficientStatistics``.
 /// - `caps` winsorises a metric column at an upper value before it is aggregated.
 public enum UnitTableReader {
+    /// The column that, when a table has it, names each row's unit; a unit may have one row.
+    public static let unitColumn = "unit_id"
+
+    static func repeatedUnitMessage(_ unit: String, firstLine: Int) -> String {
+        "unit '\(unit)' has a second row (the first is on line \(firstLine)): a unit table holds one row per unit, "
+            + "so it would be counted twice; remove the duplicate or aggregate the rows per unit first"
+    }
+
     public static func read(
         _ reader: CSVReader, variantColumn: String, metrics requested: [MetricColumn],
         covariates: [String: String] = [:], ratios: [RatioColumn] = [], caps: [String: Double] = [:],
@@ -119,10 +127,20 @@ public enum UnitTableReader {
         cells.ones = Array(repeating: [], count: metrics.count)
         cells.present = Array(repeating: [], count: metrics.count)
         var binary = Array(repeating: true, count: metrics.count)
+        // A table with a `unit_id` column names its units: a repeated one would be counted twice
+        // (in two arms, if its rows disagree), so it is refused where it repeats.
+        let unitIndex = reader.header.contains(where: { $0.bytewiseEquals(unitColumn) }) ? try reader.columnIndex(unitColumn) : nil
+        var unitLines: [ByteKey: Int] = [:]
 
         try reader.forEachRow { row in
             if row.isEmpty(variantIndex) {
                 throw row.error(variantIndex, "empty variant in column '\(variantColumn)'")
+            }
+            if let unitIndex, !row.isEmpty(unitIndex) {
+                let unit = try row.text(unitIndex, column: unitColumn)
+                if let first = unitLines.updateValue(row.line, forKey: ByteKey(unit)) {
+                    throw row.error(unitIndex, repeatedUnitMessage(unit, firstLine: first))
+                }
             }
             let variantText = try row.text(variantIndex, column: variantColumn)
             let segmentText = try segmentIndex.map { index in
