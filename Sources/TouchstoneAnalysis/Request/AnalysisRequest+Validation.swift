@@ -72,6 +72,7 @@ extension AnalysisRequest {
             rawLogs = false
         }
         try validateMetrics(rawLogs: rawLogs)
+        try validateApplicability()
         if allowMissingEvents, !rawLogs {
             throw AnalysisRequestError.conflict("{allowMissingEvents} applies to raw event logs ({events})")
         }
@@ -125,6 +126,49 @@ extension AnalysisRequest {
                 throw AnalysisRequestError.conflict(
                     "{segmentColumn} reads an exposure-log column, and the store keeps only each unit's variant and first exposure: analyse {exposures} FILE {events} FILE instead")
             default: break
+            }
+        }
+    }
+
+    /// Options that the source cannot use are refused, not ignored: an analysis that prints
+    /// the same numbers with or without them would let the user believe they were applied.
+    private func validateApplicability() throws {
+        let computesMetrics: Bool // the source computes metrics from events over a window
+        switch source {
+        case .rawLogs, .store, .pushedDown: computesMetrics = true
+        case .summary, .units, .powerSums: computesMetrics = false
+        }
+        if !computesMetrics {
+            if preExposureCovariates {
+                let instead: String = switch source {
+                case .units: "; with {units}, give each metric's pre-period column as {covariate} METRIC=COLUMN"
+                case .summary: "; a summary's CUPED moments come from its covariate_mean, covariate_stddev and covariance columns"
+                default: "; a power-sums file carries the covariate sums its query computed"
+                }
+                throw AnalysisRequestError.conflict(
+                    "{preExposureCovariates} computes each metric's pre-period from raw logs ({exposures} or {store} with {events}, or {pushDown})" + instead)
+            }
+            if window != AnalysisRequest.defaultWindow {
+                throw AnalysisRequestError.conflict(
+                    "{window} is the metric window of raw logs ({exposures} or {store} with {events}, or {pushDown}); this input's metrics are already computed")
+            }
+        }
+        if !variantColumn.bytewiseEquals(AnalysisRequest.defaultVariantColumn) {
+            guard case .units = source else {
+                throw AnalysisRequestError.conflict(
+                    "{variantColumn} names the variant column of a unit table ({units}); exposure logs, summaries and power sums have a 'variant' column")
+            }
+        }
+        if settings.method == .bayesian, settings.test.alternative != .twoSided {
+            throw AnalysisRequestError.conflict(
+                "{method} bayesian reports the probability that each arm beats control and a central credible interval: drop {alternative}")
+        }
+        if let name = settings.factorialMetric, !metrics.isEmpty || !ratios.isEmpty {
+            let names = metrics.compactMap { readsRawLogMetrics ? MetricDefinition(argument: $0)?.name : MetricColumn(argument: $0)?.column }
+                + ratios.compactMap { readsRawLogMetrics ? RawLogSettings.Ratio(argument: $0)?.name : RatioColumn(argument: $0)?.name }
+            guard names.contains(where: { $0.bytewiseEquals(name) }) else {
+                throw AnalysisRequestError.invalid(
+                    .factorialMetric, name, "is not one of the analysed metrics (\(names.map { "'\($0)'" }.joined(separator: ", ")))")
             }
         }
     }

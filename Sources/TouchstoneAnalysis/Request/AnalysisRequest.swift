@@ -54,13 +54,17 @@ public struct AnalysisRequest: Sendable {
     /// Winsorisation `COL=P99` or `COL=VALUE` (unit tables).
     public var caps: [String] = []
     /// The unit table's variant column.
-    public var variantColumn = "variant"
+    public var variantColumn = AnalysisRequest.defaultVariantColumn
+    /// The variant column of every input; only a unit table's may be renamed.
+    public static let defaultVariantColumn = "variant"
     /// Leave units with an empty metric cell out of that metric instead of stopping.
     public var skipMissing = false
     /// Split the results by this attribute (`--by`).
     public var segmentColumn: String?
     /// Raw logs: the metric window [t₀, t₀ + W) after first exposure (and the pre-period before it).
-    public var window = TimeSpan(days: 14)
+    public var window = AnalysisRequest.defaultWindow
+    /// Fourteen days: the window when none is given (other inputs refuse any other).
+    public static let defaultWindow = TimeSpan(days: 14)
     /// Raw logs: each metric's pre-period as its CUPED covariate.
     public var preExposureCovariates = false
     /// Raw logs, with ``preExposureCovariates``: the pre-period of every requested metric as a

@@ -44,6 +44,11 @@ public enum SummaryTableReader {
                 let mean = try row.double(meanIndex, column: "mean")
                 let stdDev = try row.double(stdDevIndex, column: "stddev")
                 guard stdDev >= 0 else { throw row.error(stdDevIndex, "negative standard deviation \(stdDev)") }
+                // An arm of no units has no mean: a row giving one contradicts itself, and the
+                // analysis would show the arm's mean as 0.
+                guard n > 0 || (mean == 0 && stdDev == 0) else {
+                    throw row.error(unitsIndex, "'\(variant)' has 0 units but a mean of \(mean) and a stddev of \(stdDev): an arm without units has neither")
+                }
                 if hasCovariate, case let (a?, b?, c?) = (covariateIndices[0], covariateIndices[1], covariateIndices[2]) {
                     let covariateStdDev = try row.double(b, column: "covariate_stddev")
                     guard covariateStdDev >= 0 else { throw row.error(b, "negative standard deviation \(covariateStdDev)") }

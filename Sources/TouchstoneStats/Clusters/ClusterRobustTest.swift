@@ -44,7 +44,9 @@ public enum ClusterRobustTest {
             result.relativeEffect = relative
             return result
         }
-        if control.units < 1 || treatment.units < 1 { return undefined(Diagnostic(.emptyArm, "an arm has no units")) }
+        if control.units < 1 || treatment.units < 1 {
+            return undefined(Diagnostic(.emptyArm, control.units < 1 ? "the control arm has no units" : "the treatment arm has no units"))
+        }
         if control.clusters + treatment.clusters < 3 {
             return undefined(Diagnostic(.insufficientData, "fewer than 3 clusters: cluster-robust errors need more clusters than parameters"))
         }

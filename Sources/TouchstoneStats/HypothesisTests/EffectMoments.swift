@@ -68,7 +68,9 @@ public struct EffectMoments: Sendable, Hashable {
 
     /// Why no test can use these moments, or nil.
     public var problem: Diagnostic? {
-        if controlCount < 1 || treatmentCount < 1 { return Diagnostic(.emptyArm, "an arm has no units") }
+        if controlCount < 1 || treatmentCount < 1 {
+            return Diagnostic(.emptyArm, controlCount < 1 ? "the control arm has no units" : "the treatment arm has no units")
+        }
         if controlCount < 2 || treatmentCount < 2 {
             return Diagnostic(.insufficientData, "an arm has fewer than 2 units: its variance is undefined")
         }

@@ -36,7 +36,7 @@ public enum TwoProportionZTest {
             return .undefined(Diagnostic(.invalidInput, "alpha must lie strictly between 0 and 1"))
         }
         guard control.count > 0, treatment.count > 0 else {
-            return .undefined(Diagnostic(.emptyArm, "an arm has no units"))
+            return .undefined(Diagnostic(.emptyArm, control.count > 0 ? "the treatment arm has no units" : "the control arm has no units"))
         }
         let nc = Double(control.count), nt = Double(treatment.count)
         let pc = control.mean, pt = treatment.mean

@@ -17,7 +17,7 @@ public enum WelchTTest {
             return .undefined(Diagnostic(.invalidInput, "alpha must lie strictly between 0 and 1"))
         }
         guard control.count > 0, treatment.count > 0 else {
-            return .undefined(Diagnostic(.emptyArm, "an arm has no units"))
+            return .undefined(Diagnostic(.emptyArm, control.count > 0 ? "the treatment arm has no units" : "the control arm has no units"))
         }
         var result = Comparison.undefined(Diagnostic(
             .insufficientData, "an arm has fewer than 2 units: its variance is undefined"))
