@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOHTTP1
 
 /// A request the server refuses: an HTTP status and a message for the client, sent as
 /// `{ "error": message }` (ARCHITECTURE.md, "Serving").
@@ -28,6 +29,10 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return JSONResponse.error(error.status, error.message)
         } catch let error as HTTPError {
             return JSONResponse.error(error.status, error.body ?? error.status.reasonPhrase)
+        } catch let error as HTTPParserError {
+            // A body the HTTP parser cannot read (a malformed chunk size, say) is the client's
+            // fault, met while the route reads the body: 400, not a server failure.
+            return JSONResponse.error(.badRequest, "malformed HTTP request body: \(error)")
         } catch let error as any HTTPResponseError {
             let message = error.status == .contentTooLarge ? "the request body is larger than the server's limit" : error.status.reasonPhrase
             return JSONResponse.error(error.status, message)

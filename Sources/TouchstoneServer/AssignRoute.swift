@@ -9,7 +9,7 @@ import TouchstoneExperiment
 enum AssignRoute {
     static func respond(query: String?, config: LiveConfig.Snapshot, at date: Date = Date()) throws -> ByteBuffer {
         let parameters = try QueryString(query)
-        guard let unit = parameters["unit"], !unit.isEmpty else {
+        guard let unit = try parameters["unit"], !unit.isEmpty else {
             throw APIError.badRequest("give the unit id: /v1/assign?unit=ID")
         }
         var attributes: [String: String] = [:]
@@ -20,7 +20,7 @@ enum AssignRoute {
             attributes[name] = value
         }
         var indices = Array(config.config.experiments.indices)
-        if let key = parameters["experiment"] {
+        if let key = try parameters["experiment"] {
             guard let index = config.config.experiments.firstIndex(where: { $0.key == key }) else {
                 throw APIError.notFound("unknown experiment '\(key)' (experiments: \(config.config.experiments.map(\.key).joined(separator: ", ")))")
             }

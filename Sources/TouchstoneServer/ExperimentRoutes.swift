@@ -40,23 +40,23 @@ enum ExperimentRoutes {
         if let unknown = parameters.parameters.first(where: { !known.contains($0.name) }) {
             throw APIError.badRequest("unknown parameter '\(unknown.name)' (parameters: \(known.sorted().joined(separator: ", ")))")
         }
-        guard let control = parameters["control"] ?? definition.variants.first?.name else {
+        guard let control = try parameters["control"] ?? definition.variants.first?.name else {
             throw APIError.badRequest("experiment '\(key)' has no variants")
         }
         var method = AnalysisMethod.frequentist
-        if let text = parameters["method"] {
+        if let text = try parameters["method"] {
             guard let parsed = AnalysisMethod(rawValue: text) else {
                 throw APIError.badRequest("method '\(text)': expected \(AnalysisMethod.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             method = parsed
         }
         var alpha = 0.05
-        if let text = parameters["alpha"] {
+        if let text = try parameters["alpha"] {
             guard let value = Double(text), value > 0, value < 1 else { throw APIError.badRequest("alpha '\(text)': expected a number in (0, 1)") }
             alpha = value
         }
         var window = TimeSpan(days: 14)
-        if let text = parameters["window"] {
+        if let text = try parameters["window"] {
             guard let parsed = TimeSpan.parse(text) else { throw APIError.badRequest(TimeSpan.rejection(of: text, flag: "window")) }
             window = parsed
         }

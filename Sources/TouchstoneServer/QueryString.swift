@@ -16,8 +16,15 @@ struct QueryString {
         self.parameters = parameters
     }
 
-    /// The last value of `name`, if given.
-    subscript(_ name: String) -> String? { parameters.last { $0.name == name }?.value }
+    /// The value of `name`, if given; a name given twice is a 400 (`alpha=0.05&alpha=0.5`: which
+    /// one the caller meant cannot be known, and taking either would answer another question).
+    subscript(_ name: String) -> String? {
+        get throws {
+            let values = all(name)
+            guard values.count <= 1 else { throw APIError.badRequest("parameter '\(name)' is given \(values.count) times: give it once") }
+            return values.first
+        }
+    }
 
     /// Every value of `name`, in order.
     func all(_ name: String) -> [String] { parameters.filter { $0.name == name }.map(\.value) }

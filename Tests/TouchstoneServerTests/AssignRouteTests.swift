@@ -68,6 +68,15 @@ struct AssignRouteTests {
         let utf8 = try await client.get("/v1/assign?unit=%C3%28")
         #expect(utf8.status == 400)
         #expect(utf8.error == "the query string does not decode to valid UTF-8 text: '%C3%28'")
+        // A parameter given twice: which value was meant cannot be known (the last used to win).
+        for query in ["unit=u1&unit=u2", "unit=u1&experiment=checkout&experiment=banner"] {
+            let twice = try await client.get("/v1/assign?" + query)
+            #expect(twice.status == 400, "\(query)")
+            #expect(twice.error?.hasSuffix("is given 2 times: give it once") == true, "\(query): \(twice.error ?? "")")
+        }
+        let results = try await client.get("/v1/experiments/checkout/results?alpha=0.05&alpha=0.5")
+        #expect(results.status == 400)
+        #expect(results.error == "parameter 'alpha' is given 2 times: give it once")
         let route = try await client.get("/v2/nothing")
         #expect(route.status == 404)
         #expect(route.error != nil)

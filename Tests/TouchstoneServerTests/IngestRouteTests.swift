@@ -97,6 +97,8 @@ struct IngestRouteTests {
          "body: experiment 'banner' has no variant 'green' (variants: control, red, blue)"),
         ("missing key", Data("{\"unit_id\": \"u1\", \"experiment\": \"banner\", \"variant\": \"red\"}".utf8), 400,
          "body:1:1: missing key 'timestamp'"),
+        ("repeated key", Data("{\"unit_id\": \"u1\", \"experiment\": \"banner\", \"variant\": \"red\", \"variant\": \"blue\", \"timestamp\": 1}".utf8), 400,
+         "body:1:61: duplicate key 'variant'"),
         ("bad timestamp", Data("{\"unit_id\": \"u1\", \"experiment\": \"banner\", \"variant\": \"red\", \"timestamp\": \"yesterday\"}".utf8), 400, nil),
         ("invalid UTF-8", Data([0x7B, 0x22, 0x75, 0xFF, 0x22, 0x7D]), 400, "body: the body is not valid UTF-8 (byte 4)"),
         ("oversized body", Data(repeating: 0x20, count: 70_000), 413, "the request body is larger than the server's limit"),
@@ -115,6 +117,17 @@ struct IngestRouteTests {
         #expect(try await server.client.get("/healthz").status == 200)
         let store = try ExposureStore(path: server.storePath, readOnly: true)
         #expect(try store.experiments().isEmpty, "\(name): nothing of a refused batch is written")
+        try await server.stop()
+    }
+
+    /// A body the HTTP parser cannot read is the client's fault: 400, and the server goes on.
+    @Test func malformedChunkedBody() async throws {
+        let server = try await RunningServer.start(config: ServerFixtures.config)
+        let reply = try await server.client.raw(
+            "POST /v1/exposures HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nZZ\r\nabc\r\n0\r\n\r\n")
+        #expect(reply.status == 400, "\(reply.text)")
+        #expect(reply.error?.hasPrefix("malformed HTTP request body") == true, "\(reply.text)")
+        #expect(try await server.client.get("/healthz").status == 200)
         try await server.stop()
     }
 

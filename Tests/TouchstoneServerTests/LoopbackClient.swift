@@ -35,7 +35,19 @@ struct LoopbackClient: Sendable {
         }
     }
 
+    /// Sends `request` byte for byte (head and body as written: a malformed chunked body, say).
+    func raw(_ request: String) async throws -> Reply { try await offPool { try exchange(Data(request.utf8)) } }
+
     func send(_ method: String, _ path: String, body: Data?, contentType: String = "application/json") throws -> Reply {
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+        if let body { head += "Content-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n" }
+        head += "\r\n"
+        var request = Data(head.utf8)
+        if let body { request.append(body) }
+        return try exchange(request)
+    }
+
+    private func exchange(_ request: Data) throws -> Reply {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket() failed") }
         defer { close(fd) }
@@ -47,11 +59,6 @@ struct LoopbackClient: Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { throw Failure(description: "connect to 127.0.0.1:\(port) failed: errno \(errno)") }
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
-        if let body { head += "Content-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n" }
-        head += "\r\n"
-        var request = Data(head.utf8)
-        if let body { request.append(body) }
         try request.withUnsafeBytes { raw in
             var sent = 0
             while sent < raw.count {

@@ -84,9 +84,14 @@ enum JSONLinesExposureReader {
             } else {
                 while true {
                     skipSpaces()
+                    let keyStart = index
                     var keyScratch: [UInt8] = []
                     let (keyRange, keyEscaped) = try string(into: &keyScratch)
                     let key = keyEscaped ? nil : keyIndex(UnsafeBufferPointer(rebasing: buffer[keyRange]))
+                    if let key, ranges[key] != nil {
+                        // Which of two values is meant cannot be known: refused, as the event reader does.
+                        throw scanner.error("duplicate key '\(Self.keyName(key))'", at: keyStart)
+                    }
                     try expect(UInt8(ascii: ":"))
                     skipSpaces()
                     guard index < end else { throw error("expected a value") }
