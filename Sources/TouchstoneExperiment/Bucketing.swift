@@ -20,14 +20,17 @@ public struct BucketRanges: Sendable, Hashable {
     /// negative, positive sum: ``ExperimentConfig`` does); coverage is clamped to [0, 1].
     public init(weights: [Double], coverage: Double) {
         let total = weights.reduce(0, +)
-        let scale = (total >= 0.99 && total <= 1.01) || total <= 0 ? 1 : 1 / total
+        let asGiven = (total >= 0.99 && total <= 1.01) || total <= 0
         let clamped = coverage.isNaN ? 0 : min(max(coverage, 0), 1)
         var starts: [Double] = [], ends: [Double] = []
         starts.reserveCapacity(weights.count)
         ends.reserveCapacity(weights.count)
         var cumulative = 0.0
         for weight in weights {
-            let normalized = weight * scale
+            // w / total, not w · (1 / total): 3 · (1 / 5) is 0.6000000000000001 where 3 / 5 is
+            // the double 0.6 a config writing 0.6 gives. GrowthBook buckets are multiples of
+            // 1/1000 (v1) or 1/10000 (v2), so a boundary one ulp off moves the units on it.
+            let normalized = asGiven ? weight : weight / total
             starts.append(cumulative)
             ends.append(cumulative + clamped * normalized)
             cumulative += normalized

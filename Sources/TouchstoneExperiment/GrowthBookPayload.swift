@@ -60,6 +60,11 @@ public enum GrowthBookPayload {
                 notes.append("experiment '\(experiment.key)' is not exported: it is not active at \(iso(date)) (start/end)")
                 continue
             }
+            if experiment.unit != "id" {
+                // Touchstone falls back to the unit id when the attribute is absent; the SDKs
+                // skip the experiment instead, so the two agree only when every caller sets it.
+                notes.append("experiment '\(experiment.key)' hashes the '\(experiment.unit)' attribute: GrowthBook's SDKs skip a user without it, where `touchstone assign` hashes the unit id instead, so set '\(experiment.unit)' on every user")
+            }
             if let end = experiment.end {
                 notes.append("experiment '\(experiment.key)' ends at \(iso(end)), but a GrowthBook payload has no end date: re-export or remove it then")
             }

@@ -66,3 +66,36 @@ struct GrowthBookExportTests {
         #expect(throws: GrowthBookPayload.Refusal.self) { try GrowthBookPayload.export(native) }
     }
 }
+
+/// Relative weights bucket exactly like the normalised weights a config could write instead:
+/// GrowthBook buckets are multiples of 1/1000 (v1) or 1/10000 (v2), so a boundary one ulp off
+/// (3 · (1/5) = 0.6000000000000001) moved every unit on it.
+@Suite("Bucket ranges from relative weights")
+struct RelativeWeightRangesTests {
+    static let pairs: [(relative: [Double], normalised: [Double])] = [
+        ([3, 1, 1], [0.6, 0.2, 0.2]), ([1, 1, 1], [1.0 / 3, 1.0 / 3, 1.0 / 3]), ([7, 3], [0.7, 0.3]), ([2, 3, 5], [0.2, 0.3, 0.5]),
+    ]
+
+    @Test(arguments: pairs)
+    func sameAsNormalised(relative: [Double], normalised: [Double]) {
+        for coverage in [1.0, 0.7, 0.35] {
+            let a = BucketRanges(weights: relative, coverage: coverage), b = BucketRanges(weights: normalised, coverage: coverage)
+            #expect(a == b, "\(relative) vs \(normalised) at coverage \(coverage): \(a) vs \(b)")
+        }
+        // v1 buckets on a boundary: 0.6 belongs to the second variant with 3:1:1 as with 0.6:0.2:0.2.
+        #expect(BucketRanges(weights: [3, 1, 1], coverage: 1).variant(for: 0.6) == 1)
+        // …and 0.74 ends the second range at coverage 0.7 ([0.6, 0.74)): not enrolled, as GrowthBook's SDK says.
+        #expect(BucketRanges(weights: [3, 1, 1], coverage: 0.7).variant(for: 0.74) == nil)
+    }
+}
+
+@Suite("GrowthBook export: a hashed attribute other than the id")
+struct GrowthBookUnitAttributeExportTests {
+    @Test func notedBecauseTheSDKSkipsUsersWithoutIt() throws {
+        let config = try ExperimentConfig(
+            text: "experiments:\n  - key: g\n    hash: growthbook-v2\n    unit: user_id\n    variants: [a, b]\n", file: "g.yaml")
+        let export = try GrowthBookPayload.export(config, at: GrowthBookExportTests.date)
+        #expect(export.exported == ["g"])
+        #expect(export.notes.contains { $0.hasPrefix("experiment 'g' hashes the 'user_id' attribute: GrowthBook's SDKs skip a user without it") })
+    }
+}

@@ -8,6 +8,13 @@ public struct UnitAttributes: Sendable {
     public var order: [String]
     /// Attributes per unit id, the ids compared as bytes (never merged by Unicode normalisation).
     public var byUnit: [ByteKey: [String: String]]
+    /// The line of each unit's row, to name both lines of a repeated unit.
+    private var lines: [ByteKey: Int] = [:]
+
+    public init(order: [String], byUnit: [ByteKey: [String: String]]) {
+        self.order = order
+        self.byUnit = byUnit
+    }
 
     public static func read(path: String) throws -> UnitAttributes {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -18,6 +25,7 @@ public struct UnitAttributes: Sendable {
         if ExposureLogReader.isJSONLines(path: path, bytes: bytes) {
             for (offset, line) in data.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
                 guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { continue }
+                try Self.refuseDuplicateKeys(Array(line), line: offset + 1, path: path)
                 let fields: [String: JSONScalar]
                 do { fields = try JSONDecoder().decode([String: JSONScalar].self, from: Data(line)) } catch {
                     throw DataError(file: path, line: offset + 1, message: "not a JSON object of attribute values")
@@ -26,7 +34,7 @@ public struct UnitAttributes: Sendable {
                 guard let unit = attributes["unit_id"], !unit.isEmpty else {
                     throw DataError(file: path, line: offset + 1, message: "missing 'unit_id'")
                 }
-                table.add(unit, attributes)
+                try table.add(unit, attributes, line: offset + 1, path: path)
             }
             return table
         }
@@ -38,14 +46,50 @@ public struct UnitAttributes: Sendable {
             for (index, name) in reader.header.enumerated() where !row.isEmpty(index) {
                 attributes[name] = row.string(index)
             }
-            table.add(row.string(unitColumn), attributes)
+            try table.add(row.string(unitColumn), attributes, line: row.line, path: path)
         }
         return table
     }
 
-    mutating func add(_ unit: String, _ attributes: [String: String]) {
-        if byUnit[unit] == nil { order.append(unit) }
+    /// Adds one unit's row; a unit with two rows is refused, since which row's attributes
+    /// target it cannot be known (taking either enrols or excludes it by file order).
+    mutating func add(_ unit: String, _ attributes: [String: String], line: Int, path: String) throws {
+        if let first = lines.updateValue(line, forKey: ByteKey(unit)) {
+            throw DataError(file: path, line: line, message: "unit '\(unit)' has a second row (the first is on line \(first)): give each unit's attributes once")
+        }
+        order.append(unit)
         byUnit[unit] = attributes
+    }
+
+    /// Refuses a JSON object that repeats a top-level key (`{"country": "FR", "country": "US"}`),
+    /// which `JSONDecoder` would resolve silently to one of the two.
+    static func refuseDuplicateKeys(_ bytes: [UInt8], line: Int, path: String) throws {
+        try bytes.withUnsafeBufferPointer { buffer in
+            var scanner = JSONLineScanner(buffer: buffer, index: 0, end: buffer.count, lineStart: 0, line: line, name: path)
+            scanner.skipSpaces()
+            // Anything that is not an object is left to the decoder's error.
+            guard scanner.index < scanner.end, buffer[scanner.index] == UInt8(ascii: "{") else { return }
+            scanner.index += 1
+            var seen = Set<[UInt8]>()
+            while true {
+                scanner.skipSpaces()
+                guard scanner.index < scanner.end, buffer[scanner.index] == UInt8(ascii: "\"") else { return }
+                let keyStart = scanner.index
+                var decoded: [UInt8] = []
+                let (range, escaped) = try scanner.string(into: &decoded)
+                let key = escaped ? decoded : Array(buffer[range])
+                guard seen.insert(key).inserted else {
+                    throw scanner.error("duplicate key '\(String(decoding: key, as: UTF8.self))'", at: keyStart)
+                }
+                scanner.skipSpaces()
+                try scanner.expect(UInt8(ascii: ":"))
+                scanner.skipSpaces()
+                try scanner.skipValue()
+                scanner.skipSpaces()
+                guard scanner.index < scanner.end, buffer[scanner.index] == UInt8(ascii: ",") else { return }
+                scanner.index += 1
+            }
+        }
     }
 }
 

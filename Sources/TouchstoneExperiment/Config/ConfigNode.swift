@@ -26,6 +26,12 @@ struct ConfigNode {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
+        } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
+            // Yams finds repeated keys while composing, before ConfigNode's own check could
+            // name the key path; its context mark is where the mapping holding them is.
+            throw ExperimentError(
+                file: file, keyPath: "", line: context.mark.line, column: context.mark.column,
+                message: "duplicate key(s) \(duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")) in this mapping: give each key once")
         } catch let error as YamlError {
             throw ExperimentError(file: file, keyPath: "", message: "cannot parse: \(Self.describe(error))")
         }

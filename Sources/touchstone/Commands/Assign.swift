@@ -46,6 +46,10 @@ struct Assign: ParsableCommand {
         let parsed: ExperimentConfig
         // Config, data and store errors print as `file:line:column: problem`, without usage text.
         parsed = try ExperimentConfig(path: config)
+        guard !parsed.experiments.isEmpty else {
+            // Every id would be written with no assignment at all: almost surely the wrong file.
+            throw InputFailure("\(config): experiments: the config lists no experiments, so there is nothing to assign")
+        }
         let assigner = Assigner(config: parsed)
         var indices = Array(parsed.experiments.indices)
         if let experiment {
@@ -69,6 +73,7 @@ struct Assign: ParsableCommand {
         } else {
             units = try UnitIdList.parse(FileHandle.standardInput.readDataToEndOfFile())
         }
+        if units.isEmpty { output.note("warning: no unit ids were read, so none is assigned") }
         let empty: [String: String] = [:]
         var assignments: [(unit: String, assignment: Assignment)] = []
         assignments.reserveCapacity(units.count * indices.count)
