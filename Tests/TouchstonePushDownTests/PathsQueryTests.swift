@@ -134,6 +134,16 @@ struct SQLitePathsQueryTests {
         try SQLiteQuery.execute(database: textDatabase, ["INSERT INTO touchpoints VALUES ('v', '1772598246', 'push', 0, 0, 'click')"])
         let textRows = try SQLitePaths.rows(textDatabase, TouchpointLog(rows: [], hasType: true), lookback: nil, viewLookback: nil)
         #expect(textRows.first?[0]?.hasPrefix("touchstone error") == false, "\(textRows.first ?? [])")
+        // …and ordered as numbers: as text '999999000' sorts after '1000000500' (2001-09-09), which
+        // put the conversion before the touch and made `push` the first touch.
+        let digits = try SQLitePaths.database(TouchpointLog(rows: [], hasType: true))
+        try SQLiteQuery.execute(database: digits, [
+            "INSERT INTO touchpoints VALUES ('w', '999999000', 'email', 0, 0, 'click')",
+            "INSERT INTO touchpoints VALUES ('w', '1000000500', 'push', 1, 5, 'click')",
+        ])
+        let ordered = try SQLitePaths.paths(digits, TouchpointLog(rows: [], hasType: true), lookback: nil, viewLookback: nil)
+        #expect(PathTable(ordered).rows[["email", "push"]].map { [$0.conversions, $0.value, $0.nulls] } == [1, 5, 0])
+        #expect(PathTable(ordered).rows.count == 1)
         // A NULL value on a touch-only row is fine (the value of a touch is never used).
         let touchValue = TouchpointLog(rows: [
             .init(unit: "u", time: t, channel: "email", conversion: 0, value: nil, type: "click"),

@@ -48,6 +48,7 @@ public enum PathFileReader {
                 throw row.error(nullColumn ?? pathColumn, problem)
             }
         }
+        if let problem = set.overflowProblem { throw DataError(file: reader.name, message: problem) }
         return set
     }
 
@@ -74,6 +75,7 @@ public enum PathFileReader {
                 throw SQLError("\(place): \(problem)")
             }
         }
+        if let problem = set.overflowProblem { throw SQLError(problem) }
         return set
     }
 

@@ -134,6 +134,7 @@ public enum TouchpointReader {
         set.unattributedConversions = unattributed
         set.unattributedValue = unattributedValue
         if let first = times.min(), let last = times.max() { set.period = first...last }
+        if let problem = set.overflowProblem { throw DataError(file: reader.name, message: problem) }
         return set
     }
 }

@@ -296,15 +296,29 @@ extension TouchpointRows {
                         guard upper > lower else { return -1 }
                         let trimmed = UnsafeBufferPointer(rebasing: bytes[lower..<upper])
                         let (slot, inserted) = channelIndex.insert(trimmed, hash: UnitIndex.hash(trimmed), time: 0)
-                        if inserted { channelNames.append(trimmed) }
+                        if inserted {
+                            // `>` separates a path's channels: `a > b` would come back from a
+                            // paths file (or `journeys`) as two channels. Checked once per name.
+                            if trimmed.contains(UInt8(ascii: ">")) { return -2 }
+                            channelNames.append(trimmed)
+                        }
                         return Int32(truncatingIfNeeded: channelIndex.unit(at: slot))
                     }
+                if channel == -2 {
+                    throw row.error(
+                        columns.channel, "channel '\(row.string(columns.channel))' contains '>', the separator of a path's channels; rename it")
+                }
                 let names = columns.names
                 let conversion = try row.double(columns.conversion, column: names.conversion)
                 guard conversion >= 0 else {
                     throw row.error(columns.conversion, "conversion must be 0 or a positive count")
                 }
                 let value = try columns.value.map { try row.double($0, column: names.value) } ?? 0
+                if let column = columns.value, conversion > 0, value < 0 {
+                    // As a paths file's total_conversion_value: a value credit split by removal
+                    // effects or shares has no meaning for a negative total.
+                    throw row.error(column, "'\(row.string(column))' in column '\(names.value)' is negative: conversion values must be 0 or more")
+                }
                 if channel < 0, conversion == 0 {
                     throw row.error(columns.channel, "a row needs a channel, a conversion, or both")
                 }

@@ -56,6 +56,11 @@ public enum HeuristicModel: Sendable, Equatable {
             guard !weights.isEmpty, weights.allSatisfy({ $0 >= 0 && $0.isFinite }), weights.contains(where: { $0 > 0 }) else {
                 throw AttributionError.invalidOption("custom weights must be non-negative with at least one positive")
             }
+            // Weights are relative and a journey's are summed to normalise them: a sum past the
+            // largest double would turn every share into 0.
+            guard weights.allSatisfy({ $0 <= 1e100 }) else {
+                throw AttributionError.invalidOption("custom weights are relative: give them on a smaller scale (each at most 1e100)")
+            }
         default: break
         }
     }

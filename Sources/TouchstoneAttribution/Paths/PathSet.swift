@@ -63,6 +63,21 @@ public struct PathSet: Sendable {
         touches[starts[index]..<starts[index + 1]]
     }
 
+    /// Path `index` as it is written in a paths file: channel names joined by `" > "`.
+    public func describePath(_ index: Int) -> String {
+        path(index).map { channels.names[Int($0)] }.joined(separator: " > ")
+    }
+
+    /// Why the totals cannot be attributed (conversions, value or nulls summing past the largest
+    /// double, where every share would come out 0 or NaN), or nil.
+    public var overflowProblem: String? {
+        for (total, name) in [(totalConversions, "conversions"), (totalValue, "conversion value"), (totalNulls, "nulls")]
+        where !total.isFinite {
+            return "the paths' total \(name) overflows a double (\(total)): no share of it can be computed; check the counts"
+        }
+        return nil
+    }
+
     public var totalConversions: Double { conversions.reduce(0, +) }
     public var totalValue: Double { values.reduce(0, +) }
     public var totalNulls: Double { nulls.reduce(0, +) }

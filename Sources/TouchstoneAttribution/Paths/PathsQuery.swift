@@ -188,7 +188,7 @@ public struct PathsQuery: Sendable {
             // SQLite would quietly read ISO 8601 text as its leading number (2026), making every
             // lookback pass — so both cases are counted and refused.
             let integral = dialect == .sqlite
-                ? "CAST(CAST(\(time) AS INTEGER) AS TEXT) = CAST(\(time) AS TEXT)"
+                ? "CAST(CAST(\(rawTime) AS INTEGER) AS TEXT) = CAST(\(rawTime) AS TEXT)"
                 : "\(time) = FLOOR(\(time))"
             checks.append((
                 "bad_time", "\(time) IS NOT NULL AND NOT (\(integral))",
@@ -276,7 +276,9 @@ public struct PathsQuery: Sendable {
     /// there for an instant outside years 0001–9999, which the `bad_time` check reports, so that
     /// PostgreSQL's `infinity` or year 294276 never reaches the 64-bit cast.
     public static func timeExpression(_ column: String, kind: SQLTimestampKind, dialect: SQLDialect) -> String {
-        guard kind != .epoch else { return column }
+        // SQLite's `.import` stores CSV numbers as TEXT, which ORDER BY and MAX compare as text
+        // ('999999000' after '1000000500'); the `bad_time` check reads the column as stored.
+        guard kind != .epoch else { return dialect == .sqlite ? "CAST(\(column) AS INTEGER)" : column }
         return "CASE WHEN \(inRange(column, dialect: dialect)) THEN \(kind.expression(column, dialect: dialect, unit: .microseconds)) END"
     }
 

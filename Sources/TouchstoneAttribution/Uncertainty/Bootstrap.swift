@@ -19,6 +19,8 @@ public struct Bootstrap: Sendable {
     public var threads: Int
     /// Called with 1 after each replicate, from the worker threads (a progress bar's counter).
     public var progress: (@Sendable (_ replicates: Int) -> Void)?
+    /// The most journeys (conversions plus nulls) of aggregated paths a replicate draws one by one.
+    public static let maximumJourneys = 100_000_000
 
     public init(replicates: Int, seed: UInt64 = 1, level: Double = 0.95, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.replicates = replicates
@@ -45,10 +47,23 @@ public struct Bootstrap: Sendable {
             cumulative.reserveCapacity(2 * base.count)
             var total = 0.0
             for p in 0..<base.count {
-                total += base.conversions[p].rounded()
+                // Each journey is a resampled unit: a fractional count has no number of journeys
+                // to draw (rounding it would give an interval that excludes its own estimate).
+                for (count, kind) in [(base.conversions[p], "conversions"), (base.nulls[p], "nulls")]
+                where !(count.isFinite && count.rounded() == count) {
+                    throw AttributionError.invalidOption(
+                        "the bootstrap resamples journeys, and path '\(base.describePath(p))' has \(count) \(kind): "
+                            + "counts must be whole numbers to bootstrap (drop --bootstrap, or give unit-level touchpoints)")
+                }
+                total += base.conversions[p]
                 cumulative.append(total)
-                total += base.nulls[p].rounded()
+                total += base.nulls[p]
                 cumulative.append(total)
+            }
+            guard total <= Double(Self.maximumJourneys) else {
+                throw AttributionError.invalidOption(
+                    "the bootstrap draws every journey of every replicate, and the paths hold \(total) journeys "
+                        + "(at most \(Self.maximumJourneys)): bootstrap a sample of the paths, or drop --bootstrap")
             }
             journeys = Int(total)
             guard journeys > 0 else { throw AttributionError.noJourneys }

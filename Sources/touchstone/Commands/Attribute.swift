@@ -114,6 +114,24 @@ struct Attribute: ParsableCommand {
         guard AttributionRequest.modelNames.contains(model) else {
             throw ValidationError("--model must be one of: \(AttributionRequest.modelNames.joined(separator: ", "))")
         }
+        // A model-specific option given for a model that does not read it would change nothing
+        // while the user believes it did: refused, naming the models it goes with.
+        func applies(_ flag: String, given: Bool, to models: [String]) throws {
+            guard given, !(models + ["all"]).contains(model) else { return }
+            throw ValidationError("\(flag) applies to --model \(models.joined(separator: " or ")) (or all), not \(model)")
+        }
+        try applies("--order", given: order != "1", to: ["markov"])
+        try applies("--no-collapse", given: noCollapse, to: ["markov"])
+        try applies("--drop-null-paths", given: dropNullPaths, to: ["markov"])
+        try applies("--direct-channel", given: directChannels != ["direct"], to: ["last-non-direct"])
+        try applies("--half-life", given: halfLife != "7d", to: ["time-decay"])
+        try applies("--position-weights", given: positionWeights != "0.4,0.4", to: ["position"])
+        try applies("--weights", given: weights != nil, to: ["custom"])
+        try applies("--shapley", given: shapleyMethod != "simplified", to: ["shapley"])
+        if permutations != 1000, shapleyMethod != "sampled" {
+            throw ValidationError("--permutations sets --shapley sampled (the method now is \(shapleyMethod))")
+        }
+        if model == "custom", weights == nil { throw ValidationError("--model custom needs --weights W1,W2,…") }
         guard order == "auto" || Int(order).map({ (1...4).contains($0) }) == true else {
             throw ValidationError("--order must be 1 to 4 or auto (got '\(order)')")
         }
@@ -217,6 +235,16 @@ struct Attribute: ParsableCommand {
                 results[k].calibration = Calibration.calibrate(results[k], by: measurements)
                 if !warnings.isEmpty { results[k].calibration?.warnings = warnings }
             }
+        }
+        if directChannels != ["direct"] {
+            // A direct channel that is not in the data skips nothing: last-non-direct would be last-touch.
+            for name in directChannels where !data.channels.names.contains(where: { $0.bytewiseEquals(name) }) {
+                throw InputFailure("--direct-channel '\(name)' is not a channel in the data (channels: \(data.channels.names.prefix(20).joined(separator: ", ")))")
+            }
+        }
+        if data.totalConversions == 0 {
+            // Shares and removal effects of nothing: they print as 0, which is a convention, not a finding.
+            output.note("warning: the journeys hold no attributed conversions, so every channel's credit, share and removal effect is 0")
         }
         if data.unattributedConversions > 0 {
             output.note("note: \(Int(data.unattributedConversions)) conversions had no touch in the lookback window and are not attributed")

@@ -50,7 +50,14 @@ struct Journeys: ParsableCommand {
             throw ValidationError(TimeSpan.rejection(of: viewLookback, flag: "--view-lookback"))
         }
         if viewLookback != nil, paths != nil { throw ValidationError("--view-lookback needs --touchpoints (aggregated paths have no times or types)") }
+        if lookback != nil, paths != nil { throw ValidationError("--lookback needs --touchpoints (aggregated paths have no times)") }
+        let shared = Set(productList(inProduct)).intersection(productList(outOfProduct))
+        if let channel = shared.sorted().first {
+            throw ValidationError("channel '\(channel)' is in both --in-product and --out-of-product: a channel is one or the other")
+        }
     }
+
+    func productList(_ text: String) -> [String] { text.split(separator: ",").map { String($0) } }
 
     func run() throws {
         let data = try touchpoints.map {
@@ -58,8 +65,13 @@ struct Journeys: ParsableCommand {
         } ?? PathFileReader.read(path: paths ?? "")
         var options = JourneyReport.Options()
         options.top = top
-        options.inProduct = Set(inProduct.split(separator: ",").map { String($0) })
-        options.outOfProduct = Set(outOfProduct.split(separator: ",").map { String($0) })
+        options.inProduct = Set(productList(inProduct))
+        options.outOfProduct = Set(productList(outOfProduct))
+        // Lists that name no channel of the data would put every journey in "neither".
+        for (flag, list) in [("--in-product", options.inProduct), ("--out-of-product", options.outOfProduct)]
+        where !list.isEmpty && !list.contains(where: { name in data.channels.names.contains { $0.bytewiseEquals(name) } }) {
+            output.note("warning: \(flag) names none of the data's channels (\(data.channels.names.prefix(20).joined(separator: ", "))), so no journey counts as \(flag == "--in-product" ? "in-product" : "out-of-product")")
+        }
         let report = JourneyReport(paths: data, options: options)
         if output.format == .json {
             try output.emit(try JourneysReport.json(report))
