@@ -60,6 +60,14 @@ public enum ExposuresReport {
             lastExposure: summary.lastExposure.map(Timestamp.iso8601(microseconds:))))
     }
 
+    /// An expected count as a count when whole, else to one decimal: 1.5 and 1.5 rounded to
+    /// 2 and 2 would no longer add up to the 3 units observed.
+    static func expectedCount(_ value: Double) -> String {
+        guard value.isFinite, value >= 0, value < 1e14 else { return NumberFormatting.roundedCount(value) }
+        let tenths = Int((value * 10).rounded())
+        return tenths % 10 == 0 ? NumberFormatting.count(tenths / 10) : "\(NumberFormatting.count(tenths / 10)).\(tenths % 10)"
+    }
+
     /// Table, Markdown or CSV (CSV: `variant,units,weight,expected`, full precision).
     public static func text(_ summary: ExposureSummary, _ check: ExposureSummary.SRMCheck?, style: TextTable.Style) -> String {
         let variants = rows(summary, check)
@@ -77,7 +85,7 @@ public enum ExposuresReport {
         for row in variants {
             table.append([
                 row.variant, NumberFormatting.count(row.units), String(format: "%.2f%%", 100 * Double(row.units) / Double(analysed)),
-                row.expected.map(NumberFormatting.roundedCount) ?? "",
+                row.expected.map(expectedCount) ?? "",
             ])
         }
         let title = "Exposures of '\(AnalysisReport.name(summary.experiment))'"

@@ -61,6 +61,7 @@ struct Bandit: ParsableCommand {
         guard minShare >= 0, minShare < 1 else { throw ValidationError("--min-share must lie in [0, 1/arms]") }
         guard holdback >= 0, holdback < 1 else { throw ValidationError("--holdback must lie in [0, 1)") }
         if seed != 1, draws == nil { throw ValidationError("--seed goes with --draws (Monte Carlo)") }
+        if let draws, !(1...100_000_000).contains(draws) { throw ValidationError("--draws must lie in [1, 100000000] (got \(draws))") }
     }
 
     func run() throws {

@@ -79,9 +79,15 @@ struct Design: ParsableCommand {
         switch metric {
         case .proportion:
             guard baseline != nil else { throw ValidationError("--metric proportion needs --baseline P") }
+            // A proportion's variance is p(1 − p): a --mean or --stddev given would be ignored.
+            guard mean == nil, stddev == nil else {
+                throw ValidationError("--mean and --stddev describe --metric mean; a proportion's spread follows from --baseline")
+            }
         case .mean:
             guard mean != nil, stddev != nil else { throw ValidationError("--metric mean needs --mean M and --stddev S") }
+            guard baseline == nil else { throw ValidationError("--baseline is the control rate of --metric proportion; a mean metric takes --mean") }
         }
+        if !sequential, looks != 5 { throw ValidationError("--looks sets the group-sequential design of --sequential") }
         if sequential {
             guard samplePerArm == nil else { throw ValidationError("--sequential needs --mde (it reports the sample a sequential design needs)") }
             guard (1...50).contains(looks) else { throw ValidationError("--looks must be between 1 and 50 (got \(looks))") }
