@@ -59,6 +59,12 @@ public struct AttributionRequest: Sendable {
 
     /// Runs the requested models on `paths` (with bootstrap intervals when configured); channel
     /// rows come sorted by credit (``AttributionResult/sortedByCredit()``).
+    /// Checks the models' own options (position weights, custom weights, half-life) before any
+    /// data is read, so a bad option is reported as one and not after a long read.
+    public func validateModels() throws {
+        for case let model as HeuristicModel in try models(hasTimestamps: true) { try model.validate() }
+    }
+
     public func run(_ paths: PathSet) throws -> [AttributionResult] {
         guard paths.count > 0 else { throw AttributionError.noJourneys }
         let (request, selection) = try resolvingOrder(on: paths)

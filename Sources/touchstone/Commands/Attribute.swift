@@ -131,6 +131,9 @@ struct Attribute: ParsableCommand {
         if permutations != 1000, shapleyMethod != "sampled" {
             throw ValidationError("--permutations sets --shapley sampled (the method now is \(shapleyMethod))")
         }
+        if model == "time-decay", touchpoints == nil {
+            throw ValidationError("--model time-decay needs --touchpoints: aggregated paths have no touch times")
+        }
         if model == "custom", weights == nil { throw ValidationError("--model custom needs --weights W1,W2,…") }
         guard order == "auto" || Int(order).map({ (1...4).contains($0) }) == true else {
             throw ValidationError("--order must be 1 to 4 or auto (got '\(order)')")
@@ -187,6 +190,11 @@ struct Attribute: ParsableCommand {
     }
 
     func run() throws {
+        do {
+            try request().validateModels()
+        } catch let error as AttributionError {
+            throw ValidationError(error.description)
+        }
         var data: PathSet
         if let postgres {
             // Stoppable like `analyze --postgres`: Ctrl-C or SIGTERM cancels the query on the server.

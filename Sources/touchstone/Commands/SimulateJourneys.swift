@@ -32,7 +32,15 @@ struct SimulateJourneys: ParsableCommand {
 
     func run() throws {
         let (csv, truth) = try JourneySimulator(units: units, seed: seed).generate()
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw InputFailure("--out \(out): a file is there; the simulation writes a directory")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        } catch {
+            throw InputFailure("--out \(out): cannot create the directory (\(error.localizedDescription))")
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(Data(csv), to: out + "/touchpoints.csv")

@@ -30,6 +30,11 @@ struct TouchpointTableOptions: ParsableArguments {
         guard (4...5).contains(names.count) else {
             throw ValidationError("--touchpoint-columns '\(touchpointColumns)': expected UNIT,TIMESTAMP,CHANNEL,CONVERSION[,VALUE]")
         }
+        let roles = names + (typeColumn.map { [$0] } ?? [])
+        if let repeated = roles.enumerated().first(where: { entry in roles.prefix(entry.offset).contains { $0.bytewiseEquals(entry.element) } }) {
+            // One column in two roles (unit and timestamp, say) would be read as both.
+            throw ValidationError("--touchpoint-columns '\(touchpointColumns)'\(typeColumn.map { " with --type-column \($0)" } ?? ""): column '\(repeated.element)' is named twice; each role needs its own column")
+        }
         var columns = PathsQuery.Columns()
         (columns.unit, columns.timestamp, columns.channel, columns.conversion) = (names[0], names[1], names[2], names[3])
         columns.value = names.count == 5 ? names[4] : nil
