@@ -33,6 +33,15 @@ extension SavedResult {
         }
         for (m, metric) in result.metrics.enumerated() {
             validate(metric, path: "metrics[\(m)]", into: &problems)
+            // A comparison of an arm the metric does not hold, or against another control, would
+            // be rendered beside the wrong arm's row (two rows labelled control, say).
+            for (c, comparison) in metric.comparisons.enumerated() {
+                if !comparison.control.bytewiseEquals(result.control) {
+                    problems.mismatch("metrics[\(m)].comparisons[\(c)].control", comparison.control, "is not the result's control '\(result.control)'")
+                } else if comparison.variant.bytewiseEquals(result.control) || !metric.arms.contains(where: { $0.variant.bytewiseEquals(comparison.variant) }) {
+                    problems.mismatch("metrics[\(m)].comparisons[\(c)].variant", comparison.variant, "is not a treatment arm of the metric")
+                }
+            }
         }
         if let factorial = result.factorial {
             let df = factorial.degreesOfFreedom
@@ -91,6 +100,12 @@ extension SavedResult {
         mutating func check(_ condition: Bool, _ path: String, _ value: Double, _ rule: String) {
             guard !condition, found.count < 5 else { return }
             found.append("\(path) = \(NumberFormatting.significant(value, digits: 6)) \(rule)")
+        }
+
+        /// A name that does not fit the rest of the result.
+        mutating func mismatch(_ path: String, _ value: String, _ rule: String) {
+            guard found.count < 5 else { return }
+            found.append("\(path) = '\(value)' \(rule)")
         }
 
         /// A probability: in [0, 1], or undefined (NaN, `null` in the file).

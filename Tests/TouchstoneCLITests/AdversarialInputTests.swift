@@ -146,6 +146,31 @@ struct AdversarialInputTests {
         try InputTrustTests().outcome(c)
     }
 
+    @Test("report refuses a saved result whose comparison names no treatment arm")
+    func reportOfAnEditedResult() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let summary = directory.appendingPathComponent("s.csv").path
+        try Data(Self.summary.utf8).write(to: URL(fileURLWithPath: summary))
+        let saved = try BinaryRunner.run(["analyze", "--summary", summary, "--control", "control", "--format", "json"])
+        #expect(saved.exitCode == 0, "\(saved.stderr)")
+        var json = try #require(try JSONSerialization.jsonObject(with: Data(saved.stdout.utf8)) as? [String: Any])
+        var metrics = try #require(json["metrics"] as? [[String: Any]])
+        var comparisons = try #require(metrics[0]["comparisons"] as? [[String: Any]])
+        for (variant, expected) in [("treatment", 0), ("nope", 1), ("control", 1)] as [(String, Int32)] {
+            comparisons[0]["variant"] = variant
+            metrics[0]["comparisons"] = comparisons
+            json["metrics"] = metrics
+            let edited = directory.appendingPathComponent("r.json").path
+            try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: edited))
+            let report = try BinaryRunner.run(["report", edited])
+            #expect(report.exitCode == expected, "\(variant): \(report.stderr)")
+            if expected != 0 {
+                #expect(report.stderr.contains("metrics[0].comparisons[0].variant = '\(variant)' is not a treatment arm of the metric"), "\(report.stderr)")
+            }
+        }
+    }
+
     @Test("the same inputs without the fault are answered")
     func controls() throws {
         let directory = try temporaryDirectory()
