@@ -28,6 +28,44 @@ struct SQLitePushDownTests {
         }
     }
 
+    /// `sqlite3 .import` stores CSV numbers as TEXT: they are read as numbers (as text, MIN took
+    /// '999999000' over '1000000500'); ISO 8601 text, which SQLite reads as its leading number
+    /// (2026, so every window passed), makes every result row an error the readers refuse.
+    @Test func textTimestampsAreNumbersOrRefused() throws {
+        let logs = try SimulatedLogs(units: 1_500, seed: 23)
+        defer { logs.remove() }
+        let path = try Self.database(logs)
+        let settings = Scenarios.settings(covariates: false)
+        let typedQuery = try AggregationQuery(dialect: .sqlite, exposuresTable: "exposures", eventsTable: "events", settings: settings)
+        let typed = try SQLiteQuery.rows(database: path, sql: typedQuery.sql, parameters: typedQuery.parameters)
+        // TEXT columns, as `.import` makes them (a BIGINT column would turn the text back into integers).
+        try SQLiteQuery.execute(database: path, [
+            "CREATE TABLE xt AS SELECT unit_id, experiment, variant, CAST(timestamp AS TEXT) AS timestamp FROM exposures",
+            "CREATE TABLE et AS SELECT unit_id, CAST(timestamp AS TEXT) AS timestamp, event, value FROM events",
+        ])
+        #expect(try SQLiteQuery.rows(database: path, sql: "SELECT DISTINCT typeof(timestamp) FROM et", parameters: []) == [["text"]])
+        let query = try AggregationQuery(dialect: .sqlite, exposuresTable: "xt", eventsTable: "et", settings: settings)
+        let text = try SQLiteQuery.rows(database: path, sql: query.sql, parameters: query.parameters)
+        #expect(text == typed)
+        expectAgreement(try PushDown.armTable(PushDown.powerSums(rows: text)), try logs.inProcess(settings))
+
+        try SQLiteQuery.execute(database: path, ["UPDATE et SET timestamp = '2026-03-10T07:44:35Z' WHERE rowid IN (SELECT rowid FROM et LIMIT 3)"])
+        let refused = try SQLiteQuery.rows(database: path, sql: query.sql, parameters: query.parameters)
+        #expect(!refused.isEmpty)
+        for row in refused {
+            #expect(row[0]?.hasPrefix("touchstone error: 3 row(s) whose timestamp is not epoch seconds") == true, "\(row)")
+        }
+        let error = #expect(throws: SQLError.self) { try PushDown.powerSums(rows: refused) }
+        #expect(error?.message.contains("result row 1: touchstone error: 3 row(s)") == true)
+        // The power-sums file a user saves from the sqlite3 shell is refused where the message is.
+        var csv = SufficientStatisticsFormat.csvColumns.joined(separator: ",") + "\n"
+        for row in refused { csv += row.map { "\"\($0 ?? "")\"" }.joined(separator: ",") + "\n" }
+        let file = logs.directory.appendingPathComponent("sums.csv").path
+        try Data(csv.utf8).write(to: URL(fileURLWithPath: file))
+        let fileError = #expect(throws: DataError.self) { try SufficientStatisticsFormat.read(path: file) }
+        #expect(fileError?.line == 2 && fileError?.message.hasPrefix("touchstone error: 3 row(s)") == true, "\(String(describing: fileError))")
+    }
+
     /// User tables named like the query's former working tables (`metrics`, `arms`, …) were
     /// silently shadowed by them; with the `touchstone_` prefix they are read, and an unqualified
     /// table with that prefix is refused instead of being shadowed.

@@ -174,8 +174,25 @@ public struct AggregationQuery: Sendable {
         func metricOrRatio(_ row: Int, metric: (Int) -> String?, ratio: (Int, (Int, Int)) -> String) -> String? {
             row < reported ? metric(row) : ratio(row - reported, ratioParts[row - reported])
         }
+        // SQLite compares whatever a column holds: ISO 8601 text would read as its leading number
+        // (2026) and every window would pass. Such rows are counted in the same scan, and every
+        // result row then carries the count in place of its variant, which the readers refuse.
+        var timeCheck = "", exposureCheck = "", eventCheck = ""
+        if dialect == .sqlite {
+            func bad(_ column: String) -> String {
+                ", CASE WHEN \(column) IS NOT NULL AND NOT (typeof(\(column)) IN ('integer', 'real') "
+                    + "OR (typeof(\(column)) = 'text' AND CAST(CAST(\(column) AS NUMERIC) AS TEXT) = \(column))) THEN 1 ELSE 0 END"
+            }
+            exposureCheck = bad("x.\(xTime)") + " AS bad"
+            eventCheck = bad("e.\(eTime)")
+            timeCheck = "touchstone_checks AS (\n  SELECT COALESCE(SUM(bad), 0) AS bad FROM touchstone_unit_log\n),\n"
+        }
+        let variantOutput = timeCheck.isEmpty
+            ? dialect.exactOutput("a.variant")
+            : "CASE WHEN (SELECT bad FROM touchstone_checks) > 0 THEN '\(SufficientStatisticsFormat.errorPrefix)' || (SELECT bad FROM touchstone_checks) "
+                + "|| ' row(s) whose timestamp is not epoch seconds (ISO 8601 text or another type: convert the column first)' ELSE \(dialect.exactOutput("a.variant")) END"
         var outputs = [
-            "\(dialect.exactOutput("a.variant")) AS variant", "k.metric AS metric", "\(dialect.exactOutput("a.units")) AS units",
+            "\(variantOutput) AS variant", "k.metric AS metric", "\(dialect.exactOutput("a.units")) AS units",
             "\(pick { metricOrRatio($0, metric: { "s\($0)" }, ratio: { "s\($1.0)" }) }) AS sum",
             "\(pick { metricOrRatio($0, metric: { "q\($0)" }, ratio: { "q\($1.0)" }) }) AS sum_of_squares",
         ]
@@ -215,11 +232,11 @@ public struct AggregationQuery: Sendable {
             -- Touchstone push-down aggregation (\(dialect.rawValue)): per-arm power sums of \(outputNames.count) metric(s).
             -- Exposure and event rows stacked, t₀ by a window over each unit, one GROUP BY unit: no join of the logs.
             WITH touchstone_unit_log AS (
-              SELECT \(dialect.groupingKey("x.\(xUnit)")) AS unit_id, 0 AS kind, \(exposureTime) AS ts, x.\(xVariant) AS variant, NULL AS event\(exposureValue)\(exposureSegment)
+              SELECT \(dialect.groupingKey("x.\(xUnit)")) AS unit_id, 0 AS kind, \(exposureTime) AS ts, x.\(xVariant) AS variant, NULL AS event\(exposureValue)\(exposureSegment)\(exposureCheck)
               FROM \(exposures) x
               WHERE x.\(xExperiment) = \(binder.bind(.text(experiment)))
               UNION ALL
-              SELECT \(dialect.groupingKey("e.\(eUnit)")), 1, \(eventTime), NULL, e.\(eEvent)\(value)\(eventSegment)
+              SELECT \(dialect.groupingKey("e.\(eUnit)")), 1, \(eventTime), NULL, e.\(eEvent)\(value)\(eventSegment)\(eventCheck)
               FROM \(events) e
               WHERE e.\(eEvent) IN (\(eventList))
             ),
@@ -241,7 +258,7 @@ public struct AggregationQuery: Sendable {
               WHERE variant = last_variant
               GROUP BY \(armKey)variant
             ),
-            touchstone_metrics AS (
+            \(timeCheck)touchstone_metrics AS (
               \(metricRows)
             )
             SELECT \(outputs.joined(separator: ",\n       "))

@@ -27,6 +27,7 @@ public enum PushDown {
                 return number
             }
             guard let variant = row[0], let metric = row[1 + offset] else { throw SQLError("\(place): NULL variant or metric") }
+            if variant.hasPrefix(SufficientStatisticsFormat.errorPrefix) { throw SQLError("\(place): \(variant)") }
             var segment: String?
             if segmented {
                 // The query maps NULL to ''; a NULL here means the rows did not come from it.

@@ -65,9 +65,9 @@ public enum SQLTimestampKind: String, Sendable, Hashable, CaseIterable {
     public func expression(_ column: String, dialect: SQLDialect, unit: SQLTimeUnit) -> String {
         switch (self, unit) {
         // SQLite keeps a column's values as they were loaded: `.import` stores CSV numbers as
-        // TEXT, which MIN and ORDER BY compare as text ('999999000' > '1000000500'). The cast
-        // makes them integers, as in the other engines' typed columns.
-        case (.epoch, .seconds): dialect == .sqlite ? "CAST(\(column) AS INTEGER)" : column
+        // TEXT, which MIN and ORDER BY compare as text ('999999000' > '1000000500'). NUMERIC
+        // makes them numbers and keeps fractions (the push-down's check refuses other text).
+        case (.epoch, .seconds): dialect == .sqlite ? "CAST(\(column) AS NUMERIC)" : column
         case (.epoch, .microseconds): "CAST(\(column) AS BIGINT) * 1000000"
         // Whole seconds from a timestamp are never asked for: a query with any timestamp
         // column works in microseconds (``SQLTimestampTypes/unit``). Floor, were they asked for.

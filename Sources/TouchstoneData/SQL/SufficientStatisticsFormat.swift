@@ -24,6 +24,8 @@ import Foundation
 /// numbers or strings, `segment` a string.
 public enum SufficientStatisticsFormat {
     public static let csvColumns = ["variant", "metric", "units", "sum", "sum_of_squares"]
+    /// How a push-down query reports input it refuses: every row's variant starts with it.
+    public static let errorPrefix = "touchstone error: "
     public static let covariateColumns = ["covariate_sum", "covariate_sum_of_squares", "cross_products"]
     /// The optional column (and JSON key) naming each row's segment; written right after `variant`.
     public static let segmentColumn = "segment"
@@ -52,6 +54,10 @@ public enum SufficientStatisticsFormat {
                 throw row.error(columns[2], "'\(row.string(columns[2]))' is not a unit count")
             }
             if row.isEmpty(columns[0]) { throw row.error(columns[0], "empty variant") }
+            if row.string(columns[0]).hasPrefix(errorPrefix) {
+                // The push-down query found input it cannot aggregate (see AggregationQuery).
+                throw row.error(columns[0], row.string(columns[0]))
+            }
             guard MetricName.isValid(row.string(columns[1])) else {
                 throw row.error(columns[1], "'\(row.string(columns[1]))' is not a metric (EVENT, EVENT:sum, EVENT:count, EVENT:retention:N, or NAME=NUMERATOR/DENOMINATOR)")
             }
@@ -110,6 +116,9 @@ public enum SufficientStatisticsFormat {
                     throw DataError(file: name, message: "arms[\(index)].\(key): expected a number")
                 }
                 return parsed
+            }
+            if let variant = arm["variant"] as? String, variant.hasPrefix(errorPrefix) {
+                throw DataError(file: name, message: "arms[\(index)].variant: \(variant)")
             }
             guard let variant = arm["variant"] as? String, !variant.isEmpty,
                   let metric = arm["metric"] as? String, MetricName.isValid(metric)
