@@ -1,6 +1,7 @@
 import Foundation
 import TouchstoneAnalysis
 import TouchstoneAttribution
+import TouchstoneData
 
 /// A result saved with `--format json`, recognised by its fields: an analysis has `control` and
 /// `metrics`; an attribution has `model` and `channels`, or `models` (from `--model all`).
@@ -20,6 +21,9 @@ public enum SavedResult: Sendable {
             object = try JSONSerialization.jsonObject(with: data)
         } catch {
             throw ReportError.notJSON(file: source)
+        }
+        if let repeated = JSONDuplicateKeys.first(in: data) {
+            throw ReportError.invalid(file: "\(source):\(repeated.line):\(repeated.column)", reason: "duplicate key '\(repeated.key)'")
         }
         guard let top = object as? [String: Any] else { throw ReportError.unrecognised(file: source, keys: []) }
         let normalised = try JSONSerialization.data(withJSONObject: replacingNulls(top))

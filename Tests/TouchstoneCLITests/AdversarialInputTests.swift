@@ -103,6 +103,25 @@ struct AdversarialInputTests {
              arguments: ["attribute", "--touchpoints", "@t.csv", "--model", "markov"], exitCode: 1,
              stderr: ["@t.csv:3:", "'-10' in column 'value' is negative"]),
 
+        // Whole JSON documents: a key given twice was resolved silently (last or first value).
+        Case(name: "analyze --power-sums: a JSON key twice",
+             files: ["ps.json": "{\"arms\":[{\"variant\":\"control\",\"metric\":\"purchase\",\"units\":1000,\"sum\":100,\"sumOfSquares\":100},\n{\"variant\":\"treatment\",\"metric\":\"purchase\",\"units\":1000,\"sum\":120,\"sumOfSquares\":120,\"sum\":150,\"sumOfSquares\":150}]}\n"],
+             arguments: ["analyze", "--power-sums", "@ps.json", "--control", "control"], exitCode: 1,
+             stderr: ["@ps.json:2:86: duplicate key 'sum'"]),
+        Case(name: "attribute --calibration: a JSON key twice",
+             files: ["t.csv": touchpoints + "u1,1,email,0,0\nu1,2,,1,5\n",
+                     "c.json": "{\"channels\":[{\"channel\":\"email\",\"incrementalConversions\":10,\"incrementalConversions\":40}]}\n"],
+             arguments: ["attribute", "--touchpoints", "@t.csv", "--model", "linear", "--calibration", "@c.json"], exitCode: 1,
+             stderr: ["@c.json:1:61: duplicate key 'incrementalConversions'"]),
+        Case(name: "attribute --calibration: one channel measured twice",
+             files: ["t.csv": touchpoints + "u1,1,email,0,0\nu1,2,,1,5\n",
+                     "c.json": "{\"channels\":[{\"channel\":\"email\",\"incrementalConversions\":10},{\"channel\":\"email\",\"incrementalConversions\":40}]}\n"],
+             arguments: ["attribute", "--touchpoints", "@t.csv", "--model", "linear", "--calibration", "@c.json"], exitCode: 1,
+             stderr: ["channels[1]: channel 'email' is measured a second time"]),
+        Case(name: "report and bandit: a saved result with a key twice",
+             files: ["r.json": "{\"control\": \"control\", \"control\": \"treatment\", \"metrics\": []}\n"],
+             arguments: ["report", "@r.json"], exitCode: 1, stderr: ["@r.json:1:24: duplicate key 'control'"]),
+
         // Options for another model, or naming nothing in the data.
         Case(name: "attribute --order with a heuristic model", files: ["p.csv": paths + "a > b;1;1;0\n"],
              arguments: ["attribute", "--paths", "@p.csv", "--model", "first", "--order", "2"], exitCode: 2,

@@ -1,4 +1,5 @@
 import Foundation
+import TouchstoneData
 
 /// A channel's incremental conversions measured by an experiment (holdout or channel combination).
 public struct IncrementalityMeasurement: Sendable, Codable, Equatable {
@@ -82,6 +83,9 @@ public enum Calibration {
     /// against control (and each single-channel factorial term) gives a per-unit absolute effect
     /// that is scaled by the channel's reach (`reach[channel]`, units exposed to it).
     public static func measurements(json data: Data, reach: [String: Double], source: String) throws -> [IncrementalityMeasurement] {
+        if let repeated = JSONDuplicateKeys.first(in: data) {
+            throw AttributionError.invalidOption("\(source):\(repeated.line):\(repeated.column): duplicate key '\(repeated.key)'")
+        }
         struct Simple: Decodable { var channels: [IncrementalityMeasurement] }
         struct Analysis: Decodable {
             struct Metric: Decodable {
@@ -104,7 +108,14 @@ public enum Calibration {
             var factorial: Factorial?
         }
         let decoder = JSONDecoder()
-        if let simple = try? decoder.decode(Simple.self, from: data) { return simple.channels }
+        if let simple = try? decoder.decode(Simple.self, from: data) {
+            // Two measurements of one channel: which one calibrates it cannot be known.
+            var seen = Set<ByteKey>()
+            for (index, measurement) in simple.channels.enumerated() where !seen.insert(ByteKey(measurement.channel)).inserted {
+                throw AttributionError.invalidOption("\(source): channels[\(index)]: channel '\(measurement.channel)' is measured a second time")
+            }
+            return simple.channels
+        }
         let analysis: Analysis
         do {
             analysis = try decoder.decode(Analysis.self, from: data)

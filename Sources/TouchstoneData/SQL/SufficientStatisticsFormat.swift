@@ -95,6 +95,7 @@ public enum SufficientStatisticsFormat {
     }
 
     public static func readJSON(_ data: Data, name: String) throws -> [PowerSums] {
+        try JSONDuplicateKeys.refuse(data, file: name)
         let document: Any
         do {
             document = try JSONSerialization.jsonObject(with: data)
