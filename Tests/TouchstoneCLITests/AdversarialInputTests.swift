@@ -122,6 +122,34 @@ struct AdversarialInputTests {
              files: ["r.json": "{\"control\": \"control\", \"control\": \"treatment\", \"metrics\": []}\n"],
              arguments: ["report", "@r.json"], exitCode: 1, stderr: ["@r.json:1:24: duplicate key 'control'"]),
 
+        // Power sums: a column or key the format lacks dropped CUPED silently.
+        Case(name: "analyze --power-sums: a misspelt covariate column",
+             files: ["ps.csv": "variant,metric,units,sum,sum_of_squares,covariate_sums,covariate_sum_of_squares,cross_products\ncontrol,purchase,100,10,10,5,5,2\ntreatment,purchase,100,12,12,6,6,2\n"],
+             arguments: ["analyze", "--power-sums", "@ps.csv", "--control", "control"], exitCode: 1,
+             stderr: ["@ps.csv:1:6: unknown column 'covariate_sums'"]),
+        Case(name: "analyze --power-sums: JSON with the CSV's key names",
+             files: ["ps.json": "{\"arms\":[{\"variant\":\"control\",\"metric\":\"m\",\"units\":100,\"sum\":10,\"sumOfSquares\":50,\"covariate_sum\":5}]}\n"],
+             arguments: ["analyze", "--power-sums", "@ps.json", "--control", "control"], exitCode: 1,
+             stderr: ["arms[0]: unknown key 'covariate_sum'"]),
+
+        // More options the input cannot use.
+        Case(name: "--exposure-columns with log files", files: rawLogs,
+             arguments: analyzeRaw + ["--metric", "purchase", "--exposure-columns", "a,b,c,d"], exitCode: 2,
+             stderr: ["--exposure-columns", "go with --postgres URL"]),
+        Case(name: "--threads with a summary", files: ["s.csv": summary],
+             arguments: ["analyze", "--summary", "@s.csv", "--control", "control", "--threads", "2"], exitCode: 2,
+             stderr: ["--threads sets the raw-log reader's threads"]),
+        Case(name: "--skip-missing with a summary", files: ["s.csv": summary],
+             arguments: ["analyze", "--summary", "@s.csv", "--control", "control", "--skip-missing"], exitCode: 2,
+             stderr: ["--skip-missing leaves empty cells of a unit table"]),
+        Case(name: "--seed without --bootstrap", files: ["s.csv": summary],
+             arguments: ["analyze", "--summary", "@s.csv", "--control", "control", "--seed", "9"], exitCode: 2,
+             stderr: ["--seed seeds --bootstrap N"]),
+        Case(name: "assign: config variants equal up to Unicode normalisation",
+             files: ["c.yaml": "experiments:\n  - key: e\n    variants: [control, \"\(nfc)\", \"\(nfd)\"]\n", "i.txt": "u1\n"],
+             arguments: ["assign", "--config", "@c.yaml", "--ids", "@i.txt"], exitCode: 1,
+             stderr: ["experiments[0].variants[2]", "is '\(nfc)' in another Unicode form"]),
+
         // Options for another model, or naming nothing in the data.
         Case(name: "attribute --order with a heuristic model", files: ["p.csv": paths + "a > b;1;1;0\n"],
              arguments: ["attribute", "--paths", "@p.csv", "--model", "first", "--order", "2"], exitCode: 2,

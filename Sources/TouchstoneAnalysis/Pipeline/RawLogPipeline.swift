@@ -183,7 +183,8 @@ public enum RawLogPipeline {
             }
         }
         guard let accumulated else { throw AnalysisError("no event file") }
-        let warnings = try checkEventsOccur(events, matched: accumulated.matched, settings: settings)
+        var warnings = try checkEventsOccur(events, matched: accumulated.matched, settings: settings)
+        if let open = openWindows(exposed: exposed, latestEvent: accumulated.latestTime, settings: settings) { warnings.append(open) }
         let tablesWithoutQuantiles = reduce(
             exposed: exposed, values: accumulated.values, covariates: accumulated.covariates, settings: settings,
             reported: requested.metrics.count)
@@ -214,6 +215,37 @@ public enum RawLogPipeline {
                 latestEvent: accumulated.latestTime, settings: settings, reported: requested.metrics.count)
         }
         return summary
+    }
+
+    /// A warning when some units' metric windows run past the end of the logs (the latest
+    /// exposure or matched event): such a unit counts only what was logged so far, and a
+    /// retention day not yet reached counts as not retained — GrowthBook's "in-progress
+    /// conversion windows". The horizon is the longest of the window and each retention day's end.
+    static func openWindows(exposed: Exposed, latestEvent: Int64, settings: RawLogSettings) -> String? {
+        let day: Int64 = 86_400_000_000
+        let horizon = settings.metrics.map { metric -> Int64 in
+            if case .retention(let n) = metric.aggregation { return Int64(n + 1) * day }
+            return settings.window.microseconds
+        }.max() ?? 0
+        guard let period = exposed.period, horizon > 0 else { return nil }
+        let end = max(latestEvent, period.upperBound)
+        // A window [t₀, t₀ + H) is whole when the logs reach t₀ + H − 1 µs.
+        let cutoff = end + 1 - horizon
+        guard period.upperBound > cutoff else { return nil }
+        var open = 0, units = 0
+        for slot in exposed.index.slots where slot.hash != 0 {
+            let unit = Int(slot.unit)
+            if unit < exposed.multiVariant.count, exposed.multiVariant[unit] { continue }
+            units += 1
+            if slot.firstTime > cutoff { open += 1 }
+        }
+        guard open > 0 else { return nil }
+        let share = 100 * Double(open) / Double(max(units, 1))
+        let span = horizon % day == 0 ? "\(horizon / day)d" : "\(Double(horizon) / 3_600_000_000)h"
+        return "\(open) of \(units) units (\(share < 0.1 ? "<0.1" : String(format: "%.1f", share))%) were exposed less than \(span) before the logs end "
+            + "(\(Timestamp.iso8601(microseconds: end))): their metric windows are still open, so they count only what was logged so far "
+            + "(a retention day not yet reached counts as not retained); analyse after the windows close, or only units exposed by "
+            + "\(Timestamp.iso8601(microseconds: end - horizon))"
     }
 
     /// An error (or, with ``RawLogSettings/allowMissingEvents``, warnings) for every metric
@@ -603,7 +635,8 @@ public enum RawLogPipeline {
                     // Microseconds from t₀; both instants lie in years 0001–9999, so no overflow.
                     let firstTime = exposed.index.firstTime(at: slot)
                     let delta = time - firstTime
-                    if dayCells != nil { result.latestTime = max(result.latestTime, time) }
+                    // The logs' end, for the timeline's last day and the open-window check.
+                    result.latestTime = max(result.latestTime, time)
                     let inWindow = window.contains(elapsed: delta)
                     // The pre-period [t₀ − W, t₀) is the window anchored at t₀ − W.
                     let inPrePeriod = delta < 0 && window.contains(elapsed: delta + windowMicros)

@@ -138,6 +138,11 @@ extension AnalysisRequest {
         case .rawLogs, .store, .pushedDown: computesMetrics = true
         case .summary, .units, .powerSums: computesMetrics = false
         }
+        let readsLogFiles: Bool
+        switch source {
+        case .rawLogs, .store: readsLogFiles = true
+        default: readsLogFiles = false
+        }
         if !computesMetrics {
             if preExposureCovariates {
                 let instead: String = switch source {
@@ -157,6 +162,14 @@ extension AnalysisRequest {
             guard case .units = source else {
                 throw AnalysisRequestError.conflict(
                     "{variantColumn} names the variant column of a unit table ({units}); exposure logs, summaries and power sums have a 'variant' column")
+            }
+        }
+        if threads != nil, !readsLogFiles {
+            throw AnalysisRequestError.conflict("{threads} sets the raw-log reader's threads ({exposures} or {store} with {events}); this input is read in one pass")
+        }
+        if skipMissing {
+            guard case .units = source else {
+                throw AnalysisRequestError.conflict("{skipMissing} leaves empty cells of a unit table ({units}) out; this input has no per-unit cells")
             }
         }
         if settings.method == .bayesian, settings.test.alternative != .twoSided {

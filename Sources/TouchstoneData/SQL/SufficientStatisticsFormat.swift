@@ -45,6 +45,16 @@ public enum SufficientStatisticsFormat {
 
     public static func readCSV(_ reader: CSVReader) throws -> [PowerSums] {
         let columns = try csvColumns.map { try reader.columnIndex($0) }
+        // A column this format does not have (a typo such as covariate_sums) would be dropped
+        // silently, and with it CUPED: refused instead, as is an incomplete covariate set.
+        let known = csvColumns + covariateColumns + [segmentColumn]
+        for (index, column) in reader.header.enumerated() where !known.contains(where: { $0.bytewiseEquals(column) }) {
+            throw DataError(file: reader.name, line: 1, column: index + 1, message: "unknown column '\(column)' (columns: \(known.joined(separator: ", ")))")
+        }
+        let present = covariateColumns.filter { reader.optionalColumnIndex($0) != nil }
+        if !present.isEmpty, present.count < covariateColumns.count {
+            throw DataError(file: reader.name, line: 1, message: "\(covariateColumns.joined(separator: ", ")) go together (found only \(present.joined(separator: ", ")))")
+        }
         let hasCovariate = reader.optionalColumnIndex(covariateColumns[0]) != nil
         let covariate = hasCovariate ? try covariateColumns.map { try reader.columnIndex($0) } : []
         let segment = reader.header.contains(segmentColumn) ? try reader.columnIndex(segmentColumn) : nil
@@ -117,6 +127,16 @@ public enum SufficientStatisticsFormat {
                     throw DataError(file: name, message: "arms[\(index)].\(key): expected a number")
                 }
                 return parsed
+            }
+            // A key this format does not have (a CSV column name, a typo) would be dropped
+            // silently, and with it CUPED: refused instead.
+            let known: Set = ["variant", "metric", "units", "sum", "sumOfSquares", "segment", "covariateSum", "covariateSumOfSquares", "crossProducts"]
+            if let unknown = arm.keys.sorted().first(where: { !known.contains($0) }) {
+                throw DataError(file: name, message: "arms[\(index)]: unknown key '\(unknown)' (keys: \(known.sorted().joined(separator: ", ")))")
+            }
+            let covariateKeys = ["covariateSum", "covariateSumOfSquares", "crossProducts"].filter { arm[$0] != nil }
+            if !covariateKeys.isEmpty, covariateKeys.count < 3 {
+                throw DataError(file: name, message: "arms[\(index)]: covariateSum, covariateSumOfSquares and crossProducts go together (found only \(covariateKeys.joined(separator: ", ")))")
             }
             if let variant = arm["variant"] as? String, variant.hasPrefix(errorPrefix) {
                 throw DataError(file: name, message: "arms[\(index)].variant: \(variant)")

@@ -196,6 +196,9 @@ public struct ExperimentConfig: Sendable {
                     if variants.contains(where: { $0.name.utf8.elementsEqual(name.utf8) }) {
                         throw reader.error(item, itemPath, "duplicate variant name '\(name)'")
                     }
+                    if let other = variants.first(where: { $0.name == name }) {
+                        throw reader.error(item, itemPath, Self.lookAlike(name, other.name))
+                    }
                     variants.append(Variant(name: name, weight: 1))
                     continue
                 }
@@ -214,6 +217,9 @@ public struct ExperimentConfig: Sendable {
                 }
                 if variants.contains(where: { $0.name.utf8.elementsEqual(name.utf8) }) {
                     throw reader.error(nameNode, "\(itemPath).name", "duplicate variant name '\(name)'")
+                }
+                if let other = variants.first(where: { $0.name == name }) {
+                    throw reader.error(nameNode, "\(itemPath).name", Self.lookAlike(name, other.name))
                 }
                 variants.append(Variant(name: name, weight: weight))
             }
@@ -251,6 +257,13 @@ public struct ExperimentConfig: Sendable {
     /// The range of a variant weight: weights are relative shares, and a huge (1e308) or
     /// subnormal (5e-324) one would make the normalised shares overflow or vanish, silently
     /// sending every unit to one arm or none.
+    /// Two variant names that are different bytes but the same text (`String ==` is canonical
+    /// equivalence): they would be assigned apart but merged, or refused, by every read-out.
+    static func lookAlike(_ name: String, _ other: String) -> String {
+        "variant name '\(name)' is '\(other)' in another Unicode form (different bytes, the same text): "
+            + "the read-outs could not tell the arms apart; rename one"
+    }
+
     static let weightRange: ClosedRange<Double> = 1e-9...1e9
 
     /// The largest ratio of two weights of one experiment: beyond it the smaller arm gets fewer

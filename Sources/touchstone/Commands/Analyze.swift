@@ -210,8 +210,11 @@ struct Analyze: ParsableCommand {
         }
         if postgres != nil, experiment == nil { throw ValidationError("--postgres needs --experiment KEY") }
         if postgres == nil, pushDown.isUsed {
-            throw ValidationError("--exposures-table and --events-table go with --postgres URL (or `touchstone sql`)")
+            throw ValidationError(
+                "--exposures-table, --events-table, --exposure-columns, --event-columns, --timestamp-type and --statement-timeout "
+                    + "go with --postgres URL (or `touchstone sql`); a log file's columns are named by its header")
         }
+        if seed != 1, bootstrap == nil { throw ValidationError("--seed seeds --bootstrap N (nothing else here is random)") }
         if config != nil, experiment == nil {
             throw ValidationError("--config needs --experiment KEY (a config holds many experiments)")
         }

@@ -28,7 +28,12 @@ struct PushDownOptions: ParsableArguments {
         valueName: "duration"))
     var statementTimeout: String?
 
-    var isUsed: Bool { exposuresTable != nil || eventsTable != nil || timestampType != nil || statementTimeout != nil }
+    /// Whether any push-down option was given; the column lists count when changed, since an
+    /// in-process analysis reading a CSV would otherwise ignore them.
+    var isUsed: Bool {
+        exposuresTable != nil || eventsTable != nil || timestampType != nil || statementTimeout != nil
+            || exposureColumns != "unit_id,experiment,variant,timestamp" || eventColumns != "unit_id,timestamp,event,value"
+    }
 
     /// `--statement-timeout` in PostgreSQL's milliseconds (rounded up: a limit is never shortened).
     func timeout() throws -> PostgresPushDown.StatementTimeout? {
