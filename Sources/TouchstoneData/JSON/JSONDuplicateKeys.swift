@@ -78,15 +78,8 @@ public enum JSONDuplicateKeys {
                     guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return false }
                     index += 1
                     guard value(&found) else { return false }
-                    skipSpaces()
-                    guard index < bytes.count else { return false }
-                    if bytes[index] == UInt8(ascii: ",") {
-                        index += 1
-                        continue
-                    }
-                    guard bytes[index] == UInt8(ascii: "}") else { return false }
-                    index += 1
-                    return true
+                    guard let more = separator(closing: UInt8(ascii: "}")) else { return false }
+                    if !more { return true }
                 }
             case UInt8(ascii: "["):
                 guard depth < 512 else { return false }
@@ -100,15 +93,8 @@ public enum JSONDuplicateKeys {
                 }
                 while true {
                     guard value(&found) else { return false }
-                    skipSpaces()
-                    guard index < bytes.count else { return false }
-                    if bytes[index] == UInt8(ascii: ",") {
-                        index += 1
-                        continue
-                    }
-                    guard bytes[index] == UInt8(ascii: "]") else { return false }
-                    index += 1
-                    return true
+                    guard let more = separator(closing: UInt8(ascii: "]")) else { return false }
+                    if !more { return true }
                 }
             case UInt8(ascii: "\""):
                 return string() != nil
@@ -120,6 +106,19 @@ public enum JSONDuplicateKeys {
                 }
                 return index > start
             }
+        }
+
+        /// After a member or element: true past a `,`, false past `closing`, nil when malformed.
+        mutating func separator(closing: UInt8) -> Bool? {
+            skipSpaces()
+            guard index < bytes.count else { return nil }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                return true
+            }
+            guard bytes[index] == closing else { return nil }
+            index += 1
+            return false
         }
 
         /// A string at `index` (on its opening quote), decoded; nil when malformed.

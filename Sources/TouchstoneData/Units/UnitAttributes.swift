@@ -25,7 +25,10 @@ public struct UnitAttributes: Sendable {
         if ExposureLogReader.isJSONLines(path: path, bytes: bytes) {
             for (offset, line) in data.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
                 guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { continue }
-                try Self.refuseDuplicateKeys(Array(line), line: offset + 1, path: path)
+                // JSONDecoder would keep one of two values of a repeated key, silently.
+                if let repeated = JSONDuplicateKeys.first(in: Data(line)) {
+                    throw DataError(file: path, line: offset + 1, column: repeated.column, message: "duplicate key '\(repeated.key)'")
+                }
                 let fields: [String: JSONScalar]
                 do { fields = try JSONDecoder().decode([String: JSONScalar].self, from: Data(line)) } catch {
                     throw DataError(file: path, line: offset + 1, message: "not a JSON object of attribute values")
@@ -59,37 +62,6 @@ public struct UnitAttributes: Sendable {
         }
         order.append(unit)
         byUnit[unit] = attributes
-    }
-
-    /// Refuses a JSON object that repeats a top-level key (`{"country": "FR", "country": "US"}`),
-    /// which `JSONDecoder` would resolve silently to one of the two.
-    static func refuseDuplicateKeys(_ bytes: [UInt8], line: Int, path: String) throws {
-        try bytes.withUnsafeBufferPointer { buffer in
-            var scanner = JSONLineScanner(buffer: buffer, index: 0, end: buffer.count, lineStart: 0, line: line, name: path)
-            scanner.skipSpaces()
-            // Anything that is not an object is left to the decoder's error.
-            guard scanner.index < scanner.end, buffer[scanner.index] == UInt8(ascii: "{") else { return }
-            scanner.index += 1
-            var seen = Set<[UInt8]>()
-            while true {
-                scanner.skipSpaces()
-                guard scanner.index < scanner.end, buffer[scanner.index] == UInt8(ascii: "\"") else { return }
-                let keyStart = scanner.index
-                var decoded: [UInt8] = []
-                let (range, escaped) = try scanner.string(into: &decoded)
-                let key = escaped ? decoded : Array(buffer[range])
-                guard seen.insert(key).inserted else {
-                    throw scanner.error("duplicate key '\(String(decoding: key, as: UTF8.self))'", at: keyStart)
-                }
-                scanner.skipSpaces()
-                try scanner.expect(UInt8(ascii: ":"))
-                scanner.skipSpaces()
-                try scanner.skipValue()
-                scanner.skipSpaces()
-                guard scanner.index < scanner.end, buffer[scanner.index] == UInt8(ascii: ",") else { return }
-                scanner.index += 1
-            }
-        }
     }
 }
 
