@@ -42,9 +42,20 @@ struct ConfigLimitsTests {
         }
     }
 
-    @Test func variantNamesAreComparedAsBytes() throws {
-        let config = try ExperimentConfig(text: "experiments: [{ key: a, variants: [\"caf\u{E9}\", \"cafe\u{301}\"] }]", file: "c.yaml")
-        #expect(config.experiments[0].variants.count == 2)
+    /// Names compare as bytes, so `café` in two Unicode forms is not a duplicate; but every
+    /// read-out refuses such look-alike arms (they print alike and were merged by text-keyed
+    /// steps), so the config refuses them where they are written, before any unit is assigned.
+    @Test func variantNamesEqualUpToNormalisationAreRefused() throws {
+        let error = #expect(throws: ExperimentError.self) {
+            try ExperimentConfig(text: "experiments: [{ key: a, variants: [\"caf\u{E9}\", \"cafe\u{301}\"] }]", file: "c.yaml")
+        }
+        #expect(error?.keyPath == "experiments[0].variants[1]")
+        #expect(error?.message.contains("in another Unicode form") == true, "\(String(describing: error))")
+        // Byte-identical names are the plain duplicate.
+        let duplicate = #expect(throws: ExperimentError.self) {
+            try ExperimentConfig(text: "experiments: [{ key: a, variants: [\"caf\u{E9}\", \"caf\u{E9}\"] }]", file: "c.yaml")
+        }
+        #expect(duplicate?.message.contains("duplicate variant name") == true)
     }
 
     @Test func enrolmentSummaryCountsReasons() throws {
