@@ -53,7 +53,7 @@ struct Attribute: ParsableCommand {
     var model: String = "markov"
 
     @Option(name: .long, help: "Markov order, 1 to 4, or auto (chosen on held-out journeys, seeded by --seed).")
-    var order: String = "1"
+    var order: String = Defaults.order
 
     @Option(name: .long, help: "Drop touches older than this before a conversion (30d, 12h, …; touchpoint logs).")
     var lookback: String?
@@ -68,13 +68,13 @@ struct Attribute: ParsableCommand {
     var seed: UInt64 = 1
 
     @Option(name: .customLong("direct-channel"), help: "Channel(s) that last-non-direct skips (repeatable).")
-    var directChannels: [String] = ["direct"]
+    var directChannels: [String] = Defaults.directChannels
 
     @Option(name: .customLong("half-life"), help: "Time-decay half-life (7d, 12h, …).")
-    var halfLife: String = "7d"
+    var halfLife: String = Defaults.halfLife
 
     @Option(name: .customLong("position-weights"), help: "Position-based first,last weights (middle gets the rest).")
-    var positionWeights: String = "0.4,0.4"
+    var positionWeights: String = Defaults.positionWeights
 
     @Option(name: .long, help: "Custom per-position weights from the first touch, e.g. 0.5,0.2,0.3 (last repeats).")
     var weights: String?
@@ -89,15 +89,26 @@ struct Attribute: ParsableCommand {
     var collapseChannels = false
 
     @Option(name: .customLong("shapley"), help: "Shapley method: simplified (exact, fast), exact (all coalitions, ≤ 20 channels), sampled.")
-    var shapleyMethod: String = "simplified"
+    var shapleyMethod: String = Defaults.shapleyMethod
 
     @Option(name: .long, help: "Permutations for --shapley sampled.")
-    var permutations: Int = 1000
+    var permutations: Int = Defaults.permutations
 
     @Option(name: .long, help: "Experiment results (JSON) to calibrate the credit against measured incrementality; channels it names must be in the data, and its \"period\" must overlap the log's (warning when partial or absent).")
     var calibration: String?
 
     @OptionGroup var output: OutputOptions
+
+    /// The model options' defaults: a value other than these is an option given, which
+    /// `validate()` refuses for a model that would not read it.
+    enum Defaults {
+        static let order = "1"
+        static let directChannels = ["direct"]
+        static let halfLife = "7d"
+        static let positionWeights = "0.4,0.4"
+        static let shapleyMethod = "simplified"
+        static let permutations = 1000
+    }
 
     func validate() throws {
         guard [paths != nil, touchpoints != nil, postgres != nil].filter({ $0 }).count == 1 else {
@@ -120,15 +131,15 @@ struct Attribute: ParsableCommand {
             guard given, !(models + ["all"]).contains(model) else { return }
             throw ValidationError("\(flag) applies to --model \(models.joined(separator: " or ")) (or all), not \(model)")
         }
-        try applies("--order", given: order != "1", to: ["markov"])
+        try applies("--order", given: order != Defaults.order, to: ["markov"])
         try applies("--no-collapse", given: noCollapse, to: ["markov"])
         try applies("--drop-null-paths", given: dropNullPaths, to: ["markov"])
-        try applies("--direct-channel", given: directChannels != ["direct"], to: ["last-non-direct"])
-        try applies("--half-life", given: halfLife != "7d", to: ["time-decay"])
-        try applies("--position-weights", given: positionWeights != "0.4,0.4", to: ["position"])
+        try applies("--direct-channel", given: directChannels != Defaults.directChannels, to: ["last-non-direct"])
+        try applies("--half-life", given: halfLife != Defaults.halfLife, to: ["time-decay"])
+        try applies("--position-weights", given: positionWeights != Defaults.positionWeights, to: ["position"])
         try applies("--weights", given: weights != nil, to: ["custom"])
-        try applies("--shapley", given: shapleyMethod != "simplified", to: ["shapley"])
-        if permutations != 1000, shapleyMethod != "sampled" {
+        try applies("--shapley", given: shapleyMethod != Defaults.shapleyMethod, to: ["shapley"])
+        if permutations != Defaults.permutations, shapleyMethod != "sampled" {
             throw ValidationError("--permutations sets --shapley sampled (the method now is \(shapleyMethod))")
         }
         if model == "time-decay", touchpoints == nil {
@@ -244,7 +255,7 @@ struct Attribute: ParsableCommand {
                 if !warnings.isEmpty { results[k].calibration?.warnings = warnings }
             }
         }
-        if directChannels != ["direct"] {
+        if directChannels != Defaults.directChannels {
             // A direct channel that is not in the data skips nothing: last-non-direct would be last-touch.
             for name in directChannels where !data.channels.names.contains(where: { $0.bytewiseEquals(name) }) {
                 throw InputFailure("--direct-channel '\(name)' is not a channel in the data (channels: \(data.channels.names.prefix(20).joined(separator: ", ")))")

@@ -13,10 +13,12 @@ struct PushDownOptions: ParsableArguments {
     var eventsTable: String?
 
     @Option(help: "Push-down: the exposures table's columns UNIT,EXPERIMENT,VARIANT,TIMESTAMP.")
-    var exposureColumns = "unit_id,experiment,variant,timestamp"
+    var exposureColumns = Self.defaultExposureColumns
+    static let defaultExposureColumns = "unit_id,experiment,variant,timestamp"
 
     @Option(help: "Push-down: the events table's columns UNIT,TIMESTAMP,EVENT,VALUE.")
-    var eventColumns = "unit_id,timestamp,event,value"
+    var eventColumns = Self.defaultEventColumns
+    static let defaultEventColumns = "unit_id,timestamp,event,value"
 
     @Option(help: ArgumentHelp(
         "Push-down: how both tables (with --paths: the touchpoints table) store timestamps: epoch (integer seconds), timestamp (without time zone, read as UTC) or timestamptz (Spark: TIMESTAMP). --postgres detects it from the catalogue and refuses a mismatch; sql assumes epoch.",
@@ -32,7 +34,7 @@ struct PushDownOptions: ParsableArguments {
     /// in-process analysis reading a CSV would otherwise ignore them.
     var isUsed: Bool {
         exposuresTable != nil || eventsTable != nil || timestampType != nil || statementTimeout != nil
-            || exposureColumns != "unit_id,experiment,variant,timestamp" || eventColumns != "unit_id,timestamp,event,value"
+            || exposureColumns != Self.defaultExposureColumns || eventColumns != Self.defaultEventColumns
     }
 
     /// `--statement-timeout` in PostgreSQL's milliseconds (rounded up: a limit is never shortened).
